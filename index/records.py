@@ -1,0 +1,66 @@
+"""The records every part of heishi passes to the store.
+
+Times are ISO-8601 strings in UTC (``2026-11-21T08:00:00+00:00``) so that both backends and
+JSON Lines exports hold them the same way and they sort as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def post_id(source: str, key: str) -> str:
+    """Stable id of a post: the same listing crawled twice gets the same id.
+
+    ``key`` is the site's own id for the post where it has one, else its canonical URL.
+    """
+    return hashlib.sha256(f"{source}\x1f{key}".encode()).hexdigest()[:24]
+
+
+@dataclass
+class Post:
+    """One listing, chat message or price-table row, as captured."""
+
+    source: str
+    key: str  # the site's own id, else the canonical URL; with source it makes the id
+    text: str
+    url: str | None = None
+    channel: str | None = None
+    author: str | None = None
+    title: str | None = None
+    price_text: str | None = None
+    posted_at: str | None = None
+    fetched_at: str = field(default_factory=utcnow)
+    evidence_sha256: str | None = None
+    extra: dict = field(default_factory=dict)  # anything else the source gives, passed through
+
+    @property
+    def id(self) -> str:
+        return post_id(self.source, self.key)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["id"] = self.id
+        return data
+
+
+@dataclass
+class CrawlRun:
+    """One crawl of one source: what a scheduler and an operator look at first."""
+
+    source: str
+    started_at: str = field(default_factory=utcnow)
+    finished_at: str | None = None
+    status: str = "running"  # running | ok | failed | interrupted
+    pages: int = 0
+    posts_new: int = 0
+    posts_seen: int = 0
+    posts_changed: int = 0
+    errors: list[str] = field(default_factory=list)
+    id: int | str | None = None

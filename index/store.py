@@ -1,0 +1,106 @@
+"""The store interface both backends implement.
+
+Callers (item pipelines, the CLI, the digest) hold a :class:`Store` and never know which
+backend is behind it; the contract tests in ``tests/index`` run the same checks on each.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from enum import Enum
+from pathlib import Path
+
+from index.records import CrawlRun, Post
+
+DEFAULT_STORE = Path("var") / "heishi.db"
+STORE_ENV = "HEISHI_STORE"
+
+
+class UpsertOutcome(str, Enum):
+    NEW = "new"  # never stored before
+    SEEN = "seen"  # stored, same text: only last_seen moves
+    CHANGED = "changed"  # stored, text differs: the old text is kept as an earlier version
+
+
+def default_store_location() -> str:
+    """``$HEISHI_STORE`` if set, else ``var/heishi.db`` under the working directory."""
+    return os.environ.get(STORE_ENV) or str(DEFAULT_STORE)
+
+
+def open_store(location: str | None = None, **options) -> Store:
+    """Open the store at ``location``: a file path is SQLite, an http(s) URL is Elasticsearch."""
+    location = location or default_store_location()
+    if location.startswith(("http://", "https://", "es://")):
+        from index.elastic import ElasticStore
+
+        return ElasticStore(location, **options)
+    from index.sqlite import SQLiteStore
+
+    return SQLiteStore(location, **options)
+
+
+class Store(ABC):
+    """Posts, offers, sellers and crawl runs. Every write is idempotent."""
+
+    # -- posts ---------------------------------------------------------------------------
+    @abstractmethod
+    def upsert_posts(self, posts: Sequence[Post]) -> list[UpsertOutcome]:
+        """Store posts, one outcome per post in order; the same post twice is stored once."""
+
+    @abstractmethod
+    def last_seen(self, ids: Iterable[str]) -> dict[str, str]:
+        """``last_seen`` of the ids already stored (what incremental crawls skip)."""
+
+    @abstractmethod
+    def get_post(self, id: str) -> dict | None:
+        """One post as a dict (Post fields plus id, first_seen, last_seen), or None."""
+
+    @abstractmethod
+    def post_versions(self, id: str) -> list[dict]:
+        """Earlier texts of a post, oldest first: ``{"text", "seen_at", "evidence_sha256"}``."""
+
+    @abstractmethod
+    def iter_posts(self, source: str | None = None) -> Iterator[dict]:
+        """Every stored post (of one source), for re-extraction and copying."""
+
+    # -- extraction ----------------------------------------------------------------------
+    @abstractmethod
+    def put_extraction(self, post_id: str, extraction: dict, extractor_version: str) -> None:
+        """Replace the offers and contacts of a post with an extractor's output.
+
+        ``extraction`` is one output line of the taxonomy contract: ``is_listing``,
+        ``offers`` and ``contacts``.
+        """
+
+    # -- crawl runs ----------------------------------------------------------------------
+    @abstractmethod
+    def start_run(self, run: CrawlRun) -> CrawlRun:
+        """Record a run as started; returns it with its id set."""
+
+    @abstractmethod
+    def finish_run(self, run: CrawlRun) -> None:
+        """Record the end of a run (status, counts, errors)."""
+
+    @abstractmethod
+    def runs(self, source: str | None = None, limit: int = 50) -> list[CrawlRun]:
+        """Latest runs first."""
+
+    # -- reading -------------------------------------------------------------------------
+    @abstractmethod
+    def stats(self) -> dict:
+        """Counts of posts, offers, sellers and crawl runs, in total and per source."""
+
+    def flush(self) -> None:  # noqa: B027 - optional for backends that write at once
+        """Make buffered writes durable."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Flush and release the backend."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

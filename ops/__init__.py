@@ -1,0 +1,4 @@
+"""What runs heishi and what people act on: CLI, scheduler, digest, takedown requests.
+
+Nothing imports ``ops``.
+"""

@@ -1,0 +1,61 @@
+"""The ``heishi`` command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+import ops.commands
+from ops.commands import HeishiCommand
+from ops.errors import user_errors
+
+
+def _commands() -> dict[str, HeishiCommand]:
+    found = {}
+    for info in pkgutil.iter_modules(ops.commands.__path__):
+        module = importlib.import_module(f"ops.commands.{info.name}")
+        command_cls = getattr(module, "Command", None)
+        if command_cls is not None:
+            command = command_cls()
+            found[command.name or info.name] = command
+    return dict(sorted(found.items()))
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, HeishiCommand]]:
+    parser = argparse.ArgumentParser(
+        prog="heishi",
+        description="Monitor black- and grey-market listings: crawl, extract offers, search.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = _commands()
+    for name, command in commands.items():
+        p = sub.add_parser(name, help=command.help, description=command.help)
+        if command.needs_store:
+            p.add_argument(
+                "--store",
+                metavar="PATH",
+                help="store location: SQLite file or Elasticsearch URL "
+                "(default: $HEISHI_STORE, else var/heishi.db)",
+            )
+        command.add_arguments(p)
+    return parser, commands
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, commands = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return commands[args.command].run(args) or 0
+    except user_errors() as exc:
+        print(f"heishi {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
