@@ -64,3 +64,20 @@ class CrawlRun:
     posts_changed: int = 0
     errors: list[str] = field(default_factory=list)
     id: int | str | None = None
+
+
+def utc_time(value: str | None) -> str | None:
+    """``value`` as an ISO-8601 UTC string, so that times from every source sort as text.
+
+    A time without a zone is taken as UTC; text that is not a time gives None (the caller
+    falls back to the fetch time rather than losing the post).
+    """
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from index.records import CrawlRun, Post
@@ -18,7 +18,7 @@ DEFAULT_STORE = Path("var") / "heishi.db"
 STORE_ENV = "HEISHI_STORE"
 
 
-class UpsertOutcome(str, Enum):
+class UpsertOutcome(StrEnum):
     NEW = "new"  # never stored before
     SEEN = "seen"  # stored, same text: only last_seen moves
     CHANGED = "changed"  # stored, text differs: the old text is kept as an earlier version
@@ -29,8 +29,12 @@ def default_store_location() -> str:
     return os.environ.get(STORE_ENV) or str(DEFAULT_STORE)
 
 
-def open_store(location: str | None = None, **options) -> Store:
-    """Open the store at ``location``: a file path is SQLite, an http(s) URL is Elasticsearch."""
+def open_store(location: str | None = None, *, create: bool = True, **options) -> Store:
+    """Open the store at ``location``: a file path is SQLite, an http(s) URL is Elasticsearch.
+
+    ``create=False`` is for commands that only read: a missing SQLite file is then an error
+    rather than a new empty store that would answer every query with nothing.
+    """
     location = location or default_store_location()
     if location.startswith(("http://", "https://", "es://")):
         from index.elastic import ElasticStore
@@ -38,7 +42,7 @@ def open_store(location: str | None = None, **options) -> Store:
         return ElasticStore(location, **options)
     from index.sqlite import SQLiteStore
 
-    return SQLiteStore(location, **options)
+    return SQLiteStore(location, create=create, **options)
 
 
 class Store(ABC):

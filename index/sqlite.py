@@ -1,0 +1,568 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+WAL lets a search read a consistent snapshot while a crawl writes; every write call is one
+transaction (``BEGIN IMMEDIATE``, so a second writer waits up to ``timeout`` instead of failing
+half-way). The schema is versioned with ``PRAGMA user_version`` and brought up to date on open.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from index.errors import StoreError
+from index.records import CrawlRun, Post, utc_time, utcnow
+from index.store import Store, UpsertOutcome
+from index.tokens import index_tokens
+
+# Each entry brings the schema from version i to i + 1; never edit one that has shipped.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE posts (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        key TEXT NOT NULL,
+        url TEXT, channel TEXT, author TEXT, title TEXT, price_text TEXT,
+        posted_at TEXT,
+        fetched_at TEXT NOT NULL,
+        at TEXT NOT NULL,              -- posted_at in UTC, else fetched_at: what dates filter on
+        evidence_sha256 TEXT,
+        extra TEXT NOT NULL DEFAULT '{}',
+        text TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        is_listing INTEGER,
+        extractor_version TEXT
+    );
+    CREATE INDEX posts_at ON posts(at);
+    CREATE INDEX posts_source_at ON posts(source, at);
+
+    CREATE TABLE post_versions (
+        post_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        title TEXT,
+        seen_at TEXT NOT NULL,         -- last time this text was seen
+        evidence_sha256 TEXT,
+        replaced_at TEXT NOT NULL
+    );
+    CREATE INDEX post_versions_post ON post_versions(post_id);
+
+    CREATE VIRTUAL TABLE posts_fts USING fts5(body, tokenize="unicode61 separators ' '");
+
+    CREATE TABLE offers (
+        post_id TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        goods TEXT NOT NULL,
+        platform TEXT,
+        side TEXT,
+        price REAL,
+        price_max REAL,
+        currency TEXT,
+        per_qty INTEGER,
+        unit TEXT,
+        min_qty INTEGER,
+        unit_price REAL,
+        source TEXT NOT NULL,
+        posted_at TEXT NOT NULL,
+        seller_key TEXT,
+        extractor_version TEXT,
+        PRIMARY KEY (post_id, n)
+    );
+    CREATE INDEX offers_at ON offers(posted_at, unit_price);
+    CREATE INDEX offers_goods_at ON offers(goods, posted_at);
+    CREATE INDEX offers_platform_at ON offers(platform, posted_at);
+    CREATE INDEX offers_seller ON offers(seller_key);
+
+    CREATE TABLE contacts (
+        post_id TEXT NOT NULL,
+        key TEXT NOT NULL,             -- type:value, the seller key
+        type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (post_id, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX contacts_key ON contacts(key);
+
+    -- Sellers are derived, never stored twice: a contact across every post and source.
+    CREATE VIEW sellers AS
+        SELECT c.key AS key, c.type AS type, c.value AS value,
+               min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen,
+               count(*) AS posts, group_concat(DISTINCT p.source) AS sources
+        FROM contacts c JOIN posts p ON p.id = c.post_id
+        GROUP BY c.key;
+
+    CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        pages INTEGER NOT NULL DEFAULT 0,
+        posts_new INTEGER NOT NULL DEFAULT 0,
+        posts_seen INTEGER NOT NULL DEFAULT 0,
+        posts_changed INTEGER NOT NULL DEFAULT 0,
+        errors TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX crawl_runs_source ON crawl_runs(source, id);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+POST_FIELDS = (
+    "source", "key", "url", "channel", "author", "title", "price_text", "posted_at",
+    "fetched_at", "evidence_sha256",
+)  # fmt: skip
+OFFER_FIELDS = (
+    "goods", "platform", "side", "price", "price_max", "currency", "per_qty", "unit", "min_qty",
+)  # fmt: skip
+RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+
+
+def contact_key(contact: dict) -> str:
+    """The seller key of a contact: ``type:value``."""
+    return f"{contact['type']}:{contact['value']}"
+
+
+def fts_match(text: str) -> str | None:
+    """An FTS5 query needing every index token of ``text``; None when it has none."""
+    words = index_tokens(text)
+    if not words:
+        return None
+    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def _post_body(post_title: str | None, text: str) -> str:
+    return " ".join(index_tokens(f"{post_title or ''}\n{text}"))
+
+
+class SQLiteStore(Store):
+    """Posts, offers, sellers and crawl runs in one SQLite file.
+
+    ``timeout`` is how long to wait for another writer before giving up with a
+    :class:`StoreError`; ``readonly`` opens the file without write access (and never creates
+    it); ``create=False`` refuses to create a missing store, for commands that only read.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        timeout: float = 10.0,
+        readonly: bool = False,
+        create: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+        if str(path) != ":memory:" and not self.path.exists():
+            if readonly or not create:
+                raise StoreError(f"{self.path}: no store there (crawl or import something first)")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot create its folder: {exc}") from None
+        with self._errors("open"):
+            if readonly:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                db = sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False,
+                                     isolation_level=None)
+            else:
+                db = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False,
+                                     isolation_level=None)
+            self._db = db
+            db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            db.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({str(self.path)!r})"
+
+    # -- plumbing ------------------------------------------------------------------------
+    @contextmanager
+    def _errors(self, doing: str):
+        """Turn SQLite's errors into one-line StoreErrors that say what to do."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            message = str(exc)
+            low = message.lower()
+            if "locked" in low or "busy" in low:
+                why = (f"store is locked by another process (waited {self.timeout:g}s); "
+                       "try again when the other crawl or import has finished")
+            elif "readonly" in low or "read-only" in low:
+                why = "store is read-only (check the file's permissions)"
+            elif "not a database" in low or "malformed" in low or "corrupt" in low:
+                why = "not a heishi store or the file is corrupt"
+            elif "unable to open" in low:
+                why = "cannot open the file (missing folder or no permission)"
+            elif "disk is full" in low or "disk i/o" in low:
+                why = f"cannot write: {message}"
+            else:
+                why = message
+            raise StoreError(f"{self.path}: {doing}: {why}") from None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StoreError(f"{self.path}: store is closed")
+        return self._db
+
+    @contextmanager
+    def _write(self, doing: str):
+        """One write transaction; on any error nothing of it is kept."""
+        with self._lock, self._errors(doing):
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    @contextmanager
+    def _read(self, doing: str):
+        """One read transaction: every query inside sees the same snapshot."""
+        with self._lock, self._errors(doing):
+            db = self.db
+            if db.in_transaction:  # a read inside our own write: already consistent
+                yield db
+                return
+            db.execute("BEGIN")
+            try:
+                yield db
+            finally:
+                db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        db = self.db
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema {version} is newer than this heishi "
+                f"({SCHEMA_VERSION}); upgrade heishi"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if self.readonly:
+            raise StoreError(f"{self.path}: store needs an upgrade but was opened read-only")
+        with self._write("upgrade schema") as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for step in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[step]):
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # -- posts ---------------------------------------------------------------------------
+    def upsert_posts(self, posts: Sequence[Post]) -> list[UpsertOutcome]:
+        posts = list(posts)
+        if not posts:
+            return []
+        outcomes: list[UpsertOutcome] = []
+        with self._write("store posts") as db:
+            ids = [post.id for post in posts]
+            known: dict[str, tuple] = {}
+            for start in range(0, len(ids), CHUNK):
+                chunk = list(dict.fromkeys(ids[start : start + CHUNK]))
+                marks = ",".join("?" * len(chunk))
+                for row in db.execute(
+                    f"SELECT id, pk, text, title, last_seen, evidence_sha256 FROM posts "
+                    f"WHERE id IN ({marks})",
+                    chunk,
+                ):
+                    known[row[0]] = row[1:]
+            for post in posts:
+                seen_at = utc_time(post.fetched_at) or utcnow()
+                at = utc_time(post.posted_at) or seen_at
+                values = [getattr(post, name) for name in POST_FIELDS]
+                extra = json.dumps(post.extra or {}, ensure_ascii=False, default=str)
+                old = known.get(post.id)
+                if old is None:
+                    cursor = db.execute(
+                        "INSERT INTO posts (id, source, key, url, channel, author, title, "
+                        "price_text, posted_at, fetched_at, evidence_sha256, at, extra, text, "
+                        "first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        [post.id, *values, at, extra, post.text, seen_at, seen_at],
+                    )
+                    pk = cursor.lastrowid
+                    db.execute(
+                        "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
+                        (pk, _post_body(post.title, post.text)),
+                    )
+                    known[post.id] = (pk, post.text, post.title, seen_at, post.evidence_sha256)
+                    outcomes.append(UpsertOutcome.NEW)
+                    continue
+                pk, old_text, old_title, old_seen, old_evidence = old
+                if post.text == old_text and (post.title or None) == (old_title or None):
+                    db.execute(
+                        "UPDATE posts SET last_seen = max(last_seen, ?) WHERE pk = ?",
+                        (seen_at, pk),
+                    )
+                    known[post.id] = (pk, old_text, old_title, max(old_seen, seen_at),
+                                      old_evidence)
+                    outcomes.append(UpsertOutcome.SEEN)
+                    continue
+                db.execute(
+                    "INSERT INTO post_versions (post_id, text, title, seen_at, evidence_sha256, "
+                    "replaced_at) VALUES (?,?,?,?,?,?)",
+                    (post.id, old_text, old_title, old_seen, old_evidence, seen_at),
+                )
+                db.execute(
+                    "UPDATE posts SET source=?, key=?, url=?, channel=?, author=?, title=?, "
+                    "price_text=?, posted_at=?, fetched_at=?, evidence_sha256=?, at=?, extra=?, "
+                    "text=?, last_seen=max(last_seen, ?) WHERE pk = ?",
+                    [*values, at, extra, post.text, seen_at, pk],
+                )
+                db.execute("DELETE FROM posts_fts WHERE rowid = ?", (pk,))
+                db.execute(
+                    "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
+                    (pk, _post_body(post.title, post.text)),
+                )
+                known[post.id] = (pk, post.text, post.title, max(old_seen, seen_at),
+                                  post.evidence_sha256)
+                outcomes.append(UpsertOutcome.CHANGED)
+        return outcomes
+
+    def last_seen(self, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, str] = {}
+        with self._read("look up posts") as db:
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    db.execute(f"SELECT id, last_seen FROM posts WHERE id IN ({marks})", chunk)
+                )
+        return found
+
+    _POST_COLUMNS = (
+        "id, source, key, url, channel, author, title, price_text, posted_at, fetched_at, "
+        "evidence_sha256, extra, text, first_seen, last_seen, is_listing, extractor_version"
+    )
+
+    @staticmethod
+    def _post_dict(row: sqlite3.Row | tuple, names: Sequence[str]) -> dict:
+        post = dict(zip(names, row, strict=True))
+        post["extra"] = json.loads(post["extra"] or "{}")
+        if post.get("is_listing") is not None:
+            post["is_listing"] = bool(post["is_listing"])
+        return post
+
+    def get_post(self, id: str) -> dict | None:
+        with self._read("read a post") as db:
+            cursor = db.execute(f"SELECT {self._POST_COLUMNS} FROM posts WHERE id = ?", (id,))
+            row = cursor.fetchone()
+            names = [d[0] for d in cursor.description]
+        return None if row is None else self._post_dict(row, names)
+
+    def post_versions(self, id: str) -> list[dict]:
+        with self._read("read post versions") as db:
+            rows = db.execute(
+                "SELECT text, title, seen_at, evidence_sha256, replaced_at FROM post_versions "
+                "WHERE post_id = ? ORDER BY rowid",
+                (id,),
+            ).fetchall()
+        names = ("text", "title", "seen_at", "evidence_sha256", "replaced_at")
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def iter_posts(self, source: str | None = None) -> Iterator[dict]:
+        """Pages through the posts by key, so the caller may write to the store meanwhile."""
+        after = 0
+        while True:
+            with self._read("read posts") as db:
+                where = "pk > ?" + (" AND source = ?" if source is not None else "")
+                params = [after] + ([source] if source is not None else [])
+                cursor = db.execute(
+                    f"SELECT pk, {self._POST_COLUMNS} FROM posts WHERE {where} "
+                    "ORDER BY pk LIMIT 1000",
+                    params,
+                )
+                rows = cursor.fetchall()
+                names = [d[0] for d in cursor.description][1:]
+            if not rows:
+                return
+            for row in rows:
+                yield self._post_dict(row[1:], names)
+            after = rows[-1][0]
+
+    # -- extraction ----------------------------------------------------------------------
+    def put_extraction(self, post_id: str, extraction: dict, extractor_version: str) -> None:
+        self.put_extractions([(post_id, extraction, extractor_version)])
+
+    def put_extractions(self, items: Iterable[tuple[str, dict, str]]) -> None:
+        """Many extractions in one transaction (re-extraction, imports, the bench)."""
+        with self._write("store offers") as db:
+            for post_id, extraction, version in items:
+                self._put_extraction(db, post_id, extraction, version)
+
+    def _put_extraction(
+        self, db: sqlite3.Connection, post_id: str, extraction: dict, version: str
+    ) -> None:
+        row = db.execute("SELECT source, at FROM posts WHERE id = ?", (post_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no post {post_id!r} to attach offers to")
+        source, at = row
+        try:
+            contacts = [
+                (str(c["type"]), str(c["value"]))
+                for c in extraction.get("contacts") or []
+                if c.get("type") and c.get("value") not in (None, "")
+            ]
+            contacts = list(dict.fromkeys(contacts))
+            seller = f"{contacts[0][0]}:{contacts[0][1]}" if contacts else None
+            offer_rows = []
+            for n, offer in enumerate(extraction.get("offers") or []):
+                values = {name: offer.get(name) for name in OFFER_FIELDS}
+                if not values["goods"]:
+                    raise ValueError(f"offer {n} has no goods")
+                values["currency"] = values["currency"] or "CNY"
+                values["per_qty"] = int(values["per_qty"] or 1)
+                values["unit"] = values["unit"] or "item"
+                price = values["price"]
+                unit_price = None if price is None else float(price) / values["per_qty"]
+                offer_rows.append(
+                    (post_id, n, *values.values(), unit_price, source, at, seller, version)
+                )
+        except (AttributeError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
+            raise StoreError(
+                f"{self.path}: extraction of post {post_id!r} does not follow the offer "
+                f"contract: {exc}"
+            ) from None
+        db.execute("DELETE FROM offers WHERE post_id = ?", (post_id,))
+        db.execute("DELETE FROM contacts WHERE post_id = ?", (post_id,))
+        db.executemany(
+            "INSERT INTO offers (post_id, n, goods, platform, side, price, price_max, currency, "
+            "per_qty, unit, min_qty, unit_price, source, posted_at, seller_key, "
+            "extractor_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            offer_rows,
+        )
+        db.executemany(
+            "INSERT INTO contacts (post_id, key, type, value) VALUES (?,?,?,?)",
+            [(post_id, f"{t}:{v}", t, v) for t, v in contacts],
+        )
+        is_listing = extraction.get("is_listing")
+        if is_listing is None:
+            is_listing = bool(offer_rows)
+        db.execute(
+            "UPDATE posts SET is_listing = ?, extractor_version = ? WHERE id = ?",
+            (int(bool(is_listing)), version, post_id),
+        )
+
+    # -- crawl runs ----------------------------------------------------------------------
+    @staticmethod
+    def _check_run(run: CrawlRun) -> None:
+        if run.status not in RUN_STATUSES:
+            raise StoreError(f"crawl run status {run.status!r} is not one of {RUN_STATUSES}")
+
+    def start_run(self, run: CrawlRun) -> CrawlRun:
+        self._check_run(run)
+        with self._write("record a crawl run") as db:
+            cursor = db.execute(
+                "INSERT INTO crawl_runs (source, started_at, finished_at, status, pages, "
+                "posts_new, posts_seen, posts_changed, errors) VALUES (?,?,?,?,?,?,?,?,?)",
+                (run.source, run.started_at, run.finished_at, run.status, run.pages,
+                 run.posts_new, run.posts_seen, run.posts_changed,
+                 json.dumps(run.errors, ensure_ascii=False)),
+            )
+            run.id = cursor.lastrowid
+        return run
+
+    def finish_run(self, run: CrawlRun) -> None:
+        if run.id is None:
+            self.start_run(run)
+            return
+        self._check_run(run)
+        if run.finished_at is None:
+            run.finished_at = utcnow()
+        with self._write("record the end of a crawl run") as db:
+            cursor = db.execute(
+                "UPDATE crawl_runs SET source=?, started_at=?, finished_at=?, status=?, pages=?, "
+                "posts_new=?, posts_seen=?, posts_changed=?, errors=? WHERE id = ?",
+                (run.source, run.started_at, run.finished_at, run.status, run.pages,
+                 run.posts_new, run.posts_seen, run.posts_changed,
+                 json.dumps(run.errors, ensure_ascii=False), int(run.id)),
+            )
+            if cursor.rowcount == 0:
+                raise StoreError(f"{self.path}: no crawl run {run.id} to finish")
+
+    def runs(self, source: str | None = None, limit: int = 50) -> list[CrawlRun]:
+        with self._read("read crawl runs") as db:
+            where, params = ("WHERE source = ?", [source]) if source is not None else ("", [])
+            rows = db.execute(
+                "SELECT id, source, started_at, finished_at, status, pages, posts_new, "
+                f"posts_seen, posts_changed, errors FROM crawl_runs {where} "
+                "ORDER BY id DESC LIMIT ?",
+                [*params, int(limit)],
+            ).fetchall()
+        return [
+            CrawlRun(id=r[0], source=r[1], started_at=r[2], finished_at=r[3], status=r[4],
+                     pages=r[5], posts_new=r[6], posts_seen=r[7], posts_changed=r[8],
+                     errors=json.loads(r[9]))
+            for r in rows
+        ]
+
+    # -- reading -------------------------------------------------------------------------
+    def stats(self) -> dict:
+        with self._read("count") as db:
+            per_source: dict[str, dict] = {}
+
+            def put(rows, name):
+                for source, count in rows:
+                    entry = per_source.setdefault(
+                        source, {"posts": 0, "listings": 0, "offers": 0, "sellers": 0,
+                                 "runs": 0, "last_run": None}
+                    )
+                    entry[name] = count
+
+            put(db.execute("SELECT source, count(*) FROM posts GROUP BY source"), "posts")
+            put(db.execute("SELECT source, count(*) FROM posts WHERE is_listing "
+                           "GROUP BY source"), "listings")
+            put(db.execute("SELECT source, count(*) FROM offers GROUP BY source"), "offers")
+            put(db.execute("SELECT p.source, count(DISTINCT c.key) FROM contacts c "
+                           "JOIN posts p ON p.id = c.post_id GROUP BY p.source"), "sellers")
+            put(db.execute("SELECT source, count(*) FROM crawl_runs GROUP BY source"), "runs")
+            put(db.execute("SELECT source, max(started_at) FROM crawl_runs GROUP BY source"),
+                "last_run")
+            totals = {
+                "posts": db.execute("SELECT count(*) FROM posts").fetchone()[0],
+                "listings": db.execute(
+                    "SELECT count(*) FROM posts WHERE is_listing").fetchone()[0],
+                "offers": db.execute("SELECT count(*) FROM offers").fetchone()[0],
+                "sellers": db.execute("SELECT count(DISTINCT key) FROM contacts").fetchone()[0],
+                "runs": db.execute("SELECT count(*) FROM crawl_runs").fetchone()[0],
+            }
+        return {**totals, "sources": dict(sorted(per_source.items()))}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                try:
+                    self._db.close()
+                finally:
+                    self._db = None
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (``executescript`` would commit on its own)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements

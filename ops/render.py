@@ -1,0 +1,141 @@
+"""How commands show rows: a readable table, JSON Lines or CSV, to stdout or a file.
+
+Every command that prints records goes through :class:`Output`, so ``--json``, ``--csv`` and
+``--output`` mean the same everywhere, and every export is written to the audit log
+(:mod:`ops.audit`) in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from ops.audit import AuditLog
+from ops.errors import UsageError
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    fmt = parser.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON Lines, one object a line")
+    fmt.add_argument("--csv", action="store_true", help="print CSV with a header line")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+
+
+def cell(value) -> str:
+    """A value as a table or CSV cell: lists joined, numbers without float noise."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class Output:
+    """Where and how one command writes its rows; ``format`` is table, json or csv."""
+
+    def __init__(self, args: argparse.Namespace, command: str) -> None:
+        self.command = command
+        self.format = "json" if getattr(args, "json", False) else (
+            "csv" if getattr(args, "csv", False) else "table")
+        self.path = getattr(args, "output", None)
+
+    @property
+    def is_export(self) -> bool:
+        """Machine-readable output leaves the tool: it is what the audit log records."""
+        return self.format != "table" or self.path is not None
+
+    @contextmanager
+    def _stream(self):
+        if self.path is None:
+            yield sys.stdout
+            return
+        try:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as exc:
+            raise UsageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+        with handle:
+            yield handle
+
+    def write(
+        self,
+        rows: Iterable[dict],
+        columns: Sequence[str],
+        *,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        query: dict | None = None,
+    ) -> int:
+        """Write ``rows``; the table and CSV show ``columns``, JSON Lines every field.
+
+        An export (JSON Lines, CSV or a file) is recorded in the audit log with ``query``.
+        Returns the number of rows written.
+        """
+        audit = AuditLog() if self.is_export else None
+        try:
+            with self._stream() as out:
+                if self.format == "json":
+                    count = write_jsonl(rows, out)
+                elif self.format == "csv":
+                    count = write_csv(rows, columns, out)
+                else:
+                    count = write_table(rows, columns, out, title=title, headers=headers)
+            if audit is not None:
+                audit.record(self.command, query, count, self.path or "stdout")
+        finally:
+            if audit is not None:
+                audit.close()
+        return count
+
+
+def write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
+    count = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(rows: Iterable[dict], columns: Sequence[str], out: TextIO) -> int:
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])
+        count += 1
+    return count
+
+
+def write_table(
+    rows: Iterable[dict],
+    columns: Sequence[str],
+    out: TextIO,
+    *,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    headers = headers or {}
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(headers.get(column, column), overflow="fold")
+    count = 0
+    for row in rows:
+        table.add_row(*(cell(row.get(c)) for c in columns))
+        count += 1
+    Console(file=out, soft_wrap=False).print(table)
+    return count
