@@ -1,0 +1,52 @@
+"""Turn a seller's post into offers, contacts and a listing-or-not verdict.
+
+The public surface is small and stable; everything else in ``nlp`` may change::
+
+    extract(text) -> {"is_listing": bool, "offers": [...], "contacts": [...]}
+    tokens(text)  -> search tokens (the index stores and queries with these)
+    redact(text, key) -> text with victims' personal data replaced
+    EXTRACTOR_VERSION -> stored with every offer so offers can be rebuilt when rules change
+
+``nlp`` imports nothing else of the project (not Scrapy, not the store).
+"""
+
+from __future__ import annotations
+
+from nlp.errors import InputError
+from nlp.lexicon import load_lexicon
+from nlp.segment import tokens
+
+# Bump CODE_VERSION whenever a rule changes the output for some text.
+CODE_VERSION = "1"
+EXTRACTOR_VERSION = f"x{CODE_VERSION}+{load_lexicon().version}"
+
+__all__ = ["EXTRACTOR_VERSION", "InputError", "extract", "redact", "tokens"]
+
+
+def _find_contacts(text: str) -> list[dict]:
+    try:
+        from nlp.contacts import find_contacts
+    except ImportError:  # helper N2's module not there yet
+        return []
+    return find_contacts(text)
+
+
+def extract(text: str) -> dict:
+    """The contract record of one post (see taxonomy.md), without its ``id``."""
+    from nlp.offers import read_post
+
+    if not isinstance(text, str):
+        raise TypeError(f"extract() needs str, not {type(text).__name__}")
+    post = read_post(text)
+    return {
+        "is_listing": post.is_listing,
+        "offers": [offer.as_dict() for offer in post.offers],
+        "contacts": _find_contacts(text),
+    }
+
+
+def redact(text: str, key: bytes) -> str:
+    """Victims' personal data in ``text`` replaced by keyed pseudonyms (see nlp.redact)."""
+    from nlp.redact import redact as _redact
+
+    return _redact(text, key)

@@ -1,0 +1,54 @@
+"""Word segmentation with jieba, taught the black-market lexicon.
+
+A private ``jieba.Tokenizer`` keeps our words out of the process-wide dictionary other code may
+use. ``tokens`` is what the index stores and what it splits queries with, so it must give the
+same tokens for the same text on every run and machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+
+import jieba
+
+from nlp.lexicon import load_lexicon
+from nlp.normalize import fold
+
+jieba.setLogLevel(logging.WARNING)
+_lock = threading.Lock()
+
+# High enough that a lexicon word is never split by jieba's own frequencies.
+LEXICON_FREQ = 200_000
+
+
+@functools.cache
+def tokenizer() -> jieba.Tokenizer:
+    """The project's tokenizer, with the prefix dictionary built once per process."""
+    with _lock:
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        for word in sorted(load_lexicon().words):
+            if " " not in word and not word.isascii():
+                tk.add_word(word, LEXICON_FREQ)
+        return tk
+
+
+def cut(text: str) -> list[str]:
+    """jieba words of ``text`` as written (no folding), lexicon words kept whole."""
+    return tokenizer().lcut(text, HMM=False)
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised, lower-case search tokens: words and their sub-words, no punctuation or space.
+
+    Search-engine mode (``cut_for_search``) also emits the parts of long words, so a query for
+    接码 finds a post about a 接码平台. Deterministic: HMM new-word guessing is off.
+    """
+    out = []
+    for word in tokenizer().cut_for_search(fold(text), HMM=False):
+        word = word.strip()
+        if word and any(ch.isalnum() for ch in word):
+            out.append(word)
+    return out
