@@ -1,7 +1,7 @@
 """The black-market vocabulary the extractor knows, kept as data files beside this module.
 
 Sellers coin new words weekly, so the words live in plain ``term<TAB>id`` text files that an
-analyst can extend without touching code; ``VERSION`` is bumped with every change so offers can
+analyst can extend without touching code; ``version.txt`` is bumped with every change so offers can
 be re-extracted when the lexicon improves. Terms are stored as the normaliser emits them:
 simplified Chinese, half-width, lower case.
 """
@@ -56,7 +56,7 @@ def load_from(directory: Path) -> Lexicon:
         kind, _, unit = value.partition(":")
         units[term] = (kind, unit)
     return Lexicon(
-        version=(directory / "VERSION").read_text(encoding="utf-8").strip(),
+        version=(directory / "version.txt").read_text(encoding="utf-8").strip(),
         goods_terms=read_table(directory / "goods.txt"),
         platform_aliases=read_table(directory / "platforms.txt"),
         sides=read_table(directory / "sides.txt"),
