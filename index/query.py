@@ -363,3 +363,26 @@ def trend_query_from_args(args: argparse.Namespace) -> TrendQuery:
         interval=getattr(args, "interval", "week"),
         by=getattr(args, "by", None),
     )
+
+
+def quantile(ordered: list[float], q: float) -> float:
+    """The q-quantile of sorted values, interpolating linearly between closest ranks."""
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def price_figures(prices: list[float]) -> dict:
+    """The price figures of one trend row (all None when nothing is priced)."""
+    if not prices:
+        return {"priced": 0, "price_median": None, "price_p25": None, "price_p75": None,
+                "price_mean": None}
+    ordered = sorted(prices)
+    return {
+        "priced": len(ordered),
+        "price_median": quantile(ordered, 0.5),
+        "price_p25": quantile(ordered, 0.25),
+        "price_p75": quantile(ordered, 0.75),
+        "price_mean": sum(ordered) / len(ordered),
+    }

@@ -15,7 +15,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from index.errors import StoreError
+from index.query import (
+    CONTACT_TYPES,
+    Filters,
+    SearchQuery,
+    SearchResult,
+    TrendQuery,
+    parse_contact,
+    period_of,
+    price_figures,
+)
+from index.query import (
+    OFFER_FIELDS as QUERY_OFFER_FIELDS,
+)
 from index.records import CrawlRun, Post, utc_time, utcnow
+from index.sqlite_query import matching_offers, matching_posts, offer_conditions
 from index.store import Store, UpsertOutcome
 from index.tokens import index_tokens
 
@@ -126,14 +140,6 @@ CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 def contact_key(contact: dict) -> str:
     """The seller key of a contact: ``type:value``."""
     return f"{contact['type']}:{contact['value']}"
-
-
-def fts_match(text: str) -> str | None:
-    """An FTS5 query needing every index token of ``text``; None when it has none."""
-    words = index_tokens(text)
-    if not words:
-        return None
-    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
 def _post_body(post_title: str | None, text: str) -> str:
@@ -325,6 +331,10 @@ class SQLiteStore(Store):
                     "text=?, last_seen=max(last_seen, ?) WHERE pk = ?",
                     [*values, at, extra, post.text, seen_at, pk],
                 )
+                db.execute(
+                    "UPDATE offers SET source = ?, posted_at = ? WHERE post_id = ?",
+                    (post.source, at, post.id),
+                )
                 db.execute("DELETE FROM posts_fts WHERE rowid = ?", (pk,))
                 db.execute(
                     "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
@@ -402,62 +412,51 @@ class SQLiteStore(Store):
         self.put_extractions([(post_id, extraction, extractor_version)])
 
     def put_extractions(self, items: Iterable[tuple[str, dict, str]]) -> None:
-        """Many extractions in one transaction (re-extraction, imports, the bench)."""
-        with self._write("store offers") as db:
-            for post_id, extraction, version in items:
-                self._put_extraction(db, post_id, extraction, version)
+        """Many extractions in one transaction (re-extraction, imports, the bench).
 
-    def _put_extraction(
-        self, db: sqlite3.Connection, post_id: str, extraction: dict, version: str
-    ) -> None:
-        row = db.execute("SELECT source, at FROM posts WHERE id = ?", (post_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"{self.path}: no post {post_id!r} to attach offers to")
-        source, at = row
-        try:
-            contacts = [
-                (str(c["type"]), str(c["value"]))
-                for c in extraction.get("contacts") or []
-                if c.get("type") and c.get("value") not in (None, "")
-            ]
-            contacts = list(dict.fromkeys(contacts))
-            seller = f"{contacts[0][0]}:{contacts[0][1]}" if contacts else None
-            offer_rows = []
-            for n, offer in enumerate(extraction.get("offers") or []):
-                values = {name: offer.get(name) for name in OFFER_FIELDS}
-                if not values["goods"]:
-                    raise ValueError(f"offer {n} has no goods")
-                values["currency"] = values["currency"] or "CNY"
-                values["per_qty"] = int(values["per_qty"] or 1)
-                values["unit"] = values["unit"] or "item"
-                price = values["price"]
-                unit_price = None if price is None else float(price) / values["per_qty"]
-                offer_rows.append(
-                    (post_id, n, *values.values(), unit_price, source, at, seller, version)
-                )
-        except (AttributeError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
-            raise StoreError(
-                f"{self.path}: extraction of post {post_id!r} does not follow the offer "
-                f"contract: {exc}"
-            ) from None
-        db.execute("DELETE FROM offers WHERE post_id = ?", (post_id,))
-        db.execute("DELETE FROM contacts WHERE post_id = ?", (post_id,))
+        If one item is bad, none is stored: the error names the post.
+        """
+        with self._write("store offers") as db:
+            batch: list[tuple[str, dict, str]] = []
+            for item in items:
+                batch.append(item)
+                if len(batch) == CHUNK:
+                    self._put_batch(db, batch)
+                    batch = []
+            if batch:
+                self._put_batch(db, batch)
+
+    def _put_batch(self, db: sqlite3.Connection, batch: list[tuple[str, dict, str]]) -> None:
+        ids = list(dict.fromkeys(post_id for post_id, _, _ in batch))
+        marks = ",".join("?" * len(ids))
+        posts = {
+            row[0]: row[1:]
+            for row in db.execute(f"SELECT id, source, at FROM posts WHERE id IN ({marks})", ids)
+        }
+        done: dict[str, tuple[list, list, int, str]] = {}  # the last extraction of a post wins
+        for post_id, extraction, version in batch:
+            if post_id not in posts:
+                raise StoreError(f"{self.path}: no post {post_id!r} to attach offers to")
+            source, at = posts[post_id]
+            offers, contacts, is_listing = _extraction_rows(post_id, extraction, version,
+                                                            source, at)
+            done[post_id] = (offers, contacts, is_listing, version)
+        db.execute(f"DELETE FROM offers WHERE post_id IN ({marks})", ids)
+        db.execute(f"DELETE FROM contacts WHERE post_id IN ({marks})", ids)
         db.executemany(
             "INSERT INTO offers (post_id, n, goods, platform, side, price, price_max, currency, "
             "per_qty, unit, min_qty, unit_price, source, posted_at, seller_key, "
             "extractor_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            offer_rows,
+            [row for offers, _, _, _ in done.values() for row in offers],
         )
         db.executemany(
             "INSERT INTO contacts (post_id, key, type, value) VALUES (?,?,?,?)",
-            [(post_id, f"{t}:{v}", t, v) for t, v in contacts],
+            [row for _, contacts, _, _ in done.values() for row in contacts],
         )
-        is_listing = extraction.get("is_listing")
-        if is_listing is None:
-            is_listing = bool(offer_rows)
-        db.execute(
+        db.executemany(
             "UPDATE posts SET is_listing = ?, extractor_version = ? WHERE id = ?",
-            (int(bool(is_listing)), version, post_id),
+            [(is_listing, version, post_id)
+             for post_id, (_, _, is_listing, version) in done.items()],
         )
 
     # -- crawl runs ----------------------------------------------------------------------
@@ -513,6 +512,193 @@ class SQLiteStore(Store):
             for r in rows
         ]
 
+    # -- queries -------------------------------------------------------------------------
+    _OFFER_COLUMNS = (
+        "post_id, n, goods, platform, side, price, price_max, currency, per_qty, unit, min_qty, "
+        "unit_price, source, posted_at, seller_key, extractor_version"
+    )
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        where = matching_posts(query)
+        matched = (f"WITH m AS (SELECT p.id AS id, p.source AS source FROM posts p "
+                   f"WHERE {where.sql()}) ")
+        order = "DESC" if query.sort == "newest" else "ASC"
+        with self._read("search") as db:
+            total = db.execute(matched + "SELECT count(*) FROM m", where.params).fetchone()[0]
+            cursor = db.execute(
+                f"SELECT {self._POST_COLUMNS} FROM posts p WHERE {where.sql()} "
+                f"ORDER BY p.at {order}, p.id {order} LIMIT ? OFFSET ?",
+                [*where.params, query.limit, query.offset],
+            )
+            names = [d[0] for d in cursor.description]
+            hits = [self._post_dict(row, names) for row in cursor.fetchall()]
+            self._attach_offers(db, hits)
+            facets = {}
+            for name in query.facets:
+                if name in QUERY_OFFER_FIELDS:
+                    offers = offer_conditions(query)
+                    sql = (f"SELECT coalesce(o.{name}, 'none'), count(DISTINCT o.post_id) "
+                           f"FROM offers o JOIN m ON m.id = o.post_id WHERE {offers.sql()} "
+                           "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?")
+                    params = [*where.params, *offers.params, query.facet_size]
+                elif name == "source":
+                    sql = "SELECT source, count(*) FROM m GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?"
+                    params = [*where.params, query.facet_size]
+                else:  # seller
+                    sql = ("SELECT c.key, count(*) FROM contacts c JOIN m ON m.id = c.post_id "
+                           "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?")
+                    params = [*where.params, query.facet_size]
+                facets[name] = dict(db.execute(matched + sql, params).fetchall())
+        return SearchResult(total=total, hits=hits, facets=facets)
+
+    def _attach_offers(self, db: sqlite3.Connection, posts: list[dict]) -> None:
+        """Give each post dict its ``offers`` and ``contacts``."""
+        by_id = {post["id"]: post for post in posts}
+        for post in posts:
+            post["offers"], post["contacts"] = [], []
+        ids = list(by_id)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(
+                f"SELECT post_id, {', '.join(OFFER_FIELDS)}, unit_price FROM offers "
+                f"WHERE post_id IN ({marks}) ORDER BY post_id, n",
+                chunk,
+            ):
+                offer = dict(zip((*OFFER_FIELDS, "unit_price"), row[1:], strict=True))
+                by_id[row[0]]["offers"].append(offer)
+            for post_id, kind, value in db.execute(
+                f"SELECT post_id, type, value FROM contacts WHERE post_id IN ({marks})", chunk
+            ):
+                by_id[post_id]["contacts"].append({"type": kind, "value": value})
+
+    _PERIOD_SQL = {
+        "day": "substr(o.posted_at, 1, 10)",
+        "week": "date(substr(o.posted_at, 1, 10), 'weekday 0', '-6 days')",
+        "month": "substr(o.posted_at, 1, 7) || '-01'",
+    }
+
+    def trend(self, query: TrendQuery) -> list[dict]:
+        where = matching_offers(query)
+        period = self._PERIOD_SQL[query.interval]
+        group = f"coalesce(o.{query.by}, 'none')" if query.by else "NULL"
+        priced = "o.unit_price IS NOT NULL"
+        priced_params: list = []
+        if query.by != "currency":
+            priced += " AND o.currency = ?"
+            priced_params.append(query.price_currency)
+        with self._read("trend") as db:
+            counts = db.execute(
+                f"SELECT {period} AS start, {group} AS g, count(*), "
+                f"count(DISTINCT o.seller_key) FROM offers o WHERE {where.sql()} "
+                "GROUP BY start, g",
+                where.params,
+            ).fetchall()
+            prices: dict[tuple, list[float]] = {}
+            for start, value, price in db.execute(
+                f"SELECT {period}, {group}, o.unit_price FROM offers o "
+                f"WHERE {where.sql()} AND {priced}",
+                [*where.params, *priced_params],
+            ):
+                prices.setdefault((start, value), []).append(price)
+        rows = []
+        for start, value, offers, sellers in sorted(counts, key=lambda r: (r[0], r[1] or "")):
+            row = {"period": period_of(start, query.interval)[0], "start": start}
+            if query.by:
+                row[query.by] = value
+            row["offers"] = offers
+            row["sellers"] = sellers
+            row["currency"] = value if query.by == "currency" else query.price_currency
+            row.update(price_figures(prices.get((start, value), [])))
+            rows.append(row)
+        return rows
+
+    def seller(self, contact: str) -> dict | None:
+        key = parse_contact(contact)
+        typed = key.partition(":")[0] in CONTACT_TYPES
+        match = ("key = ?" if typed else "value = ?", key)
+        in_posts = f"SELECT post_id FROM contacts WHERE {match[0]}"
+        with self._read("look up a seller") as db:
+            keys = [row[0] for row in db.execute(
+                f"SELECT DISTINCT key FROM contacts WHERE {match[0]} ORDER BY key", (key,))]
+            if not keys:
+                return None
+            cursor = db.execute(
+                f"SELECT {self._POST_COLUMNS}, at FROM posts p WHERE p.id IN ({in_posts}) "
+                "ORDER BY at DESC, id",
+                (key,),
+            )
+            names = [d[0] for d in cursor.description]
+            posts = [self._post_dict(row, names) for row in cursor.fetchall()]
+            offers = db.execute(
+                f"SELECT goods, platform, side, currency, unit, unit_price FROM offers "
+                f"WHERE post_id IN ({in_posts})",
+                (key,),
+            ).fetchall()
+            linked = db.execute(
+                f"SELECT key, count(*) FROM contacts WHERE post_id IN ({in_posts}) "
+                "AND key NOT IN (SELECT key FROM contacts WHERE " + match[0] + ") "
+                "GROUP BY key ORDER BY 2 DESC, 1 LIMIT 20",
+                (key, key),
+            ).fetchall()
+        sources: dict[str, int] = {}
+        for post in posts:
+            sources[post["source"]] = sources.get(post["source"], 0) + 1
+        goods: dict[str, int] = {}
+        groups: dict[tuple, list] = {}
+        for g, platform, side, currency, unit, unit_price in offers:
+            goods[g] = goods.get(g, 0) + 1
+            groups.setdefault((g, platform or "none", side, currency, unit), []).append(
+                unit_price)
+        prices = []
+        for (g, platform, side, currency, unit), values in sorted(groups.items(),
+                                                                   key=lambda i: -len(i[1])):
+            priced = sorted(v for v in values if v is not None)
+            figures = price_figures(priced)
+            prices.append({
+                "goods": g, "platform": platform, "side": side, "currency": currency,
+                "unit": unit, "offers": len(values), "priced": len(priced),
+                "min": priced[0] if priced else None, "median": figures["price_median"],
+                "max": priced[-1] if priced else None,
+            })
+        return {
+            "contact": key,
+            "keys": keys,
+            "posts": len(posts),
+            "offers": len(offers),
+            "first_seen": min(p["first_seen"] for p in posts),
+            "last_seen": max(p["last_seen"] for p in posts),
+            "first_posted": min(p["at"] for p in posts),
+            "last_posted": max(p["at"] for p in posts),
+            "sources": dict(sorted(sources.items(), key=lambda i: (-i[1], i[0]))),
+            "goods": dict(sorted(goods.items(), key=lambda i: (-i[1], i[0]))),
+            "prices": prices,
+            "linked_contacts": dict(linked),
+            "recent_posts": [
+                {name: p[name] for name in ("id", "source", "url", "channel", "author",
+                                            "posted_at", "last_seen", "title", "text")}
+                for p in posts[:20]
+            ],
+        }
+
+    def iter_offers(self, filters: Filters | None = None) -> Iterator[dict]:
+        """Pages through offers by rowid, so the caller may write to the store meanwhile."""
+        where = matching_offers(filters or Filters())
+        names = [name.strip() for name in self._OFFER_COLUMNS.split(",")]
+        after = 0
+        while True:
+            with self._read("read offers") as db:
+                rows = db.execute(
+                    f"SELECT o.rowid, {self._OFFER_COLUMNS} FROM offers o "
+                    f"WHERE o.rowid > ? AND {where.sql()} ORDER BY o.rowid LIMIT 2000",
+                    [after, *where.params],
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield dict(zip(names, row[1:], strict=True))
+            after = rows[-1][0]
+
     # -- reading -------------------------------------------------------------------------
     def stats(self) -> dict:
         with self._read("count") as db:
@@ -552,6 +738,45 @@ class SQLiteStore(Store):
                     self._db.close()
                 finally:
                     self._db = None
+
+
+def _extraction_rows(
+    post_id: str, extraction: dict, version: str, source: str, at: str
+) -> tuple[list[tuple], list[tuple], int]:
+    """Offer rows, contact rows and the listing flag of one extractor output line."""
+    try:
+        contacts = [
+            (str(c["type"]), str(c["value"]))
+            for c in extraction.get("contacts") or []
+            if c.get("type") and c.get("value") not in (None, "")
+        ]
+        contacts = list(dict.fromkeys(contacts))
+        seller = f"{contacts[0][0]}:{contacts[0][1]}" if contacts else None
+        offer_rows = []
+        for n, offer in enumerate(extraction.get("offers") or []):
+            values = {name: offer.get(name) for name in OFFER_FIELDS}
+            if not values["goods"]:
+                raise ValueError(f"offer {n} has no goods")
+            values["currency"] = values["currency"] or "CNY"
+            values["per_qty"] = int(values["per_qty"] or 1)
+            values["unit"] = values["unit"] or "item"
+            for name in ("price", "price_max"):
+                if values[name] is not None:
+                    values[name] = float(values[name])
+            price = values["price"]
+            unit_price = None if price is None else price / values["per_qty"]
+            offer_rows.append(
+                (post_id, n, *values.values(), unit_price, source, at, seller, version)
+            )
+        is_listing = extraction.get("is_listing")
+        if is_listing is None:
+            is_listing = bool(offer_rows)
+    except (AttributeError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
+        raise StoreError(
+            f"extraction of post {post_id!r} does not follow the offer contract: {exc}"
+        ) from None
+    contact_rows = [(post_id, f"{t}:{v}", t, v) for t, v in contacts]
+    return offer_rows, contact_rows, int(bool(is_listing))
 
 
 def _statements(script: str) -> list[str]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 
+from index.query import Filters, SearchQuery, SearchResult, TrendQuery
 from index.records import CrawlRun, Post
 
 DEFAULT_STORE = Path("var") / "heishi.db"
@@ -78,6 +79,11 @@ class Store(ABC):
         ``offers`` and ``contacts``.
         """
 
+    def put_extractions(self, items: Iterable[tuple[str, dict, str]]) -> None:
+        """Many ``(post_id, extraction, extractor_version)`` at once; backends batch them."""
+        for post_id, extraction, version in items:
+            self.put_extraction(post_id, extraction, version)
+
     # -- crawl runs ----------------------------------------------------------------------
     @abstractmethod
     def start_run(self, run: CrawlRun) -> CrawlRun:
@@ -95,6 +101,25 @@ class Store(ABC):
     @abstractmethod
     def stats(self) -> dict:
         """Counts of posts, offers, sellers and crawl runs, in total and per source."""
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Posts matching the query, newest first, with facet counts (see ``index.query``)."""
+
+    @abstractmethod
+    def trend(self, query: TrendQuery) -> list[dict]:
+        """One row per period (and group): offers, sellers and unit-price figures."""
+
+    @abstractmethod
+    def seller(self, contact: str) -> dict | None:
+        """Everything known about one contact across posts and sources, or None.
+
+        ``contact`` as typed: ``qq:123``, ``wechat:abc``, ``@tg`` or a bare value.
+        """
+
+    @abstractmethod
+    def iter_offers(self, filters: Filters | None = None) -> Iterator[dict]:
+        """Every stored offer (matching ``filters``), with post id, source, time and seller."""
 
     def flush(self) -> None:  # noqa: B027 - optional for backends that write at once
         """Make buffered writes durable."""
