@@ -1,0 +1,413 @@
+"""Search requests of the Elasticsearch store, and readers of their answers.
+
+Each ``build_*`` function returns the keyword arguments of ``Elasticsearch.search`` (``query``,
+``aggs``, ``size``, ``sort``...) as plain data, and each ``read_*`` turns an answer into what
+the :class:`index.store.Store` method returns, so tests check both without a cluster.
+"""
+
+from __future__ import annotations
+
+from index.errors import StoreError
+from index.query import (
+    CONTACT_TYPES,
+    OFFER_FIELDS,
+    Filters,
+    SearchQuery,
+    TrendQuery,
+    period_of,
+)
+from index.tokens import index_tokens
+
+# Hits past this cannot be paged with from/size (the index's max_result_window).
+MAX_WINDOW = 10_000
+# Kept in the post document for the store itself, never shown as part of a post.
+HIDDEN_POST_FIELDS = ("tokens", "offer_refs", "sellers")
+# Terms aggregations must name a size; sources and goods are a few hundred at most.
+MANY = 10_000
+# cardinality is exact below its precision threshold (and approximate, within ~1%, above).
+EXACT_UP_TO = 40_000
+
+
+def hits(answer: dict) -> list[dict]:
+    return answer.get("hits", {}).get("hits", [])
+
+
+def total(answer: dict) -> int:
+    value = answer.get("hits", {}).get("total", 0)
+    return value["value"] if isinstance(value, dict) else int(value or 0)
+
+
+def describe_bulk_error(item: dict) -> str:
+    """One bulk item failure as ``index/id: type: reason``."""
+    op, result = next(iter(item.items()))
+    error = result.get("error") or {}
+    if isinstance(error, dict):
+        reason = f"{error.get('type', 'error')}: {error.get('reason', '')}"
+        cause = error.get("caused_by")
+        if isinstance(cause, dict) and cause.get("reason"):
+            reason += f" ({cause['reason']})"
+    else:
+        reason = str(error)
+    return f"{op} {result.get('_index')}/{result.get('_id')}: {reason}".strip()
+
+
+def posts_of_source(source: str | None) -> dict:
+    """A ``query`` (as for ``helpers.scan``) selecting every post, or those of one source."""
+    if source is None:
+        return {"query": {"match_all": {}}}
+    return {"query": {"bool": {"filter": [{"term": {"source": source}}]}}}
+
+
+def build_runs_request(source: str | None, limit: int) -> dict:
+    """Latest runs first; the id breaks ties (ids start with the start time)."""
+    query = {"match_all": {}} if source is None else {"term": {"source": source}}
+    return {
+        "query": query,
+        "size": int(limit),
+        "sort": [{"started_at": {"order": "desc"}}, {"id": {"order": "desc"}}],
+    }
+
+
+def _per_source(extra: dict | None = None) -> dict:
+    agg: dict = {"terms": {"field": "source", "size": MANY}}
+    if extra:
+        agg["aggs"] = extra
+    return agg
+
+
+def build_stats_requests() -> dict[str, dict]:
+    """One counting search per kind; ``track_total_hits`` makes totals exact past 10,000."""
+    sellers = {"cardinality": {"field": "sellers", "precision_threshold": EXACT_UP_TO}}
+    listings = {"filter": {"term": {"is_listing": True}}}
+    return {
+        "posts": {
+            "size": 0,
+            "track_total_hits": True,
+            "aggs": {
+                "listings": listings,
+                "sellers": sellers,
+                "by_source": _per_source({"listings": listings, "sellers": sellers}),
+            },
+        },
+        "offers": {"size": 0, "track_total_hits": True, "aggs": {"by_source": _per_source()}},
+        "runs": {
+            "size": 0,
+            "track_total_hits": True,
+            "aggs": {
+                "by_source": _per_source(
+                    {
+                        "last": {
+                            "top_hits": {
+                                "size": 1,
+                                "sort": [{"started_at": {"order": "desc"}}],
+                                "_source": {"includes": ["started_at"]},
+                            }
+                        }
+                    }
+                )
+            },
+        },
+    }
+
+
+def _buckets(answer: dict, name: str = "by_source") -> list[dict]:
+    return (answer.get("aggregations") or {}).get(name, {}).get("buckets", [])
+
+
+def read_stats(answers: dict[str, dict]) -> dict:
+    """The :meth:`Store.stats` dict, shaped as the SQLite store's."""
+    per_source: dict[str, dict] = {}
+
+    def entry(source: str) -> dict:
+        return per_source.setdefault(
+            source,
+            {"posts": 0, "listings": 0, "offers": 0, "sellers": 0, "runs": 0, "last_run": None},
+        )
+
+    posts = answers["posts"]
+    for bucket in _buckets(posts):
+        counts = entry(bucket["key"])
+        counts["posts"] = bucket["doc_count"]
+        counts["listings"] = bucket["listings"]["doc_count"]
+        counts["sellers"] = int(bucket["sellers"]["value"])
+    for bucket in _buckets(answers["offers"]):
+        entry(bucket["key"])["offers"] = bucket["doc_count"]
+    for bucket in _buckets(answers["runs"]):
+        counts = entry(bucket["key"])
+        counts["runs"] = bucket["doc_count"]
+        top = bucket["last"]["hits"]["hits"]
+        counts["last_run"] = top[0]["_source"].get("started_at") if top else None
+    aggs = posts.get("aggregations") or {}
+    totals = {
+        "posts": total(posts),
+        "listings": aggs.get("listings", {}).get("doc_count", 0),
+        "offers": total(answers["offers"]),
+        "sellers": int(aggs.get("sellers", {}).get("value", 0)),
+        "runs": total(answers["runs"]),
+    }
+    return {**totals, "sources": dict(sorted(per_source.items()))}
+
+
+# -- the query model (index.query) as query DSL -------------------------------------------
+
+
+def text_clause(text: str, field: str = "tokens") -> dict:
+    """Every index token of ``text`` must occur (AND), tokenised as the documents were."""
+    words = index_tokens(text)
+    if not words:  # only punctuation: nothing can match it
+        return {"match_none": {}}
+    return {"match": {field: {"query": " ".join(words), "operator": "and"}}}
+
+
+def offer_clauses(filters: Filters, path: str = "") -> list[dict]:
+    """What one offer must meet: goods, platform, side, currency, unit-price range."""
+    clauses: list[dict] = []
+    if filters.goods:
+        clauses.append({"terms": {f"{path}goods": filters.goods}})
+    if filters.platform:
+        named = [p for p in filters.platform if p != "none"]
+        options: list[dict] = []
+        if named:
+            options.append({"terms": {f"{path}platform": named}})
+        if "none" in filters.platform:
+            options.append({"bool": {"must_not": [{"exists": {"field": f"{path}platform"}}]}})
+        clauses.append(options[0] if len(options) == 1 else
+                       {"bool": {"should": options, "minimum_should_match": 1}})
+    if filters.side:
+        clauses.append({"terms": {f"{path}side": filters.side}})
+    if filters.currency:
+        clauses.append({"terms": {f"{path}currency": filters.currency}})
+    price: dict = {}
+    if filters.price_min is not None:
+        price["gte"] = filters.price_min
+    if filters.price_max is not None:
+        price["lte"] = filters.price_max
+    if price:
+        clauses.append({"range": {f"{path}unit_price": price}})
+    return clauses
+
+
+def seller_clause(sellers: list[str], keys_field: str, values_field: str) -> dict | None:
+    """A contact key (``qq:1``) matches that key; a bare value matches it under any type."""
+    if not sellers:
+        return None
+    keys = [s for s in sellers if s.partition(":")[0] in CONTACT_TYPES]
+    values = [s for s in sellers if s not in keys]
+    options = []
+    if keys:
+        options.append({"terms": {keys_field: keys}})
+    if values:
+        options.append({"terms": {values_field: values}})
+    if len(options) == 1:
+        return options[0]
+    return {"bool": {"should": options, "minimum_should_match": 1}}
+
+
+def time_clause(filters: Filters, field: str = "at") -> dict | None:
+    bounds: dict = {}
+    if filters.since_time:
+        bounds["gte"] = filters.since_time
+    if filters.until_time:
+        bounds["lt"] = filters.until_time
+    return {"range": {field: bounds}} if bounds else None
+
+
+def _bool(must: list[dict], filters: list[dict]) -> dict:
+    if not must and not filters:
+        return {"match_all": {}}
+    query: dict = {}
+    if must:
+        query["must"] = must
+    if filters:
+        query["filter"] = filters
+    return {"bool": query}
+
+
+def post_query(filters: Filters) -> dict:
+    """Posts meeting the post filters and, if any are given, having one offer meeting them all.
+
+    The offers nested in each post make "one offer meeting all" a ``nested`` query: with flat
+    arrays, goods from one offer and platform from another would match together.
+    """
+    must = [text_clause(filters.text)] if filters.text else []
+    clauses: list[dict] = []
+    if filters.source:
+        clauses.append({"terms": {"source": filters.source}})
+    seller = seller_clause(filters.seller, "contacts.key", "contacts.value")
+    if seller:
+        clauses.append(seller)
+    when = time_clause(filters)
+    if when:
+        clauses.append(when)
+    if filters.offer_filtered:
+        clauses.append(
+            {
+                "nested": {
+                    "path": "offers",
+                    "query": {"bool": {"filter": offer_clauses(filters, "offers.")}},
+                }
+            }
+        )
+    return _bool(must, clauses)
+
+
+def offer_query(filters: Filters) -> dict:
+    """Offers meeting the offer filters whose post meets the post filters."""
+    must = [text_clause(filters.text)] if filters.text else []
+    clauses = offer_clauses(filters)
+    if filters.source:
+        clauses.append({"terms": {"source": filters.source}})
+    seller = seller_clause(filters.seller, "contact_keys", "contact_values")
+    if seller:
+        clauses.append(seller)
+    when = time_clause(filters)
+    if when:
+        clauses.append(when)
+    return _bool(must, clauses)
+
+
+def _offer_facet(name: str, size: int) -> dict:
+    terms: dict = {"field": f"offers.{name}", "size": size, "order": {"posts": "desc"}}
+    if name == "platform":
+        terms["missing"] = "none"
+    # reverse_nested counts posts, not offers, per value.
+    return {"terms": terms, "aggs": {"posts": {"reverse_nested": {}}}}
+
+
+def build_search_request(query: SearchQuery) -> dict:
+    """``search`` arguments for posts: hits newest first, total exact, one agg per facet."""
+    if query.offset + query.limit > MAX_WINDOW:
+        raise StoreError(
+            f"offset + limit may reach {MAX_WINDOW} at most on Elasticsearch "
+            f"(asked {query.offset} + {query.limit}); narrow the query or export instead"
+        )
+    order = "desc" if query.sort == "newest" else "asc"
+    body: dict = {
+        "query": post_query(query),
+        "from": query.offset,
+        "size": query.limit,
+        "sort": [{"at": {"order": order}}, {"id": {"order": order}}],
+        "track_total_hits": True,
+        "_source": {"excludes": list(HIDDEN_POST_FIELDS)},
+    }
+    aggs: dict = {}
+    offer_facets = [f for f in query.facets if f in OFFER_FIELDS]
+    if offer_facets:
+        matching = {"bool": {"filter": offer_clauses(query, "offers.")}}
+        aggs["offers"] = {
+            "nested": {"path": "offers"},
+            "aggs": {
+                "matching": {
+                    "filter": matching,
+                    "aggs": {f: _offer_facet(f, query.facet_size) for f in offer_facets},
+                }
+            },
+        }
+    if "source" in query.facets:
+        aggs["source"] = {"terms": {"field": "source", "size": query.facet_size}}
+    if "seller" in query.facets:
+        aggs["seller"] = {"terms": {"field": "contacts.key", "size": query.facet_size}}
+    if aggs:
+        body["aggs"] = aggs
+    return body
+
+
+def read_facets(answer: dict) -> dict[str, dict[str, int]]:
+    aggs = answer.get("aggregations") or {}
+    facets: dict[str, dict[str, int]] = {}
+    nested = aggs.get("offers", {}).get("matching", {})
+    for name in OFFER_FIELDS:
+        if name in nested:
+            facets[name] = {b["key"]: b["posts"]["doc_count"] for b in nested[name]["buckets"]}
+    for name in ("source", "seller"):
+        if name in aggs:
+            facets[name] = {b["key"]: b["doc_count"] for b in aggs[name]["buckets"]}
+    return facets
+
+
+def _metrics(currency: str | None) -> dict:
+    """Sellers, and unit-price figures over the offers priced in ``currency`` (None: any)."""
+    priced = [{"exists": {"field": "unit_price"}}]
+    if currency is not None:
+        priced.append({"term": {"currency": currency}})
+    return {
+        "sellers": {"cardinality": {"field": "seller", "precision_threshold": EXACT_UP_TO}},
+        "priced": {
+            "filter": {"bool": {"filter": priced}},
+            "aggs": {
+                "quartiles": {"percentiles": {"field": "unit_price", "percents": [25, 50, 75]}},
+                "mean": {"avg": {"field": "unit_price"}},
+            },
+        },
+    }
+
+
+def build_trend_request(query: TrendQuery) -> dict:
+    """``search`` arguments for offers: a calendar histogram of counts and price figures.
+
+    Weeks are ISO weeks starting Monday, as Elasticsearch's calendar week is. Percentiles are
+    TDigest estimates: exact for small buckets, within a fraction of a percent for large ones.
+    """
+    currency = None if query.by == "currency" else query.price_currency
+    periods: dict = {
+        "date_histogram": {
+            "field": "at",
+            "calendar_interval": query.interval,
+            "min_doc_count": 1,
+            "format": "yyyy-MM-dd",
+            "time_zone": "UTC",
+        }
+    }
+    if query.by is None:
+        periods["aggs"] = _metrics(currency)
+    else:
+        terms: dict = {"field": query.by, "size": MANY, "order": {"_key": "asc"}}
+        if query.by == "platform":
+            terms["missing"] = "none"
+        periods["aggs"] = {"by": {"terms": terms, "aggs": _metrics(currency)}}
+    return {
+        "query": offer_query(query),
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {"periods": periods},
+    }
+
+
+def _figures(bucket: dict, currency: str | None) -> dict:
+    priced = bucket["priced"]
+    values = priced["quartiles"].get("values") or {}
+
+    def pick(percent: str):
+        value = values.get(percent)
+        return None if value is None or priced["doc_count"] == 0 else value
+
+    return {
+        "offers": bucket["doc_count"],
+        "sellers": int(bucket["sellers"]["value"]),
+        "currency": currency,
+        "priced": priced["doc_count"],
+        "price_median": pick("50.0"),
+        "price_p25": pick("25.0"),
+        "price_p75": pick("75.0"),
+        "price_mean": priced["mean"].get("value") if priced["doc_count"] else None,
+    }
+
+
+def read_trend(query: TrendQuery, answer: dict) -> list[dict]:
+    rows = []
+    for period in _buckets(answer, "periods"):
+        label, start = period_of(period["key_as_string"], query.interval)
+        head = {"period": label, "start": start}
+        if query.by is None:
+            rows.append({**head, **_figures(period, query.price_currency)})
+            continue
+        for bucket in period["by"]["buckets"]:
+            currency = bucket["key"] if query.by == "currency" else query.price_currency
+            rows.append({**head, query.by: bucket["key"], **_figures(bucket, currency)})
+    return rows
+
+
+def build_seller_query(contact: str, typed: bool) -> dict:
+    """Posts naming a contact: by key (``qq:1``), or by value under any type."""
+    field = "contacts.key" if typed else "contacts.value"
+    return {"query": {"bool": {"filter": [{"term": {field: contact}}]}}}

@@ -1,0 +1,430 @@
+"""The Elasticsearch store: the :class:`index.store.Store` interface over a cluster.
+
+Writes go through ``elasticsearch.helpers.streaming_bulk`` (chunked, 429s retried with
+exponential backoff); requests and answers are built and read by the pure functions of
+:mod:`index.elastic.documents` and :mod:`index.elastic.queries`, so this class only moves them.
+
+Elasticsearch makes a write searchable at the next refresh, not at once. A caller of this
+store expects to read what it just wrote (a crawl counts its run, a test searches what it
+stored), so a store remembers which kinds it wrote to and refreshes them before its next
+search-based read; other processes see the writes within the refresh interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import elasticsearch
+from elasticsearch import helpers
+
+from index.elastic import documents, mappings, queries
+from index.elastic.connection import (
+    ConnectionSettings,
+    connect,
+    connection_settings,
+    translated_errors,
+)
+from index.errors import StoreError
+from index.query import (
+    CONTACT_TYPES,
+    Filters,
+    SearchQuery,
+    SearchResult,
+    TrendQuery,
+    parse_contact,
+)
+from index.records import CrawlRun, Post, utcnow
+from index.store import Store, UpsertOutcome
+
+CONFLICT_ROUNDS = 5  # re-read and retry a post this often when another writer got there first
+MAX_REPORTED_ERRORS = 3
+
+
+class ElasticStore(Store):
+    """Posts, offers, sellers and crawl runs in Elasticsearch indices named ``<prefix>-*``.
+
+    ``url`` is the cluster (``http(s)://host:9200``; ``es://`` means http); credentials and
+    TLS come from the environment or ``$HEISHI_ES_CONFIG`` (see
+    :func:`index.elastic.connection.connection_settings`). Bulk writes send ``chunk_size``
+    actions a request and retry a rejected (429) chunk up to ``bulk_retries`` times, waiting
+    ``initial_backoff`` seconds, doubling up to ``max_backoff``.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        prefix: str | None = None,
+        *,
+        chunk_size: int = 500,
+        bulk_retries: int = 5,
+        initial_backoff: float = 1.0,
+        max_backoff: float = 30.0,
+        request_timeout: float | None = None,
+        max_retries: int | None = None,
+        client: elasticsearch.Elasticsearch | None = None,
+        check: bool = True,
+        **_ignored,
+    ) -> None:
+        self.settings: ConnectionSettings = connection_settings(
+            url, request_timeout=request_timeout, max_retries=max_retries
+        )
+        self.url = self.settings.url
+        self.prefix = prefix or mappings.DEFAULT_PREFIX
+        if not mappings.valid_prefix(self.prefix):
+            raise StoreError(
+                f"index prefix {self.prefix!r} is not a valid index name start "
+                "(lower case letters, digits, '-' and '_')"
+            )
+        self.chunk_size = chunk_size
+        self.bulk_retries = bulk_retries
+        self.initial_backoff = initial_backoff
+        self.max_backoff = max_backoff
+        self.client = client or connect(self.settings)
+        self._set_up = False
+        self._dirty: set[str] = set()
+        if check:
+            with self._errors("connect"):
+                self.client.info()
+
+    def __repr__(self) -> str:
+        return f"ElasticStore({self.url!r}, prefix={self.prefix!r})"
+
+    # -- plumbing ------------------------------------------------------------------------
+    def _errors(self, doing: str):
+        return translated_errors(self.url, doing)
+
+    def alias(self, kind: str) -> str:
+        return mappings.alias(self.prefix, kind)
+
+    def setup(self) -> None:
+        """Put the index templates and create the single indices; safe to repeat."""
+        with self._errors("set up indices"):
+            for name, body in mappings.index_templates(self.prefix).items():
+                self.client.indices.put_index_template(name=name, **body)
+            for kind in ("posts", "sellers", "runs"):
+                index = mappings.single_index(self.prefix, kind)
+                if not self.client.indices.exists(index=index):
+                    try:
+                        self.client.indices.create(index=index)
+                    except elasticsearch.BadRequestError as exc:
+                        if exc.error != "resource_already_exists_exception":
+                            raise
+        self._set_up = True
+
+    def _ensure_setup(self) -> None:
+        if not self._set_up:
+            self.setup()
+
+    def _refresh(self, *kinds: str) -> None:
+        wanted = [self.alias(kind) for kind in kinds if kind in self._dirty]
+        if not wanted:
+            return
+        with self._errors("refresh"):
+            self.client.indices.refresh(
+                index=",".join(wanted), ignore_unavailable=True, allow_no_indices=True
+            )
+        self._dirty.difference_update(kinds)
+
+    def _bulk(self, actions: Iterable[dict], doing: str) -> list[tuple[bool, dict]]:
+        """Send actions; return ``(ok, item)`` for each (failed items are not raised here)."""
+        actions = list(actions)
+        if not actions:
+            return []
+        with self._errors(doing):
+            results = list(
+                helpers.streaming_bulk(
+                    self.client,
+                    actions,
+                    chunk_size=self.chunk_size,
+                    max_retries=self.bulk_retries,
+                    initial_backoff=self.initial_backoff,
+                    max_backoff=self.max_backoff,
+                    raise_on_error=False,
+                    raise_on_exception=True,
+                )
+            )
+        for action in actions:
+            self._dirty.add(mappings.kind_of(self.prefix, action["_index"]))
+        return results
+
+    @staticmethod
+    def _raise_failures(failures: list[dict], doing: str) -> None:
+        if not failures:
+            return
+        shown = "; ".join(queries.describe_bulk_error(f) for f in failures[:MAX_REPORTED_ERRORS])
+        more = f" (and {len(failures) - MAX_REPORTED_ERRORS} more)" if (
+            len(failures) > MAX_REPORTED_ERRORS
+        ) else ""
+        raise StoreError(f"{doing}: {len(failures)} write(s) failed: {shown}{more}")
+
+    def _is_posts(self, result: dict) -> bool:
+        return mappings.kind_of(self.prefix, result.get("_index", "")) == "posts"
+
+    def _get_hits(self, ids: Sequence[str]) -> dict[str, dict]:
+        """Stored post hits (with ``_seq_no``/``_primary_term``) by id; realtime, no refresh."""
+        found: dict[str, dict] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), self.chunk_size):
+            chunk = unique[start : start + self.chunk_size]
+            with self._errors("read posts"):
+                try:
+                    answer = self.client.mget(index=self.alias("posts"), ids=chunk)
+                except elasticsearch.NotFoundError:
+                    return found
+            for doc in answer["docs"]:
+                if doc.get("found"):
+                    found[doc["_id"]] = doc
+        return found
+
+    # -- posts ---------------------------------------------------------------------------
+    def upsert_posts(self, posts: Sequence[Post]) -> list[UpsertOutcome]:
+        posts = list(posts)
+        if not posts:
+            return []
+        self._ensure_setup()
+        outcomes: list[UpsertOutcome | None] = [None] * len(posts)
+        todo = list(range(len(posts)))
+        index = mappings.single_index(self.prefix, "posts")
+        for _round in range(CONFLICT_ROUNDS):
+            hits = self._get_hits([posts[i].id for i in todo])
+            stored = {id_: hit["_source"] for id_, hit in hits.items()}
+            for i in todo:
+                post = posts[i]
+                doc, outcomes[i] = documents.merge_post(post, stored.get(post.id))
+                stored[post.id] = doc
+            actions = []
+            for id_ in dict.fromkeys(posts[i].id for i in todo):
+                old = hits.get(id_)
+                doc = stored[id_]
+                actions.extend(
+                    documents.moved_offer_actions(self.prefix, doc, old and old["_source"])
+                )
+                actions.append(documents.post_write_action(index, doc, old))
+            conflicts, failures = set(), []
+            for ok, item in self._bulk(actions, "store posts"):
+                if ok:
+                    continue
+                op, result = next(iter(item.items()))
+                if op == "delete" and result.get("status") == 404:
+                    continue  # already gone: what we wanted
+                if result.get("status") == 409 and self._is_posts(result):
+                    conflicts.add(result.get("_id"))
+                else:
+                    failures.append(item)
+            self._raise_failures(failures, "store posts")
+            todo = [i for i in todo if posts[i].id in conflicts]
+            if not todo:
+                return [outcome for outcome in outcomes if outcome is not None]
+        raise StoreError(
+            f"store posts: {len(todo)} post(s) kept changing under concurrent writers; "
+            "try again"
+        )
+
+    def last_seen(self, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(ids)
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), self.chunk_size):
+            chunk = unique[start : start + self.chunk_size]
+            with self._errors("look up posts"):
+                try:
+                    answer = self.client.mget(
+                        index=self.alias("posts"), ids=chunk, source_includes=["last_seen"]
+                    )
+                except elasticsearch.NotFoundError:
+                    return found
+            for doc in answer["docs"]:
+                if doc.get("found"):
+                    found[doc["_id"]] = doc["_source"]["last_seen"]
+        return found
+
+    def _get_post_hit(self, id: str) -> dict | None:
+        with self._errors("read a post"):
+            try:
+                return self.client.get(index=self.alias("posts"), id=id)
+            except elasticsearch.NotFoundError:
+                return None
+
+    def get_post(self, id: str) -> dict | None:
+        hit = self._get_post_hit(id)
+        return None if hit is None else documents.public_post(hit["_source"])
+
+    def post_versions(self, id: str) -> list[dict]:
+        hit = self._get_post_hit(id)
+        return [] if hit is None else documents.public_versions(hit["_source"])
+
+    def _scan(self, kind: str, body: dict, doing: str) -> Iterator[dict]:
+        """Every hit of a query, in pages (``helpers.scan``: a point in time of the index)."""
+        self._refresh(kind)
+        with self._errors(doing):
+            try:
+                yield from helpers.scan(
+                    self.client,
+                    index=self.alias(kind),
+                    query=body,
+                    size=self.chunk_size,
+                    preserve_order=False,
+                    ignore_unavailable=True,
+                    allow_no_indices=True,
+                )
+            except elasticsearch.NotFoundError:
+                return
+
+    def iter_posts(self, source: str | None = None) -> Iterator[dict]:
+        for hit in self._scan("posts", queries.posts_of_source(source), "read posts"):
+            yield documents.public_post(hit["_source"])
+
+    def iter_post_documents(self, source: str | None = None) -> Iterator[dict]:
+        """Stored post documents as they are, versions and extraction included (copying)."""
+        for hit in self._scan("posts", queries.posts_of_source(source), "read posts"):
+            yield hit["_source"]
+
+    # -- extraction ----------------------------------------------------------------------
+    def put_extraction(self, post_id: str, extraction: dict, extractor_version: str) -> None:
+        self.put_extractions([(post_id, extraction, extractor_version)])
+
+    def put_extractions(self, items: Iterable[tuple[str, dict, str]]) -> None:
+        """Many extractions in one bulk request (re-extraction, imports)."""
+        items = list(items)
+        if not items:
+            return
+        self._ensure_setup()
+        for _round in range(CONFLICT_ROUNDS):
+            hits = self._get_hits([post_id for post_id, _, _ in items])
+            missing = [post_id for post_id, _, _ in items if post_id not in hits]
+            if missing:
+                raise StoreError(f"no post {missing[0]!r} to attach offers to")
+            actions: list[dict] = []
+            # The last extraction of a post wins, as it would one call at a time.
+            latest = {post_id: (extraction, version) for post_id, extraction, version in items}
+            for post_id, (extraction, version) in latest.items():
+                actions.extend(
+                    documents.extraction_actions(self.prefix, hits[post_id], extraction, version)
+                )
+            conflicts, failures = set(), []
+            for ok, item in self._bulk(actions, "store offers"):
+                if ok:
+                    continue
+                op, result = next(iter(item.items()))
+                if op == "delete" and result.get("status") == 404:
+                    continue  # already gone: what we wanted
+                if result.get("status") == 409 and self._is_posts(result):
+                    conflicts.add(result.get("_id"))
+                else:
+                    failures.append(item)
+            self._raise_failures(failures, "store offers")
+            items = [item for item in items if item[0] in conflicts]
+            if not items:
+                return
+        raise StoreError("store offers: posts kept changing under concurrent writers; try again")
+
+    # -- crawl runs ----------------------------------------------------------------------
+    def start_run(self, run: CrawlRun) -> CrawlRun:
+        documents.check_run(run)
+        self._ensure_setup()
+        run.id = documents.new_run_id(run)
+        self._write_run(run, "record a crawl run")
+        return run
+
+    def finish_run(self, run: CrawlRun) -> None:
+        if run.id is None:
+            self.start_run(run)
+            return
+        documents.check_run(run)
+        if run.finished_at is None:
+            run.finished_at = utcnow()
+        self._ensure_setup()
+        with self._errors("record the end of a crawl run"):
+            exists = self.client.exists(index=self.alias("runs"), id=str(run.id))
+        if not exists:
+            raise StoreError(f"{self.url}: no crawl run {run.id} to finish")
+        self._write_run(run, "record the end of a crawl run")
+
+    def _write_run(self, run: CrawlRun, doing: str) -> None:
+        with self._errors(doing):
+            self.client.index(
+                index=mappings.single_index(self.prefix, "runs"),
+                id=str(run.id),
+                document=documents.run_document(run),
+            )
+        self._dirty.add("runs")
+
+    def runs(self, source: str | None = None, limit: int = 50) -> list[CrawlRun]:
+        self._refresh("runs")
+        body = queries.build_runs_request(source, limit)
+        answer = self._search("runs", body, "read crawl runs")
+        return [documents.run_from_document(hit["_source"]) for hit in queries.hits(answer)]
+
+    # -- reading -------------------------------------------------------------------------
+    def _search(self, kind: str, body: dict, doing: str) -> dict:
+        self._refresh(kind)
+        with self._errors(doing):
+            return self.client.search(
+                index=self.alias(kind),
+                ignore_unavailable=True,
+                allow_no_indices=True,
+                **body,
+            )
+
+    def stats(self) -> dict:
+        answers = {
+            kind: self._search(kind, body, "count")
+            for kind, body in queries.build_stats_requests().items()
+        }
+        return queries.read_stats(answers)
+
+    def drop(self) -> None:
+        """Delete every index and template of this prefix (tests, and starting over)."""
+        patterns = ",".join(mappings.index_pattern(self.prefix, k) for k in mappings.KINDS)
+        with self._errors("drop indices"):
+            # Clusters refuse wildcard deletes (action.destructive_requires_name): name them.
+            names = sorted(
+                self.client.indices.get(
+                    index=patterns, ignore_unavailable=True, allow_no_indices=True
+                )
+            )
+            for start in range(0, len(names), 50):
+                self.client.indices.delete(index=",".join(names[start : start + 50]))
+            for name in mappings.index_templates(self.prefix):
+                try:
+                    self.client.indices.delete_index_template(name=name)
+                except elasticsearch.NotFoundError:
+                    pass
+        self._set_up = False
+        self._dirty.clear()
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        answer = self._search("posts", queries.build_search_request(query), "search")
+        return SearchResult(
+            total=queries.total(answer),
+            hits=[documents.search_hit(hit["_source"]) for hit in queries.hits(answer)],
+            facets=queries.read_facets(answer),
+        )
+
+    def trend(self, query: TrendQuery) -> list[dict]:
+        answer = self._search("offers", queries.build_trend_request(query), "trend")
+        return queries.read_trend(query, answer)
+
+    def seller(self, contact: str) -> dict | None:
+        key = parse_contact(contact)
+        typed = key.partition(":")[0] in CONTACT_TYPES
+        posts = [
+            hit["_source"]
+            for hit in self._scan("posts", queries.build_seller_query(key, typed),
+                                  "look up a seller")
+        ]
+        return documents.seller_summary(key, typed, posts)
+
+    def iter_offers(self, filters: Filters | None = None) -> Iterator[dict]:
+        body = {"query": queries.offer_query(filters or Filters())}
+        for hit in self._scan("offers", body, "read offers"):
+            yield documents.public_offer(hit["_source"])
+
+    def flush(self) -> None:
+        self._refresh(*mappings.KINDS)
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        except Exception:  # noqa: BLE001 - closing a pool must not hide the real error
+            pass

@@ -1,0 +1,307 @@
+"""The Elasticsearch backend's requests, checked as data: no cluster needed.
+
+What the store sends (templates, documents, bulk actions, searches) is built by pure
+functions; these tests pin the properties a cluster would rely on.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from index import Post, StoreError, UpsertOutcome
+from index.elastic import documents, mappings, queries
+from index.records import CrawlRun
+from index.tokens import index_tokens
+
+PREFIX = "heishi"
+
+
+def post(key="m1", text="出微信老号 400一个", fetched="2026-11-01T08:00:00+00:00", **fields):
+    return Post(source="tg", key=key, text=text, fetched_at=fetched, **fields)
+
+
+# -- templates and names ------------------------------------------------------------------
+
+
+def test_every_template_has_an_explicit_non_dynamic_mapping_and_its_alias():
+    templates = mappings.index_templates(PREFIX)
+    assert set(templates) == {f"heishi-{kind}" for kind in mappings.KINDS}
+    for name, body in templates.items():
+        kind = name.removeprefix("heishi-")
+        template = body["template"]
+        assert template["mappings"]["dynamic"] is False
+        assert template["mappings"]["properties"], kind
+        assert body["index_patterns"] == [f"heishi-{kind}-*"]
+        assert template["aliases"] == {f"heishi-{kind}": {}}
+        # The alias must not itself match the pattern, or indices could not be created.
+        assert not f"heishi-{kind}".startswith(body["index_patterns"][0].rstrip("*"))
+        json.dumps(body)  # sendable as is
+
+
+def test_field_types_for_search_and_trends():
+    offers = mappings.OFFER_PROPERTIES
+    for name in ("goods", "platform", "source", "seller", "side", "currency", "unit"):
+        assert offers[name]["type"] == "keyword", name
+    for name in ("price", "price_max", "unit_price"):
+        assert offers[name]["type"] in ("double", "scaled_float"), name
+    assert offers["at"]["type"] == "date" and offers["posted_at"]["type"] == "date"
+    for props in (mappings.POST_PROPERTIES, offers):
+        assert props["tokens"] == {"type": "text", "analyzer": "whitespace", "norms": True}
+    assert mappings.POST_PROPERTIES["versions"]["enabled"] is False
+    assert mappings.POST_PROPERTIES["extra"]["enabled"] is False
+
+
+def test_offers_go_to_monthly_indices_and_others_to_one_index():
+    assert mappings.offers_index(PREFIX, "2026-11-21T08:00:00+00:00") == "heishi-offers-2026.11"
+    assert mappings.offers_index(PREFIX, "2027-01-01T00:00:00+00:00") == "heishi-offers-2027.01"
+    assert mappings.offers_index(PREFIX, None) == "heishi-offers-undated"
+    assert mappings.offers_index(PREFIX, "yesterday") == "heishi-offers-undated"
+    assert mappings.single_index(PREFIX, "posts") == "heishi-posts-000001"
+    assert mappings.kind_of(PREFIX, "heishi-offers-2026.11") == "offers"
+    assert mappings.kind_of(PREFIX, "heishi-posts") == "posts"
+    assert mappings.kind_of(PREFIX, "other-posts-000001") is None
+    assert mappings.kind_of("heishi-test-1", "heishi-test-1-runs-000001") == "runs"
+
+
+@pytest.mark.parametrize("prefix", ["heishi", "heishi-test-3f2a", "a_b"])
+def test_valid_prefixes(prefix):
+    assert mappings.valid_prefix(prefix)
+
+
+@pytest.mark.parametrize("prefix", ["", "Heishi", "-x", "a b", "a*", "a,b"])
+def test_invalid_prefixes(prefix):
+    assert not mappings.valid_prefix(prefix)
+
+
+# -- posts --------------------------------------------------------------------------------
+
+
+def test_new_post_document():
+    first = post(title="微信号", posted_at="2026-10-31T23:00:00+08:00", extra={"views": 3})
+    doc, outcome = documents.merge_post(first, None)
+    assert outcome is UpsertOutcome.NEW
+    assert doc["id"] == first.id
+    assert doc["first_seen"] == doc["last_seen"] == "2026-11-01T08:00:00+00:00"
+    assert doc["posted_at"] == "2026-10-31T23:00:00+08:00"  # as given, like SQLite
+    assert doc["at"] == "2026-10-31T15:00:00+00:00"  # in UTC: what dates filter on
+    assert doc["tokens"] == " ".join(index_tokens("微信号\n出微信老号 400一个"))
+    assert doc["extra"] == {"views": 3} and doc["versions"] == []
+
+
+def test_same_text_only_moves_last_seen_forward():
+    stored, _ = documents.merge_post(post(fetched="2026-11-02T00:00:00+00:00"), None)
+    stored["is_listing"], stored["offer_refs"] = True, [["heishi-offers-2026.11", "x-0"]]
+    doc, outcome = documents.merge_post(post(fetched="2026-11-05T00:00:00+00:00"), stored)
+    assert outcome is UpsertOutcome.SEEN
+    assert doc["last_seen"] == "2026-11-05T00:00:00+00:00"
+    assert doc["first_seen"] == "2026-11-02T00:00:00+00:00"
+    assert doc["is_listing"] is True and doc["offer_refs"] == stored["offer_refs"]
+    # An older capture arriving late never moves last_seen back.
+    doc, outcome = documents.merge_post(post(fetched="2026-11-01T00:00:00+00:00"), doc)
+    assert outcome is UpsertOutcome.SEEN and doc["last_seen"] == "2026-11-05T00:00:00+00:00"
+
+
+def test_changed_text_keeps_the_earlier_version_and_the_extraction():
+    first = post(evidence_sha256="a" * 64)
+    stored, _ = documents.merge_post(first, None)
+    stored["contacts"] = [{"type": "qq", "value": "1", "key": "qq:1"}]
+    seen, _ = documents.merge_post(post(fetched="2026-11-02T08:00:00+00:00"), stored)
+    edited = post(text="出微信老号 350一个", fetched="2026-11-03T08:00:00+00:00",
+                  evidence_sha256="b" * 64)
+    doc, outcome = documents.merge_post(edited, seen)
+    assert outcome is UpsertOutcome.CHANGED
+    assert doc["text"] == "出微信老号 350一个" and doc["evidence_sha256"] == "b" * 64
+    assert doc["first_seen"] == "2026-11-01T08:00:00+00:00"
+    assert doc["last_seen"] == "2026-11-03T08:00:00+00:00"
+    assert doc["versions"] == [
+        {"text": "出微信老号 400一个", "title": None, "seen_at": "2026-11-02T08:00:00+00:00",
+         "evidence_sha256": "a" * 64, "replaced_at": "2026-11-03T08:00:00+00:00"}
+    ]
+    assert doc["contacts"] == stored["contacts"]
+    assert "350" in doc["tokens"].split()
+    assert documents.public_versions(doc)[0]["text"] == "出微信老号 400一个"
+
+
+def test_post_writes_are_conditional_on_what_was_read():
+    doc, _ = documents.merge_post(post(), None)
+    create = documents.post_write_action("heishi-posts-000001", doc, None)
+    assert create["_op_type"] == "create" and create["_id"] == doc["id"]
+    hit = {"_seq_no": 7, "_primary_term": 2}
+    update = documents.post_write_action("heishi-posts-000001", doc, hit)
+    assert update["_op_type"] == "index"
+    assert (update["if_seq_no"], update["if_primary_term"]) == (7, 2)
+
+
+def test_public_post_has_the_sqlite_keys_and_nothing_internal():
+    doc, _ = documents.merge_post(post(), None)
+    public = documents.public_post(doc)
+    assert set(public) == set(documents.PUBLIC_POST_FIELDS)
+    assert "tokens" not in public and "versions" not in public and "offer_refs" not in public
+
+
+# -- offers, contacts, sellers ------------------------------------------------------------
+
+EXTRACTION = {
+    "is_listing": True,
+    "offers": [
+        {"goods": "sms_code", "platform": "tantan", "side": "sell", "price": 1.2,
+         "currency": "CNY", "per_qty": 1, "unit": "item"},
+        {"goods": "personal_data", "platform": None, "side": "sell", "price": 300,
+         "per_qty": 1000, "unit": "item", "min_qty": 1000},
+    ],
+    "contacts": [{"type": "qq", "value": "2049385761"}, {"type": "telegram", "value": "bob"},
+                 {"type": "qq", "value": "2049385761"}],
+}
+
+
+def stored_hit(extra_refs=()):
+    doc, _ = documents.merge_post(post(posted_at="2026-10-31T23:00:00+08:00"), None)
+    doc["offer_refs"] = [list(ref) for ref in extra_refs]
+    return {"_index": "heishi-posts-000001", "_id": doc["id"], "_seq_no": 3,
+            "_primary_term": 1, "_source": doc}
+
+
+def test_extraction_writes_offers_with_stable_ids_in_the_month_of_the_post():
+    hit = stored_hit()
+    actions = documents.extraction_actions(PREFIX, hit, EXTRACTION, "x1")
+    offers = [a for a in actions if a["_index"].startswith("heishi-offers-")]
+    post_id = hit["_id"]
+    assert [a["_id"] for a in offers] == [f"{post_id}-0", f"{post_id}-1"]
+    assert {a["_index"] for a in offers} == {"heishi-offers-2026.10"}
+    second = offers[1]["_source"]
+    assert second["unit_price"] == pytest.approx(0.3)
+    assert second["currency"] == "CNY" and second["seller"] == "qq:2049385761"
+    assert second["at"] == "2026-10-31T15:00:00+00:00" and second["extractor_version"] == "x1"
+    assert second["tokens"] == hit["_source"]["tokens"]
+    assert set(second) <= set(mappings.OFFER_PROPERTIES)
+    # Same extraction again: the very same actions (a recrawl overwrites, never adds).
+    assert documents.extraction_actions(PREFIX, hit, EXTRACTION, "x1") == actions
+
+
+def test_extraction_updates_the_post_conditionally_and_upserts_each_seller_once():
+    hit = stored_hit()
+    actions = documents.extraction_actions(PREFIX, hit, EXTRACTION, "x1")
+    (update,) = [a for a in actions if a["_index"] == "heishi-posts-000001"]
+    assert update["_op_type"] == "update"
+    assert (update["if_seq_no"], update["if_primary_term"]) == (3, 1)
+    assert update["doc"]["sellers"] == ["qq:2049385761", "telegram:bob"]
+    assert update["doc"]["is_listing"] is True
+    assert update["doc"]["offer_refs"] == [
+        ["heishi-offers-2026.10", f"{hit['_id']}-0"], ["heishi-offers-2026.10", f"{hit['_id']}-1"]
+    ]
+    sellers = [a for a in actions if a["_index"] == "heishi-sellers-000001"]
+    assert [a["upsert"]["key"] for a in sellers] == ["qq:2049385761", "telegram:bob"]
+    assert sellers[0]["_id"] == documents.seller_id("qq:2049385761")
+    assert sellers[0]["script"]["params"]["source"] == "tg"
+    assert set(sellers[0]["upsert"]) <= set(mappings.SELLER_PROPERTIES)
+
+
+def test_offers_the_new_extraction_no_longer_has_are_deleted_by_id():
+    old_refs = [("heishi-offers-2026.10", "p-0"), ("heishi-offers-2026.09", "p-7")]
+    hit = stored_hit(old_refs)
+    hit["_source"]["offer_refs"] = [["heishi-offers-2026.10", f"{hit['_id']}-0"],
+                                    ["heishi-offers-2026.09", f"{hit['_id']}-5"]]
+    actions = documents.extraction_actions(PREFIX, hit, {"offers": [], "contacts": []}, "x2")
+    deletes = [(a["_index"], a["_id"]) for a in actions if a["_op_type"] == "delete"]
+    assert deletes == [("heishi-offers-2026.10", f"{hit['_id']}-0"),
+                       ("heishi-offers-2026.09", f"{hit['_id']}-5")]
+    update = actions[-1]
+    assert update["doc"]["is_listing"] is False and update["doc"]["offer_refs"] == []
+
+
+def test_posts_keep_their_offers_nested_for_one_offer_many_filters_searches():
+    hit = stored_hit()
+    update = documents.extraction_actions(PREFIX, hit, EXTRACTION, "x1")[-1]
+    nested = update["doc"]["offers"]
+    assert [o["goods"] for o in nested] == ["sms_code", "personal_data"]
+    assert nested[1]["unit_price"] == pytest.approx(0.3)
+    assert mappings.POST_PROPERTIES["offers"]["type"] == "nested"
+    assert set(nested[0]) <= set(mappings.POST_PROPERTIES["offers"]["properties"])
+
+
+def test_a_changed_post_that_moves_month_moves_its_offers():
+    hit = stored_hit()
+    actions = documents.extraction_actions(PREFIX, hit, EXTRACTION, "x1")
+    old = {**hit["_source"], **actions[-1]["doc"]}
+    edited = post(text="出微信老号 380一个", posted_at="2026-12-02T10:00:00+00:00",
+                  fetched="2026-12-02T11:00:00+00:00")
+    doc, outcome = documents.merge_post(edited, old)
+    assert outcome is UpsertOutcome.CHANGED
+    moved = documents.moved_offer_actions(PREFIX, doc, old)
+    written = [(a["_op_type"], a["_index"]) for a in moved if a["_op_type"] != "update"]
+    assert written == [("index", "heishi-offers-2026.12")] * 2 + [
+        ("delete", "heishi-offers-2026.10")] * 2
+    assert all(a["_source"]["at"] == "2026-12-02T10:00:00+00:00"
+               for a in moved if a["_op_type"] == "index")
+    assert doc["offer_refs"] == [["heishi-offers-2026.12", f"{hit['_id']}-0"],
+                                 ["heishi-offers-2026.12", f"{hit['_id']}-1"]]
+    # Same month and source: nothing to move.
+    same, _ = documents.merge_post(post(text="出微信老号 370一个",
+                                        posted_at="2026-12-02T10:00:00+00:00"), doc)
+    assert documents.moved_offer_actions(PREFIX, same, doc) == []
+
+
+@pytest.mark.parametrize(
+    "extraction",
+    [{"offers": [{"platform": "qq"}]}, {"offers": [{"goods": "account", "per_qty": "many"}]},
+     {"offers": ["not an offer"]}],
+)
+def test_extraction_breaking_the_contract_names_the_post(extraction):
+    hit = stored_hit()
+    with pytest.raises(StoreError, match=hit["_id"]):
+        documents.extraction_actions(PREFIX, hit, extraction, "x1")
+
+
+# -- runs and copies ----------------------------------------------------------------------
+
+
+def test_run_documents_round_trip_and_ids_sort_by_start():
+    early = CrawlRun(source="tg", started_at="2026-11-01T00:00:00+00:00", errors=["503"])
+    late = CrawlRun(source="tg", started_at="2026-11-02T00:00:00+00:00")
+    early.id, late.id = documents.new_run_id(early), documents.new_run_id(late)
+    assert early.id < late.id
+    assert documents.run_from_document(documents.run_document(early)) == early
+    with pytest.raises(StoreError, match="status"):
+        documents.check_run(CrawlRun(source="tg", status="done"))
+
+
+def test_copy_actions_are_the_same_twice_and_keep_times_and_versions():
+    stored = {"id": post().id, "source": "tg", "key": "m1", "text": "出微信老号 350一个",
+              "fetched_at": "2026-11-03T08:00:00+00:00", "posted_at": None,
+              "first_seen": "2026-11-01T08:00:00+00:00", "last_seen": "2026-11-03T08:00:00+00:00",
+              "extra": {"views": 1}, "is_listing": True, "extractor_version": "x1"}
+    versions = [{"text": "出微信老号 400一个", "title": None,
+                 "seen_at": "2026-11-02T08:00:00+00:00", "evidence_sha256": None,
+                 "replaced_at": "2026-11-03T08:00:00+00:00"}]
+    rows = [(stored, versions, EXTRACTION)]
+    first = list(documents.copy_actions(PREFIX, rows))
+    assert first == list(documents.copy_actions(PREFIX, rows))
+    (post_action,) = [a for a in first if a["_index"] == "heishi-posts-000001"]
+    doc = post_action["_source"]
+    assert post_action["_id"] == stored["id"]
+    assert (doc["first_seen"], doc["last_seen"]) == (stored["first_seen"], stored["last_seen"])
+    assert doc["versions"] == versions and doc["sellers"] == ["qq:2049385761", "telegram:bob"]
+    offers = [a for a in first if a["_index"].startswith("heishi-offers-")]
+    assert [a["_source"]["at"] for a in offers] == ["2026-11-03T08:00:00+00:00"] * 2
+
+
+# -- reads --------------------------------------------------------------------------------
+
+
+def test_runs_request_sorts_latest_first_and_filters_by_source():
+    body = queries.build_runs_request("tg", 5)
+    assert body["size"] == 5 and body["query"] == {"term": {"source": "tg"}}
+    assert body["sort"][0] == {"started_at": {"order": "desc"}}
+
+
+def test_stats_requests_count_exactly():
+    requests = queries.build_stats_requests()
+    assert set(requests) == {"posts", "offers", "runs"}
+    for body in requests.values():
+        assert body["size"] == 0 and body["track_total_hits"] is True
+    posts = requests["posts"]["aggs"]
+    assert posts["sellers"]["cardinality"]["field"] == "sellers"
+    assert posts["by_source"]["terms"]["field"] == "source"
+    assert posts["listings"] == {"filter": {"term": {"is_listing": True}}}
