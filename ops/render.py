@@ -37,12 +37,25 @@ def cell(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
+        if value.is_integer():
+            return f"{value:.0f}"
+        if abs(value) >= 100:
+            return f"{value:.1f}"
+        return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) >= 1 else f"{value:.3g}"
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+WRAPPING = {"text", "offers", "value", "url", "title", "contacts"}  # long columns fold
+
+
+def console_for(out: TextIO) -> Console:
+    """A console on ``out``; when it is not a terminal, wide enough not to fold short columns."""
+    isatty = getattr(out, "isatty", lambda: False)()
+    return Console(file=out, width=None if isatty else 160, soft_wrap=False)
 
 
 class Output:
@@ -132,10 +145,12 @@ def write_table(
     headers = headers or {}
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
-        table.add_column(headers.get(column, column), overflow="fold")
+        wraps = column in WRAPPING
+        table.add_column(headers.get(column, column), overflow="fold", no_wrap=not wraps,
+                         ratio=1 if wraps else None)
     count = 0
     for row in rows:
         table.add_row(*(cell(row.get(c)) for c in columns))
         count += 1
-    Console(file=out, soft_wrap=False).print(table)
+    console_for(out).print(table)
     return count
