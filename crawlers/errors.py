@@ -1,0 +1,28 @@
+"""Errors a user of the crawlers can act on (the CLI prints them as one line)."""
+
+from __future__ import annotations
+
+
+class ConfigError(ValueError):
+    """``sources.yaml`` (or a source named on the command line) cannot be used.
+
+    The message starts with where the problem is, ``file:line: field: what is wrong``, so an
+    editor can jump to it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ):
+        where = ""
+        if file is not None:
+            where = f"{file}:{line}: " if line is not None else f"{file}: "
+        if field:
+            where += f"{field}: "
+        super().__init__(where + message)
+        self.file = file
+        self.line = line
+        self.field = field

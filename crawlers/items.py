@@ -1,0 +1,37 @@
+"""The item a spider hands to the pipelines: one post, and the capture it was read from."""
+
+from __future__ import annotations
+
+import scrapy
+
+from index.records import Post
+
+POST_FIELDS = tuple(Post.__dataclass_fields__)
+
+
+class PostItem(scrapy.Item):
+    """The fields of :class:`index.records.Post`, plus what only the pipelines need.
+
+    ``capture`` is the response the post was read from: the evidence pipeline archives it and
+    removes it, so no later stage (or feed export) carries the raw page around. ``extraction``
+    is the extractor's output, written by the store pipeline next to the post.
+    """
+
+    source = scrapy.Field()
+    key = scrapy.Field()
+    text = scrapy.Field()
+    url = scrapy.Field()
+    channel = scrapy.Field()
+    author = scrapy.Field()
+    title = scrapy.Field()
+    price_text = scrapy.Field()
+    posted_at = scrapy.Field()
+    fetched_at = scrapy.Field()
+    evidence_sha256 = scrapy.Field()
+    extra = scrapy.Field()
+
+    capture = scrapy.Field()
+    extraction = scrapy.Field()
+
+    def to_post(self) -> Post:
+        return Post(**{name: self[name] for name in POST_FIELDS if name in self})
