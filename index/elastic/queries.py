@@ -18,6 +18,8 @@ from index.query import (
 )
 from index.tokens import index_tokens
 
+# Keys of a terms aggregation that are options, not field names.
+AGG_OPTIONS = ("field", "size", "order", "missing", "min_doc_count", "shard_size")
 # Hits past this cannot be paged with from/size (the index's max_result_window).
 MAX_WINDOW = 10_000
 # Kept in the post document for the store itself, never shown as part of a post.
@@ -267,9 +269,12 @@ def offer_query(filters: Filters) -> dict:
 
 
 def _offer_facet(name: str, size: int) -> dict:
-    terms: dict = {"field": f"offers.{name}", "size": size, "order": {"posts": "desc"}}
-    if name == "platform":
-        terms["missing"] = "none"
+    terms = {
+        "field": f"offers.{name}",
+        "size": size,
+        "order": [{"posts": "desc"}, {"_key": "asc"}],
+        "missing": "none",  # an offer naming no platform (or side) counts as "none"
+    }
     # reverse_nested counts posts, not offers, per value.
     return {"terms": terms, "aggs": {"posts": {"reverse_nested": {}}}}
 
@@ -361,9 +366,7 @@ def build_trend_request(query: TrendQuery) -> dict:
     if query.by is None:
         periods["aggs"] = _metrics(currency)
     else:
-        terms: dict = {"field": query.by, "size": MANY, "order": {"_key": "asc"}}
-        if query.by == "platform":
-            terms["missing"] = "none"
+        terms = {"field": query.by, "size": MANY, "order": {"_key": "asc"}, "missing": "none"}
         periods["aggs"] = {"by": {"terms": terms, "aggs": _metrics(currency)}}
     return {
         "query": offer_query(query),

@@ -12,6 +12,7 @@ import pytest
 
 from index import Post, StoreError, UpsertOutcome
 from index.elastic import documents, mappings, queries
+from index.query import FACET_FIELDS, GROUP_FIELDS, SearchQuery, TrendQuery
 from index.records import CrawlRun
 from index.tokens import index_tokens
 
@@ -305,3 +306,151 @@ def test_stats_requests_count_exactly():
     assert posts["sellers"]["cardinality"]["field"] == "sellers"
     assert posts["by_source"]["terms"]["field"] == "source"
     assert posts["listings"] == {"filter": {"term": {"is_listing": True}}}
+
+
+# -- searches and trends ------------------------------------------------------------------
+
+
+def nested_filters(query):
+    (nested,) = [c["nested"] for c in query["bool"]["filter"] if "nested" in c]
+    assert nested["path"] == "offers"
+    return nested["query"]["bool"]["filter"]
+
+
+def test_text_is_tokenised_as_the_documents_are_and_every_token_must_occur():
+    clause = queries.text_clause("出微信老号")
+    assert clause == {"match": {"tokens": {"query": " ".join(index_tokens("出微信老号")),
+                                           "operator": "and"}}}
+    assert queries.text_clause("!!! ，。") == {"match_none": {}}
+
+
+def test_offer_filters_must_hold_on_one_offer_together():
+    query = queries.post_query(SearchQuery(goods=["sms_code"], platform=["tantan"],
+                                           side=["sell"], currency=["cny"], price_max=1.0))
+    assert nested_filters(query) == [
+        {"terms": {"offers.goods": ["sms_code"]}},
+        {"terms": {"offers.platform": ["tantan"]}},
+        {"terms": {"offers.side": ["sell"]}},
+        {"terms": {"offers.currency": ["CNY"]}},
+        {"range": {"offers.unit_price": {"lte": 1.0}}},
+    ]
+
+
+def test_platform_none_means_an_offer_naming_no_platform():
+    (clause,) = nested_filters(queries.post_query(SearchQuery(platform=["none", "qq"])))
+    assert clause == {"bool": {"should": [
+        {"terms": {"offers.platform": ["qq"]}},
+        {"bool": {"must_not": [{"exists": {"field": "offers.platform"}}]}},
+    ], "minimum_should_match": 1}}
+
+
+def test_post_filters_text_source_seller_and_dates():
+    query = queries.post_query(SearchQuery(text="接码", source=["tg"],
+                                           seller=["qq:2049385761", "codeking"],
+                                           since="2026-11-10", until="2026-11-10"))
+    assert query["bool"]["must"] == [queries.text_clause("接码")]
+    assert query["bool"]["filter"] == [
+        {"terms": {"source": ["tg"]}},
+        {"bool": {"should": [{"terms": {"contacts.key": ["qq:2049385761"]}},
+                             {"terms": {"contacts.value": ["codeking"]}}],
+                  "minimum_should_match": 1}},
+        {"range": {"at": {"gte": "2026-11-10T00:00:00+00:00",
+                          "lt": "2026-11-11T00:00:00+00:00"}}},
+    ]
+    assert queries.post_query(SearchQuery()) == {"match_all": {}}
+
+
+def test_search_request_pages_newest_first_with_exact_total():
+    body = queries.build_search_request(SearchQuery(limit=5, offset=10))
+    assert (body["from"], body["size"], body["track_total_hits"]) == (10, 5, True)
+    assert body["sort"] == [{"at": {"order": "desc"}}, {"id": {"order": "desc"}}]
+    oldest = queries.build_search_request(SearchQuery(sort="oldest"))
+    assert oldest["sort"][0] == {"at": {"order": "asc"}}
+    assert "aggs" not in body
+    with pytest.raises(StoreError, match="10000"):
+        queries.build_search_request(SearchQuery(limit=100, offset=9950))
+
+
+def test_search_facets_count_posts_per_value_of_matching_offers():
+    body = queries.build_search_request(
+        SearchQuery(price_max=1.1, facets=["platform", "goods", "source", "seller"]))
+    matching = body["aggs"]["offers"]["aggs"]["matching"]
+    assert body["aggs"]["offers"]["nested"] == {"path": "offers"}
+    assert matching["filter"] == {"bool": {"filter": [
+        {"range": {"offers.unit_price": {"lte": 1.1}}}]}}
+    platform = matching["aggs"]["platform"]
+    assert platform["terms"]["field"] == "offers.platform"
+    assert platform["terms"]["missing"] == "none"
+    assert platform["aggs"] == {"posts": {"reverse_nested": {}}}  # posts, not offers
+    assert platform["terms"]["order"][0] == {"posts": "desc"}
+    assert body["aggs"]["source"] == {"terms": {"field": "source", "size": 20}}
+    assert body["aggs"]["seller"] == {"terms": {"field": "contacts.key", "size": 20}}
+
+
+def test_trend_request_histogram_sellers_and_price_figures():
+    body = queries.build_trend_request(TrendQuery(interval="week", goods=["account"],
+                                                  seller=["@codeking"]))
+    assert body["size"] == 0
+    assert {"terms": {"goods": ["account"]}} in body["query"]["bool"]["filter"]
+    assert {"terms": {"contact_keys": ["telegram:codeking"]}} in body["query"]["bool"]["filter"]
+    periods = body["aggs"]["periods"]
+    histogram = periods["date_histogram"]
+    assert (histogram["field"], histogram["calendar_interval"]) == ("at", "week")
+    assert histogram["min_doc_count"] == 1
+    metrics = periods["aggs"]
+    assert metrics["sellers"]["cardinality"]["field"] == "seller"
+    priced = metrics["priced"]
+    assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}},
+                                                    {"term": {"currency": "CNY"}}]}}
+    assert priced["aggs"]["quartiles"] == {
+        "percentiles": {"field": "unit_price", "percents": [25, 50, 75]}}
+    assert priced["aggs"]["mean"] == {"avg": {"field": "unit_price"}}
+
+
+@pytest.mark.parametrize("interval", ["day", "week", "month"])
+def test_trend_split_by_a_field(interval):
+    body = queries.build_trend_request(TrendQuery(interval=interval, by="platform",
+                                                  currency=["USDT"]))
+    periods = body["aggs"]["periods"]
+    assert periods["date_histogram"]["calendar_interval"] == interval
+    split = periods["aggs"]["by"]
+    assert split["terms"]["field"] == "platform" and split["terms"]["missing"] == "none"
+    assert {"term": {"currency": "USDT"}} in split["aggs"]["priced"]["filter"]["bool"]["filter"]
+    by_currency = queries.build_trend_request(TrendQuery(by="currency"))
+    priced = by_currency["aggs"]["periods"]["aggs"]["by"]["aggs"]["priced"]
+    assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}}]}}
+
+
+def test_every_field_a_request_names_is_mapped():
+    """A field missing from a dynamic:false mapping would silently match nothing."""
+    posts = {**mappings.POST_PROPERTIES,
+             **{f"offers.{k}": v for k, v in mappings.POST_PROPERTIES["offers"]["properties"]
+                .items()},
+             **{f"contacts.{k}": v for k, v in mappings.POST_PROPERTIES["contacts"]["properties"]
+                .items()}}
+    query = SearchQuery(text="x", goods=["account"], platform=["qq"], side=["sell"],
+                        currency=["CNY"], seller=["qq:1", "2"], source=["tg"],
+                        since="2026-01-01", price_min=1, facets=list(FACET_FIELDS))
+    for field in fields_named(queries.build_search_request(query)):
+        assert field in posts, field
+    for by in (None, *GROUP_FIELDS):
+        trend = TrendQuery(text="x", goods=["account"], platform=["qq"], seller=["qq:1", "2"],
+                           source=["tg"], since="2026-01-01", price_max=3, by=by)
+        for field in fields_named(queries.build_trend_request(trend)):
+            assert field in mappings.OFFER_PROPERTIES, field
+
+
+def fields_named(node):
+    """Every field name a request refers to."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "field" and isinstance(value, str):
+                yield value
+            elif key in ("terms", "term", "range", "match") and isinstance(value, dict):
+                yield from (k for k in value if k not in queries.AGG_OPTIONS)
+                yield from fields_named(value)
+            else:
+                yield from fields_named(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from fields_named(item)
