@@ -24,6 +24,7 @@ SECTION_TITLES = {
     "bench": "大型交易市场（基准测试）",
 }
 EXCERPT_CHARS = 40
+PAGER_WINDOW = 3  # page links shown either side of the current page
 
 
 def text_html(text: str) -> str:
@@ -62,8 +63,11 @@ def same(text: str) -> str:
 def pager(section: str, page: int, pages: int, chrome=same) -> str:
     if pages <= 1 and page == 1:
         return '<div class="pager"><span class="current">1</span></div>\n'
-    links = []
-    for n in range(1, pages + 1):
+    links, shown = [], sorted({1, pages, *range(max(1, page - PAGER_WINDOW),
+                                               min(pages, page + PAGER_WINDOW) + 1)})
+    for n, previous in zip(shown, [0, *shown], strict=False):
+        if n - previous > 1:
+            links.append('<span class="gap">…</span>')
         if n == page:
             links.append(f'<span class="current">{n}</span>')
         else:

@@ -104,6 +104,8 @@ class DemoMarket:
                 target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                 name="heishi-demo-market", daemon=True)
             self._thread.start()
+            for page in range(1, (self.listing_pages or 0) + 1):
+                self._bench_page(page)  # pre-rendered, so a bench measures the crawler
         return self.base_url
 
     def stop(self) -> None:
@@ -277,6 +279,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a crawler reuses its connections
     server_version = "HeishiDemo/1.0"
     timeout = 15  # an idle keep-alive connection is closed after this many seconds
+    # Headers and body leave in two writes; with Nagle's algorithm the second waits for the
+    # client's delayed ACK (~40 ms), which would make the server the bottleneck of a bench.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
