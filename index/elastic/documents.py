@@ -401,27 +401,46 @@ def new_run_id(run: CrawlRun) -> str:
 # -- copying -----------------------------------------------------------------------------
 
 
-def copy_actions(prefix: str, posts: Iterable[tuple[dict, list[dict], dict | None]]) -> Iterator:
+def copy_actions(
+    prefix: str,
+    rows: Iterable[tuple[dict, list[dict], dict | None]],
+    stored_refs: dict[str, list] | None = None,
+) -> Iterator[dict]:
     """Bulk actions copying posts (with versions and extraction) from another store.
 
-    ``posts`` yields ``(post, versions, extraction_or_None)``; ``extraction`` is the taxonomy
+    ``rows`` yields ``(post, versions, extraction_or_None)``; ``extraction`` is the taxonomy
     contract line (``is_listing``, ``offers``, ``contacts``). Every id is stable, so copying
-    twice writes the same documents.
+    twice writes the same documents; ``stored_refs`` (post id to the ``offer_refs`` already in
+    the target) lets a second copy delete offers the source no longer has.
     """
-    for post, versions, extraction in posts:
+    stored_refs = stored_refs or {}
+    for post, versions, extraction in rows:
         doc = copied_post_document(post, versions)
-        if extraction is not None:
-            actions, fields = offers_and_fields(
-                prefix, doc, extraction, post.get("extractor_version")
-            )
-            doc.update(fields)
-            yield from actions
+        doc["offer_refs"] = stored_refs.get(doc["id"]) or []
+        actions, fields = offers_and_fields(
+            prefix, doc, extraction or {"is_listing": post.get("is_listing")},
+            post.get("extractor_version"),
+        )
+        if extraction is None:  # never extracted: no offers, and no listing flag either
+            fields["is_listing"] = post.get("is_listing")
+        doc.update(fields)
+        yield from actions
         yield {
             "_op_type": "index",
             "_index": mappings.single_index(prefix, "posts"),
             "_id": doc["id"],
             "_source": doc,
         }
+
+
+def run_action(prefix: str, run: CrawlRun) -> dict:
+    """A copied run keeps its id, so copying twice overwrites it."""
+    return {
+        "_op_type": "index",
+        "_index": mappings.single_index(prefix, "runs"),
+        "_id": str(run.id),
+        "_source": run_document(run),
+    }
 
 
 # -- what reads give back ----------------------------------------------------------------

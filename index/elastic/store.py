@@ -12,6 +12,7 @@ search-based read; other processes see the writes within the refresh interval.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 import elasticsearch
@@ -274,11 +275,6 @@ class ElasticStore(Store):
         for hit in self._scan("posts", queries.posts_of_source(source), "read posts"):
             yield documents.public_post(hit["_source"])
 
-    def iter_post_documents(self, source: str | None = None) -> Iterator[dict]:
-        """Stored post documents as they are, versions and extraction included (copying)."""
-        for hit in self._scan("posts", queries.posts_of_source(source), "read posts"):
-            yield hit["_source"]
-
     # -- extraction ----------------------------------------------------------------------
     def put_extraction(self, post_id: str, extraction: dict, extractor_version: str) -> None:
         self.put_extractions([(post_id, extraction, extractor_version)])
@@ -392,6 +388,59 @@ class ElasticStore(Store):
                     pass
         self._set_up = False
         self._dirty.clear()
+
+    # -- copying in ----------------------------------------------------------------------
+    def import_posts(self, rows: Iterable[tuple[dict, list[dict], dict | None]]) -> dict:
+        """Write posts copied from another store: their own ids, times, versions and offers.
+
+        ``rows`` yields ``(post, versions, extraction_or_None)`` as
+        :func:`index.elastic.documents.copy_actions` reads them; it is consumed in chunks, so
+        a store of any size streams through. Returns counts of what was written.
+        """
+        self._ensure_setup()
+        counts = {"posts": 0, "versions": 0, "offers": 0}
+        failures: list[dict] = []
+        rows = iter(rows)
+        while chunk := tuple(itertools.islice(rows, self.chunk_size)):
+            refs = self._stored_refs([post["id"] for post, _, _ in chunk if post.get("id")])
+            actions = list(documents.copy_actions(self.prefix, chunk, refs))
+            for ok, item in self._bulk(actions, "copy posts"):
+                op, result = next(iter(item.items()))
+                if not ok and not (op == "delete" and result.get("status") == 404):
+                    failures.append(item)
+            counts["posts"] += len(chunk)
+            counts["versions"] += sum(len(versions) for _, versions, _ in chunk)
+            counts["offers"] += sum(
+                1 for a in actions
+                if a["_op_type"] == "index" and mappings.kind_of(self.prefix, a["_index"])
+                == "offers"
+            )
+        self._raise_failures(failures, "copy posts")
+        return counts
+
+    def import_runs(self, runs: Iterable[CrawlRun]) -> int:
+        """Write crawl runs copied from another store, under their own ids."""
+        self._ensure_setup()
+        actions = [documents.run_action(self.prefix, run) for run in runs]
+        failures = [item for ok, item in self._bulk(actions, "copy crawl runs") if not ok]
+        self._raise_failures(failures, "copy crawl runs")
+        return len(actions)
+
+    def _stored_refs(self, ids: Sequence[str]) -> dict[str, list]:
+        if not ids:
+            return {}
+        with self._errors("read posts"):
+            try:
+                answer = self.client.mget(
+                    index=self.alias("posts"), ids=list(ids), source_includes=["offer_refs"]
+                )
+            except elasticsearch.NotFoundError:
+                return {}
+        return {
+            doc["_id"]: doc["_source"].get("offer_refs") or []
+            for doc in answer["docs"]
+            if doc.get("found")
+        }
 
     def search(self, query: SearchQuery) -> SearchResult:
         answer = self._search("posts", queries.build_search_request(query), "search")
