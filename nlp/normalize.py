@@ -1,16 +1,20 @@
 """Bring a seller's text to one spelling before anything reads it.
 
 Posts mix traditional and simplified characters, full-width digits, emoji used as bullets and
-disguised platform names; every later step (segmenter, offer rules, index tokens) works on the
-folded text so one lexicon entry covers all the spellings.
+Chinese numerals (八块一个, 一千二, 1w条); every later step (offer rules, index tokens) works on
+the folded text so that one lexicon entry and one number rule cover all the spellings.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
+import cn2an
 import opencc
+
+from nlp.lexicon import load_lexicon
 
 
 @functools.cache
@@ -24,3 +28,107 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = _t2s().convert(text)
     return text.lower()
+
+
+# Emoji, dingbats, arrows, box drawing, private use, zero-width and variation selectors: sellers
+# use them as bullets and to break up words that platforms filter. Keycaps (1️⃣) and circled
+# numbers (①) are list bullets, not quantities, so they go before NFKC turns them into digits.
+_BULLET_NUMBERS = re.compile(
+    "[0-9#*]\ufe0f?\u20e3|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"
+)
+_DECORATION = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2190-\u21ff\u2300-\u23ff\u2500-\u27bf"
+    "\u2900-\u2bff\u3030\u303d\ue000-\uf8ff\ufe00-\ufe0f\ufffc\ufffd"
+    "\U0001f000-\U0001faff\U000e0000-\U000e007f]"
+)
+# "1、", "2." or "3)" opening a line numbers a list item.
+_ENUMERATION = re.compile(r"(?m)^[ \t]*\d{1,2}[.、)][ \t]*(?!\d)")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_MULTIPLIERS = "十百千万亿"
+_CN_RUN = re.compile(f"[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
+# A lone numeral is a number only before one of these (八块, 两个月, 十年, 五张).
+_UNIT_CHARS = frozenset("块元毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
+_CURRENCY_CHARS = frozenset("块元毛刀")
+# Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
+_NOT_AFTER = frozenset("几第数周期拜初")
+
+_ARABIC_MULTIPLIED = re.compile(r"(\d+(?:\.\d+)?)([kw万千百])(?![a-z])")
+_MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
+# 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
+_YUAN_JIAO = re.compile(r"(\d+)[块元](\d)(?![\d.个条张次天单套台票份件箱只位组号人粉])")
+_JIAO = re.compile(r"(?<![\d.])(\d)毛")
+
+
+@functools.cache
+def _protected_prefixes() -> dict[str, tuple[str, ...]]:
+    """Lexicon words that start with a numeral (四件套, 一手, 百合网, 千粉号) stay words."""
+    lex = load_lexicon()
+    found: dict[str, list[str]] = {}
+    for word in lex.words:
+        if word and word[0] in _CN_DIGITS + _CN_MULTIPLIERS and len(word) > 1:
+            found.setdefault(word[0], []).append(word)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in found.items()}
+
+
+def _format_number(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _numeral(match: re.Match) -> str:
+    run, text, start, end = match.group(), match.string, match.start(), match.end()
+    tail = ""
+    if len(run) > 1 and run[-1] == "一" and text[end : end + 1] in _UNIT_CHARS:
+        run, tail, end = run[:-1], "一", end - 1  # 两百一个 is 200 a piece, not 210
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if before in _NOT_AFTER or after == "几":
+        return run
+    for word in _protected_prefixes().get(run[0], ()):
+        if text.startswith(word, start):
+            return run + tail
+    if len(run) == 1:
+        if run in "百千万亿":
+            return run + tail
+        if run == "一" and after not in _CURRENCY_CHARS:
+            return run  # 一个, 一张: "per one", read by the offer rules
+        jiao = (
+            before in "块元"
+            and start >= 2
+            and (text[start - 2].isdigit() or text[start - 2] in _CN_DIGITS + _CN_MULTIPLIERS)
+        )
+        if after not in _UNIT_CHARS and not jiao:
+            return run + tail
+    elif not any(ch in _CN_MULTIPLIERS for ch in run):
+        return run + tail  # 一二线, 三五个: not a number a seller would write this way
+    try:
+        value = cn2an.cn2an(run, "normal")
+    except (ValueError, KeyError, IndexError):
+        return run + tail
+    return _format_number(float(value)) + tail
+
+
+def _multiplied(match: re.Match) -> str:
+    return _format_number(float(match.group(1)) * _MULTIPLIER[match.group(2)])
+
+
+def normalize(text: str) -> str:
+    """The folded text with bullets, decoration and Chinese numerals turned into plain ASCII.
+
+    Line structure is kept (offer rules read line-broken menus); decoration becomes a space so
+    that it still separates what it separated.
+    """
+    text = _BULLET_NUMBERS.sub(" ", text)
+    text = fold(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", _DECORATION.sub(" ", text))
+    text = _ENUMERATION.sub("", text)
+    if _CN_RUN.search(text):
+        text = _CN_RUN.sub(_numeral, text)
+    text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
+    text = _YUAN_JIAO.sub(lambda m: f"{m.group(1)}.{m.group(2)}元", text)
+    text = _JIAO.sub(lambda m: f"0.{m.group(1)}元", text)
+    return text

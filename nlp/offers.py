@@ -1,0 +1,452 @@
+"""Offers: which good, whose platform, bought or sold, at what price per how many of what.
+
+A post is read once, left to right, as a token stream (see ``nlp.scan``). Between two prices the
+reader collects a *segment*: the goods words, platform names and period words written since the
+last price. A price binds to that segment; when the segment names nothing (心级45元,钻级180元 /
+量大0.5一张) it binds to what the previous price was for, so a header (接码今日报价:) or a first
+item carries over a list. Several platforms in one segment (美团、滴滴、京东接码 / 探探陌陌各1元)
+give one offer each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlp import scan as sc
+from nlp.listing import is_listing
+from nlp.normalize import normalize
+from nlp.tables import rewrite_tables
+
+# When one segment names goods of several kinds, the first kind here wins. The taxonomy's
+# precedence: a rented internal system is insider_access, a returned ID photo is id_document;
+# a rental beats a plain account; the bare word 号 (account) is the weakest of all.
+GOODS_PRECEDENCE = (
+    "insider_access",
+    "id_document",
+    "account_rental",
+    "verification_service",
+    "lookup_service",
+    "sms_code",
+    "bank_card",
+    "hardware",
+    "sim_card",
+    "personal_data",
+    "fake_engagement",
+    "other",
+    "account",
+)
+_RANK = {goods: n for n, goods in enumerate(GOODS_PRECEDENCE)}
+# Goods that are always about some platform's accounts, so a platform named after the prices
+# (收号80出号100,微信号一手渠道) is theirs.
+PLATFORM_BOUND = frozenset(
+    ["account", "account_rental", "sms_code", "verification_service", "fake_engagement"]
+)
+CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
+COURIERS = frozenset(["yto", "sf"])
+# A price per 次 is a query only for look-ups; 解封一次 is one unban, an item.
+QUERY_GOODS = frozenset(["lookup_service", "id_document"])
+# Hard cap on offers per post: a 1 MB paste of numbers must not explode the output.
+MAX_OFFERS = 500
+MAX_PRICE = 1e9
+
+
+@dataclass(slots=True)
+class Offer:
+    goods: str
+    platform: str | None
+    side: str
+    price: float | None
+    price_max: float | None = None
+    currency: str = "CNY"
+    per_qty: int = 1
+    unit: str = "item"
+    min_qty: int | None = None
+
+    def key(self) -> tuple:
+        unit_price = None if self.price is None else round(self.price / (self.per_qty or 1), 6)
+        return (self.goods, self.platform, self.side, self.unit, self.currency, unit_price)
+
+    def as_dict(self) -> dict:
+        return {
+            "goods": self.goods,
+            "platform": self.platform,
+            "side": self.side,
+            "price": _plain(self.price),
+            "price_max": _plain(self.price_max),
+            "currency": self.currency,
+            "per_qty": self.per_qty,
+            "unit": self.unit,
+            "min_qty": self.min_qty,
+        }
+
+
+@dataclass(slots=True)
+class Post:
+    is_listing: bool
+    offers: list[Offer]
+
+
+def _plain(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == int(value) else round(value, 6)
+
+
+def _count(value: float) -> int | None:
+    if value != int(value) or not 0 < value < 1e12:
+        return None
+    return int(value)
+
+
+class _Reader:
+    """One pass over a post's tokens; see the module docstring for the binding rules."""
+
+    def __init__(self, tokens: list[sc.Token]):
+        self.t = tokens
+        self.n = len(tokens)
+        self.offers: list[Offer] = []
+        self.keys: dict[tuple, Offer] = {}
+        self.cues: set[str] = set()
+        self.side = "sell"
+        self.explicit_side = False
+        self.ctx_goods: list[str] = []
+        self.ctx_plats: list[str | None] = []
+        self.last_batch: list[Offer] = []
+        self.last_line = -1
+        self.pending_min: int | None = None
+        self.pending_qty: tuple[int, str, int] | None = None  # (qty, unit, price token index)
+        self.line = 0
+        self.line_currency: dict[int, set[str]] = {}
+        self._reset_segment()
+
+    # -- segment -------------------------------------------------------------------------------
+
+    def _reset_segment(self) -> None:
+        self.seg_goods: list[tuple[str, bool]] = []  # (goods, is an attribute: 带U盾)
+        self.seg_plats: list[str] = []
+        self.seg_periods: list[str] = []
+        self.seg_each = False
+
+    def _has_subject(self) -> bool:
+        return bool(self.seg_plats) or any(not attr for _, attr in self.seg_goods)
+
+    def _prev(self, i: int) -> int:
+        i -= 1
+        while i >= 0 and self.t[i].kind == sc.SPACE:
+            i -= 1
+        return i
+
+    def _next(self, i: int) -> int:
+        i += 1
+        while i < self.n and self.t[i].kind == sc.SPACE:
+            i += 1
+        return i
+
+    def _kind(self, i: int) -> str | None:
+        return self.t[i].kind if 0 <= i < self.n else None
+
+    # -- main loop -----------------------------------------------------------------------------
+
+    def read(self) -> list[Offer]:
+        self._collect_currencies()
+        i = 0
+        while i < self.n and len(self.offers) < MAX_OFFERS:
+            tok = self.t[i]
+            kind = tok.kind
+            if kind == sc.SEP:
+                if tok.value == "\n":
+                    self.line += 1
+                i += 1
+            elif kind == sc.NUM:
+                i = self._number(i)
+            elif kind == sc.NULLP:
+                self._null_price()
+                i += 1
+            else:
+                self._word(i)
+                i += 1
+        self._finish()
+        return self.offers
+
+    def _collect_currencies(self) -> None:
+        line = 0
+        for tok in self.t:
+            if tok.kind == sc.SEP and tok.value == "\n":
+                line += 1
+            elif tok.kind == sc.NUM and tok.currency:
+                self.line_currency.setdefault(line, set()).add(tok.currency)
+
+    def _word(self, i: int) -> None:
+        tok = self.t[i]
+        roles = tok.roles
+        if sc.CUE in roles:
+            self.cues.add(roles[sc.CUE])
+        side = roles.get(sc.SIDE)
+        if side in ("sell", "buy"):
+            self.side = side
+            self.explicit_side = True
+        after_attr = self._kind(self._prev(i)) == sc.ATTR and self._has_subject()
+        goods = roles.get(sc.GOODS)
+        if goods:
+            self.seg_goods.append((goods, after_attr))
+        platform = roles.get(sc.PLAT)
+        if platform and not after_attr and platform not in self.seg_plats:
+            self.seg_plats.append(platform)
+        if sc.PERIOD in roles:
+            self.seg_periods.append(roles[sc.PERIOD])
+        if tok.kind == sc.GE:
+            self.seg_each = True
+
+    # -- numbers -------------------------------------------------------------------------------
+
+    def _number(self, i: int) -> int:
+        tok = self.t[i]
+        j = self._next(i)
+        nxt = self.t[j] if j < self.n else None
+        if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
+            return self._quantity(i, j)
+        if nxt is not None and nxt.kind == sc.RANGE:
+            k = self._next(j)
+            if k < self.n and self.t[k].kind == sc.NUM and self.t[k].value > tok.value:
+                after = self._next(k)
+                if (
+                    after >= self.n
+                    or sc.CLS not in self.t[after].roles
+                    or self.t[after].kind == sc.PER
+                ):
+                    if self._priced(i, k, is_range=True):
+                        return self._emit(i, k)
+                    return k + 1
+        if self._priced(i, i):
+            return self._emit(i, i)
+        return i + 1
+
+    def _quantity(self, i: int, j: int) -> int:
+        """NUM + classifier: a count (200个), a minimum (100个起) or a batch (1000条300)."""
+        qty = _count(self.t[i].value)
+        cls_tok = self.t[j]
+        unit = cls_tok.roles[sc.CLS]
+        goods = cls_tok.roles.get(sc.GOODS)
+        if goods and goods != "account":
+            self.seg_goods.append((goods, False))  # 1000粉: the count names the good
+        k = self._next(j)
+        if k < self.n and self.t[k].kind == sc.QI:
+            m = self._next(k)
+            if qty is not None:
+                tier = m < self.n and self.t[m].kind == sc.NUM and self._next_is_not_count(m)
+                if not tier and self.last_batch and self.last_line == self.line:
+                    for offer in self.last_batch:
+                        if offer.min_qty is None:
+                            offer.min_qty = qty
+                else:
+                    self.pending_min = qty
+            return k + 1
+        if (
+            qty is not None
+            and k < self.n
+            and self.t[k].kind == sc.NUM
+            and self._next_is_not_count(k)
+        ):
+            self.pending_qty = (qty, unit, k)
+        return j + 1
+
+    def _next_is_not_count(self, i: int) -> bool:
+        j = self._next(i)
+        return (
+            self.t[i].currency is not None
+            or j >= self.n
+            or sc.CLS not in self.t[j].roles
+            or self.t[j].kind == sc.PER
+        )
+
+    def _priced(self, i: int, last: int, is_range: bool = False) -> bool:
+        """Is the number at ``i`` (range ending at ``last``) an amount asked or bid?"""
+        tok, end = self.t[i], self.t[last]
+        if tok.value > MAX_PRICE or end.value > MAX_PRICE:
+            return False
+        if tok.currency or end.currency:
+            return True
+        follower = self.t[last + 1] if last + 1 < self.n else None
+        if follower is not None and follower.kind in (sc.PER, sc.SLASH):
+            return True
+        if self.pending_qty is not None and self.pending_qty[2] == i:
+            return True
+        if self._kind(self._prev(i)) in (sc.PER, sc.PERIOD):
+            return True
+        bare_ok = follower is None or follower.kind in (
+            sc.SEP,
+            sc.SPACE,
+            sc.LIST,
+            sc.GOODS,
+            sc.PLAT,
+            sc.SIDE,
+            sc.NULLP,
+            sc.ATTR,
+            sc.CUE,
+        )
+        if not bare_ok and not is_range:
+            return False
+        return self._has_subject() or bool(self.ctx_goods or self.ctx_plats)
+
+    def _emit(self, i: int, last: int) -> int:
+        lo, hi = self.t[i], self.t[last]
+        price = lo.value
+        price_max = hi.value if last != i else None
+        currency = lo.currency or hi.currency or self._line_default_currency()
+        per_qty = 1
+        unit = None
+        consumed = last + 1
+        a = self._next(last)
+        if a < self.n and self.t[a].kind == sc.PER:
+            unit = self.t[a].value
+            consumed = a + 1
+        elif a < self.n and self.t[a].kind == sc.SLASH:
+            b = self._next(a)
+            c = self._next(b)
+            if b < self.n and self.t[b].kind == sc.NUM and c < self.n and sc.CLS in self.t[c].roles:
+                per_qty = _count(self.t[b].value) or 1
+                unit = self.t[c].roles[sc.CLS]
+                consumed = c + 1
+        elif (
+            a < self.n
+            and (lo.currency or hi.currency)
+            and self.t[a].kind == sc.NUM
+            and self.t[a].currency is None
+        ):
+            c = self._next(a)
+            q = self._next(c)
+            if (
+                c < self.n
+                and self.t[c].kind != sc.PER
+                and sc.CLS in self.t[c].roles
+                and self._kind(q) != sc.QI
+            ):
+                per_qty = _count(self.t[a].value) or 1  # 20元1000个
+                unit = self.t[c].roles[sc.CLS]
+                consumed = c + 1
+        if self.pending_qty is not None and self.pending_qty[2] == i:
+            per_qty, qty_unit, _ = self.pending_qty
+            if unit is None or unit == "item":
+                unit = qty_unit
+        self.pending_qty = None
+        if unit is None:
+            p = self._prev(i)
+            if self._kind(p) in (sc.PER, sc.PERIOD):
+                unit = self.t[p].value
+            elif self.seg_periods:
+                unit = self.seg_periods[-1]
+        self._make(price, price_max, currency, per_qty, unit)
+        return consumed
+
+    def _line_default_currency(self) -> str:
+        explicit = self.line_currency.get(self.line, set())
+        return next(iter(explicit)) if len(explicit) == 1 else "CNY"
+
+    # -- binding -------------------------------------------------------------------------------
+
+    def _subject(self) -> tuple[list[str], list[str | None]] | None:
+        goods = [g for g, attr in self.seg_goods if not attr]
+        plats: list[str | None] = list(self.seg_plats)
+        if goods:
+            if self.seg_each:
+                chosen = list(dict.fromkeys(goods))
+            else:
+                chosen = [min(goods, key=_RANK.__getitem__)]
+        elif self.ctx_goods:
+            chosen = list(self.ctx_goods)
+        elif plats or self.ctx_plats:
+            chosen = [_default_goods(plats or self.ctx_plats)]
+        elif self.explicit_side:
+            chosen = ["other"]
+        else:
+            return None
+        if not plats:
+            if goods and set(chosen) != set(self.ctx_goods):
+                plats = [None]
+            else:
+                plats = list(self.ctx_plats) or [None]
+        return chosen, plats
+
+    def _make(
+        self,
+        price: float | None,
+        price_max: float | None,
+        currency: str,
+        per_qty: int,
+        unit: str | None,
+    ) -> None:
+        subject = self._subject()
+        self._reset_segment()
+        if subject is None:
+            return
+        goods_list, plats = subject
+        batch = []
+        for goods in goods_list:
+            offer_unit = unit or "item"
+            if offer_unit == "query" and goods not in QUERY_GOODS:
+                offer_unit = "item"
+            elif offer_unit == "item" and goods == "lookup_service":
+                offer_unit = "query"
+            for platform in plats:
+                offer = Offer(
+                    goods, platform, self.side, price, price_max, currency, per_qty, offer_unit
+                )
+                if self.pending_min is not None:
+                    offer.min_qty = self.pending_min
+                key = offer.key()
+                if key in self.keys:
+                    batch.append(self.keys[key])
+                    continue
+                self.keys[key] = offer
+                self.offers.append(offer)
+                batch.append(offer)
+        self.pending_min = None
+        self.last_batch = batch
+        self.last_line = self.line
+        self.ctx_goods = goods_list
+        self.ctx_plats = plats
+
+    def _null_price(self) -> None:
+        if self._has_subject() or (not self.offers and (self.ctx_goods or self.ctx_plats)):
+            self._make(None, None, "CNY", 1, self.seg_periods[-1] if self.seg_periods else None)
+
+    def _finish(self) -> None:
+        if not self._has_subject():
+            return
+        if not self.offers:
+            if self.explicit_side:
+                self._make(None, None, "CNY", 1, self.seg_periods[-1] if self.seg_periods else None)
+            return
+        # A platform named only after the prices belongs to the offers that named none.
+        trailing_goods = {g for g, attr in self.seg_goods if not attr}
+        if len(self.seg_plats) == 1 and trailing_goods <= {o.goods for o in self.offers}:
+            for offer in self.offers:
+                if offer.platform is None and offer.goods in PLATFORM_BOUND:
+                    offer.platform = self.seg_plats[0]
+
+
+def _default_goods(plats: list) -> str:
+    if plats and all(p in CARRIERS for p in plats):
+        return "sim_card"
+    if plats and all(p in COURIERS for p in plats):
+        return "insider_access"
+    return "account"
+
+
+def prepare(text: str) -> str:
+    """The text the offer rules read: normalised, tables rewritten, samples and contacts masked."""
+    text = normalize(text)
+    text = sc.drop_sample_lines(text)
+    text = rewrite_tables(text)
+    return sc.mask_contacts(text)
+
+
+def read_post(text: str) -> Post:
+    prepared = prepare(text)
+    reader = _Reader(sc.scan(prepared))
+    offers = reader.read()
+    priced = any(o.price is not None for o in offers)
+    unpriced = any(o.price is None for o in offers)
+    if not is_listing(prepared, priced, unpriced, reader.cues):
+        return Post(False, [])
+    return Post(True, offers)

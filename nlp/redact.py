@@ -1,0 +1,481 @@
+"""Victims' numbers: find them, and mask them before a post reaches the index.
+
+A listing of stolen data shows a few records as a sample (样料, 预览, "如下:") so buyers can
+judge freshness. Those identity numbers, bank cards and phone numbers belong to victims; the
+index must not hold them in clear, and the contact extractor must never take them for the
+seller. Both questions are answered here, once: :func:`find_victim_data` is the only detector,
+:func:`redact` masks what it finds and :mod:`nlp.contacts` skips it.
+
+A number is replaced by a keyed token, ``[ID:3f9a1c2e7b]``: the first 10 hex digits of
+HMAC-SHA256(key, digits). The same victim then correlates across posts and sources while the
+number itself cannot be read back, nor brute-forced from the 11-digit phone space without the
+key. The key comes from the caller; the pipeline reads it from ``$HEISHI_REDACT_KEY`` (keep it
+out of the index and of the evidence store).
+
+Every pattern here is linear: bounded repetitions, no nested quantifiers, lines scanned once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import phonenumbers
+
+REDACT_KEY_ENV = "HEISHI_REDACT_KEY"
+
+# Full-width ASCII (１３８，：Ｑ) to half-width and the ideographic space to a space. One
+# character for one, so positions found in the folded text are positions in the original.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold_width(text: str) -> str:
+    """``text`` with full-width ASCII made half-width, same length."""
+    return text.translate(_FOLD)
+
+
+# -- numbers ------------------------------------------------------------------------------
+
+_ID18 = re.compile(r"(?<![0-9A-Za-z])\d{6}[ -]?\d{8}[ -]?\d{3}[0-9Xx](?![0-9A-Za-z])")
+_ID15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
+# Bank cards start 2-6 or 9 (Mastercard 2-series, Amex/JCB, Visa, Mastercard, UnionPay 62,
+# old domestic 9xxx); written in one run or in groups of four.
+_CARD = re.compile(
+    r"(?<![0-9A-Za-z])(?:[2-69]\d{12,18}|[2-69]\d{3}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?)"
+    r"(?![0-9A-Za-z])"
+)
+_PHONE = re.compile(
+    r"(?<![0-9A-Za-z_+])(?:"
+    r"(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}"  # mobile, 3-4-4
+    r"|(?:\(0\d{2,3}\)|0\d{2,3})[ -]?[2-9]\d{6,7}"  # landline with area code
+    r"|[48]00[ -]?\d{3}[ -]?\d{4}"  # 400 / 800 service numbers
+    r")(?![0-9A-Za-z_])"
+)
+_GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_GB11643_CHECK = "10X98765432"
+
+
+def digits_of(number: str) -> str:
+    """The digits (and an ID's final X) of a number as written: what is hashed and compared."""
+    return re.sub(r"[^0-9X]", "", number.upper())
+
+
+def _valid_birth(yyyymmdd: str) -> bool:
+    try:
+        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= date.today().year
+
+
+def is_id_number(number: str) -> bool:
+    """A resident identity number: 18 digits with a valid GB 11643 check character, or an old
+    15-digit one with a plausible region and birth date (those carry no check digit)."""
+    d = digits_of(number)
+    if len(d) == 18 and d[:17].isdigit():
+        total = sum(int(c) * w for c, w in zip(d[:17], _GB11643_WEIGHTS, strict=True))
+        return _GB11643_CHECK[total % 11] == d[17] and _valid_birth(d[6:14]) and d[0] in "12345678"
+    if len(d) == 15 and d.isdigit():
+        return d[0] in "12345678" and _valid_birth("19" + d[6:12])
+    return False
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        n = int(c)
+        if i % 2:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def is_card_number(number: str) -> bool:
+    d = digits_of(number)
+    return d.isdigit() and 13 <= len(d) <= 19 and luhn_ok(d)
+
+
+@lru_cache(maxsize=4096)
+def phone_digits(number: str) -> str | None:
+    """A Chinese phone number as digits, without +86, or None if it is not a valid one."""
+    d = digits_of(number)
+    for prefix in ("0086", "86"):
+        if d.startswith(prefix) and len(d) == len(prefix) + 11 and d[len(prefix)] == "1":
+            d = d[len(prefix) :]
+    try:
+        parsed = phonenumbers.parse(d, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    return d if phonenumbers.is_valid_number(parsed) else None
+
+
+@dataclass(frozen=True)
+class Phone:
+    start: int
+    end: int
+    digits: str
+    cued: bool  # the poster introduced it (电话, 手机, 联系, V …): a contact, unless in a record
+
+
+# What a poster writes in front of their own number. Kept here, beside the detector that needs
+# it; :mod:`nlp.contacts` builds its typed patterns from the same words.
+# Matched ignoring case ("qq号", "Vx", "tg").
+QQ_MARKERS = ("QQ号", "Q号", "QQ", "扣扣", "抠抠", "企鹅号", "企鹅", "🐧", "Q")
+WECHAT_MARKERS = (
+    "微信号", "微信", "wechat", "VX号", "VX", "V信", "WX", "薇信", "薇", "威信", "卫星号", "卫星",
+    "绿泡泡", "加微", "V",
+)  # fmt: skip
+TELEGRAM_MARKERS = ("纸飞机", "飞机", "电报", "telegram", "TG", "✈️", "✈")
+PHONE_MARKERS = (
+    "联系电话", "电话", "手机号", "手机", "联系方式", "联系", "热线", "致电", "拨打", "同号",
+    "tel", "call", "☎️", "☎", "📞", "📱",
+)  # fmt: skip
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_ANY_MARKER = _alternation(QQ_MARKERS + WECHAT_MARKERS + TELEGRAM_MARKERS + PHONE_MARKERS)
+# A marker right before a number, with separators, a few emoji or one plain word between.
+_CUED_BEFORE = re.compile(
+    r"(?:" + _ANY_MARKER + r")[\s:：=＝\-~～>→/()（）\u2190-\u21ff\u2600-\u27bf\ufe0f"
+    r"\U0001f000-\U0001faff]{0,6}$",
+    re.IGNORECASE,
+)
+_CUED_ID = re.compile(
+    r"(?<![A-Za-z0-9_])(?:" + _ANY_MARKER + r")[\s:：=＝\-~～>→\u2600-\u27bf\ufe0f"
+    r"\U0001f000-\U0001faff]{0,6}@?[A-Za-z0-9][A-Za-z0-9_\-]{3,}",
+    re.IGNORECASE,
+)
+
+
+def find_phones(text: str) -> list[Phone]:
+    """Valid Chinese phone numbers in folded ``text``, each marked cued or not."""
+    found = []
+    for m in _PHONE.finditer(text):
+        digits = phone_digits(m.group())
+        if digits is None:
+            continue
+        cued = _CUED_BEFORE.search(text, max(0, m.start() - 12), m.start()) is not None
+        found.append(Phone(m.start(), m.end(), digits, cued))
+    return found
+
+
+def _find_ids_and_cards(text: str) -> list[tuple[str, int, int]]:
+    found = [
+        ("id", m.start(), m.end())
+        for pattern in (_ID18, _ID15)
+        for m in pattern.finditer(text)
+        if is_id_number(m.group())
+    ]
+    ids = Spans((s, e) for _, s, e in found)
+    found += [
+        ("card", m.start(), m.end())
+        for m in _CARD.finditer(text)
+        if is_card_number(m.group()) and not ids.touches(m.start(), m.end())
+    ]
+    return sorted(found, key=lambda f: f[1])
+
+
+class Spans:
+    """Disjoint sorted intervals; "does [start, end) touch any?" in log time (posts can hold
+    thousands of numbers, and a quadratic check would be the slow part of a 1 MB dump)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def touches(self, start: int, end: int) -> bool:
+        i = bisect_left(self.ends, start + 1)  # first interval ending after start
+        return i < len(self.starts) and self.starts[i] < end
+
+    def contains(self, start: int, end: int) -> bool:
+        i = bisect_left(self.ends, end)  # first interval ending at or after end
+        return i < len(self.starts) and self.starts[i] <= start
+
+    def __iter__(self):
+        return iter(zip(self.starts, self.ends, strict=True))
+
+
+# -- where the victims' data is -----------------------------------------------------------
+
+# "样料：", "样本如下:", "数据预览:", "格式如下" — a colon or 如下 says a sample follows;
+# "可看样料 Q 123" (samples on request) has neither and starts nothing.
+_SAMPLE_MARK = re.compile(
+    r"(?:样料|样本|样例|样板|样图|样数据|试料|数据样|预览|示例|部分数据|数据展示|料子展示)"
+    r"[\u4e00-\u9fff]{0,4}?[:：]|如下[:：]?"
+)
+# The poster turning to the reader: "需要的联系", "咨询", "加我" — no victim record says that.
+_CALL_TO_ACTION = re.compile(
+    r"联系|咨询|详询|需要的|要的|有意|私聊|私我|找我|加我|加好友|客服|下单|订购|欢迎|老板们?[,，:：]"
+)
+_CLAUSE_BREAK = re.compile(r"[,，。；;！!？?\s]")
+_FIELD_LABEL = re.compile(
+    r"(姓名|名字|性别|年龄|生日|出生日期|出生|身份证号码|身份证号|身份证|证件号|住址|地址|户籍|"
+    r"手机号码|手机号|手机|电话号码|电话|号码|密码|卡号|开户行|银行卡号|银行卡|余额|额度|"
+    r"贷款金额|金额|逾期|收件人|寄件人|单号|车牌号|车牌|车架号|公司|职位|学历|QQ号|QQ|微信号|微信)"
+    r"\s{0,2}[:：]"
+)
+_CONTACT_LABELS = frozenset(
+    {"手机号码", "手机号", "手机", "电话号码", "电话", "QQ号", "QQ", "微信号", "微信"}
+)
+_ACCOUNT_ROW = re.compile(r"(?<![A-Za-z0-9@._])[A-Za-z0-9@._]{4,}-{3,}\S")  # 2049385761----pass123
+_LONG_DIGITS = re.compile(r"(?<!\d)\d{7,}(?!\d)")
+_ROW_SPLIT = re.compile(r"-{3,}|\||\t|,|，| {2,}|/")
+_ADDRESS = re.compile(r"[\u4e00-\u9fff]{1,8}(?:省|市|区|县|镇|乡|村|路|街|巷|号楼|小区)")
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔向汤欧常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申耿关兰焦"
+    "俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
+    "屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
+    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+
+
+# 138****5621, 4403**********1234, 广东深圳***, and masked names: 张**, 李*华.
+_MASKED = re.compile(
+    r"\d\*{3,}\d|(?<!\d)\d{3,}\*{3,}|(?<!\*)\*{3,}\d{3,}|[\u4e00-\u9fff]\*{3,}"
+    r"|(?<![\u4e00-\u9fff])[" + "".join(sorted(_SURNAMES)) + r"]\*{1,2}"
+    r"(?:[\u4e00-\u9fff](?![\u4e00-\u9fff*]))?(?![\u4e00-\u9fff*])"
+)
+
+
+def _is_name(field: str) -> bool:
+    field = field.strip()
+    return (
+        2 <= len(field) <= 4
+        and field[0] in _SURNAMES
+        and all("\u4e00" <= c <= "\u9fff" or c == "*" for c in field)
+    )
+
+
+@dataclass(frozen=True)
+class VictimData:
+    """What :func:`find_victim_data` found in a text (positions index the text as given)."""
+
+    numbers: list[tuple[str, int, int]]  # ("id" | "card" | "phone", start, end), in order
+    regions: Spans  # sample blocks and record rows: nothing in them is a contact
+    phones: list[Phone]  # every valid phone number outside ID and card numbers, victim or not
+
+    def covers(self, start: int, end: int) -> bool:
+        """True when [start, end) touches victims' data."""
+        return self.regions.touches(start, end) or self._numbers.touches(start, end)
+
+    @property
+    def _numbers(self) -> Spans:
+        spans = self.__dict__.get("_number_spans")
+        if spans is None:
+            spans = Spans((s, e) for _, s, e in self.numbers)
+            object.__setattr__(self, "_number_spans", spans)
+        return spans
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for piece in text.splitlines(keepends=True):
+        body = piece.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
+        out.append(_Line(pos, pos + len(body), body))
+        pos += len(piece)
+    return out or [_Line(0, 0, "")]
+
+
+def _cut_at_call_to_action(text: str, start: int, end: int) -> int:
+    """Where the poster starts talking to the reader in text[start:end] (else ``end``)."""
+    m = _CALL_TO_ACTION.search(text, start, end)
+    if m is None:
+        return end
+    cut = m.start()
+    while cut > start and not _CLAUSE_BREAK.match(text, cut - 1):
+        cut -= 1
+    return cut
+
+
+class _Scan:
+    """One pass over a text: numbers first, then per line whether it is a record."""
+
+    def __init__(self, text: str):
+        self.text = fold_width(text)
+        self.ids_cards = _find_ids_and_cards(self.text)
+        taken = Spans((s, e) for _, s, e in self.ids_cards)
+        self.phones = [p for p in find_phones(self.text) if not taken.touches(p.start, p.end)]
+        self._phone_starts = [p.start for p in self.phones]
+        self._id_card_starts = [s for _, s, _ in self.ids_cards]
+        self.lines = _lines(self.text)
+
+    def _phones_in(self, start: int, end: int) -> list[Phone]:
+        i = bisect_left(self._phone_starts, start)
+        out = []
+        while i < len(self.phones) and self.phones[i].end <= end:
+            out.append(self.phones[i])
+            i += 1
+        return out
+
+    def _ids_cards_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        i = bisect_left(self._id_card_starts, start)
+        out = []
+        while i < len(self.ids_cards) and self.ids_cards[i][2] <= end:
+            out.append(self.ids_cards[i][1:])
+            i += 1
+        return out
+
+    def record_signals(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans in text[start:end] that only a victim's record has."""
+        t = self.text
+        strong = self._ids_cards_in(start, end)
+        strong += [m.span() for m in _MASKED.finditer(t, start, end)]
+        strong += [m.span() for m in _ACCOUNT_ROW.finditer(t, start, end)]
+        labels = list(_FIELD_LABEL.finditer(t, start, end))
+        if len(labels) >= 2 and any(m.group(1) not in _CONTACT_LABELS for m in labels):
+            value_end = _CLAUSE_BREAK.search(t, labels[-1].end() + 1, end)
+            strong += [(labels[0].start(), value_end.start() if value_end else end)]
+        bare_phones = [p for p in self._phones_in(start, end) if not p.cued]
+        if not strong and bare_phones and self._is_data_row(start, end, bare_phones):
+            strong.append((start, end))
+        if strong:
+            strong += [(p.start, p.end) for p in bare_phones]
+        return strong
+
+    def _is_data_row(self, start: int, end: int, bare_phones: list[Phone]) -> bool:
+        """张三,13800138000,广东省深圳市…: three fields or more, a bare phone, a name or place."""
+        line = self.text[start:end]
+        if _CALL_TO_ACTION.search(line):
+            return False
+        fields = [f for f in _ROW_SPLIT.split(line) if f.strip()]
+        if len(fields) < 3:
+            fields = line.split()
+        if len(fields) < 3:
+            return False
+        return any(_is_name(f) or _ADDRESS.search(f) for f in fields)
+
+    def is_contact_only(self, start: int, end: int) -> bool:
+        return _CUED_ID.search(self.text, start, end) is not None
+
+    def classify(self, start: int, end: int) -> str:
+        """ "blank", "talk" (poster to reader), "record", "contact" or "other"."""
+        segment = self.text[start:end]
+        if not segment.strip():
+            return "blank"
+        if _CALL_TO_ACTION.search(segment):
+            return "talk"
+        if self.record_signals(start, end) or any(
+            not self._cued_at(m.start()) for m in _LONG_DIGITS.finditer(self.text, start, end)
+        ):
+            return "record"
+        if self.is_contact_only(start, end):
+            return "contact"
+        return "other"
+
+    def _cued_at(self, pos: int) -> bool:
+        return _CUED_BEFORE.search(self.text, max(0, pos - 12), pos) is not None
+
+    def sample_blocks(self) -> list[tuple[int, int]]:
+        """样料/预览/如下 and the record lines after it, up to the poster's next own words."""
+        blocks: list[tuple[int, int]] = []
+        done_until = -1
+        line_index = 0
+        for mark in _SAMPLE_MARK.finditer(self.text):
+            if mark.start() < done_until:
+                continue
+            while self.lines[line_index].end < mark.start():
+                line_index += 1
+            line = self.lines[line_index]
+            cut = _cut_at_call_to_action(self.text, mark.end(), line.end)
+            block_start, block_end = mark.end(), cut
+            if self.classify(block_start, cut) == "contact":
+                block_end = block_start
+            saw_record = self.classify(block_start, block_end) == "record"
+            i = line_index + 1
+            if cut == line.end:
+                while i < len(self.lines):
+                    nxt = self.lines[i]
+                    kind = self.classify(nxt.start, nxt.end)
+                    if kind == "record":
+                        block_end, saw_record = nxt.end, True
+                    elif not (kind == "blank" and not saw_record):
+                        break
+                    i += 1
+            if block_end > block_start:
+                blocks.append((block_start, block_end))
+            done_until = self.lines[i - 1].end + 1 if i - 1 > line_index else line.end
+            line_index = i - 1
+        return blocks
+
+    def record_rows(self) -> list[tuple[int, int]]:
+        """Lines outside samples that hold records: from the line start to the last record
+        field (a seller's QQ after a card number in "四件套 卡号… Q 123" stays outside)."""
+        rows = []
+        for line in self.lines:
+            end = _cut_at_call_to_action(self.text, line.start, line.end)
+            signals = self.record_signals(line.start, end)
+            if signals:
+                rows.append((line.start, max(e for _, e in signals)))
+        return rows
+
+    def victim_data(self) -> VictimData:
+        regions = Spans(self.sample_blocks() + self.record_rows())
+        numbers = list(self.ids_cards)
+        bare = [p for p in self.phones if not p.cued]
+        dump = len({p.digits for p in bare}) >= 3  # a list of numbers is data, not contacts
+        for p in self.phones:
+            if regions.contains(p.start, p.end) or (dump and not p.cued):
+                numbers.append(("phone", p.start, p.end))
+        return VictimData(sorted(numbers, key=lambda n: n[1]), regions, self.phones)
+
+
+def find_victim_data(text: str) -> VictimData:
+    """Victims' numbers and the sample/record regions of ``text``."""
+    return _Scan(text).victim_data()
+
+
+def victim_numbers(text: str) -> list[tuple[str, int, int]]:
+    """``(kind, start, end)`` of every identity number, bank card and sample phone number."""
+    return find_victim_data(text).numbers
+
+
+def token(kind: str, digits: str, key: bytes) -> str:
+    """``[PHONE:3f9a1c2e7b]``: the same number under the same key gives the same token."""
+    mac = hmac.new(key, digits.encode("ascii"), hashlib.sha256).hexdigest()[:10]
+    return f"[{kind.upper()}:{mac}]"
+
+
+def redact(text: str, key: bytes) -> str:
+    """``text`` with victims' identity, card and phone numbers replaced by keyed tokens.
+
+    Sellers' contacts are left as written. ``key`` is the secret of the deployment (the
+    pipeline passes ``$HEISHI_REDACT_KEY`` encoded); without it tokens could be reversed by
+    hashing every phone number, so an empty key is refused.
+    """
+    if not isinstance(key, bytes | bytearray) or not key:
+        raise ValueError(f"redaction key must be non-empty bytes (set ${REDACT_KEY_ENV})")
+    scan = _Scan(text)
+    parts, pos = [], 0
+    for kind, start, end in scan.victim_data().numbers:
+        digits = digits_of(scan.text[start:end])
+        if kind == "phone":
+            digits = phone_digits(digits) or digits
+        parts.append(text[pos:start])
+        parts.append(token(kind, digits, bytes(key)))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)

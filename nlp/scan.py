@@ -1,0 +1,444 @@
+"""Read normalised post text as a flat stream of typed tokens for the offer rules.
+
+The offer rules need to know, at every place in a post, "a platform name", "a price with its
+currency", "a count of things", "per one", "a comma"… This module finds those by longest match
+against the lexicon (a first-character index over plain dicts, no regular expression per term)
+and by a hand-written number reader, so its cost is one pass over the text.
+
+Contacts (QQ numbers, WeChat ids, @handles, links, phone numbers) and sample records are masked
+first: their digits are not prices and their markers (微信：, Q) are not platforms on offer.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from nlp.lexicon import load_lexicon
+
+MASK = "\ue000"  # stands for a masked contact; reads as a space
+
+# Token kinds.
+NUM, GOODS, PLAT, SIDE, CLS, PER, PERIOD, NULLP, CUE = (
+    "num",
+    "goods",
+    "plat",
+    "side",
+    "cls",
+    "per",
+    "period",
+    "nullp",
+    "cue",
+)
+QI, GE, RANGE, ATTR, SLASH, SEP, SPACE, LIST, OTHER = (
+    "qi",
+    "ge",
+    "range",
+    "attr",
+    "slash",
+    "sep",
+    "space",
+    "list",
+    "other",
+)
+
+HARD_SEPARATORS = frozenset(",.;!?:，。；！？：\n()[]{}<>【】《》〈〉「」『』\"'“”‘’|=")
+SOFT_SEPARATORS = frozenset(" \t\u3000" + MASK)
+LIST_SEPARATORS = frozenset("、&")
+LIST_WORDS = ("和", "与", "及", "跟")
+ATTR_WORDS = ("带", "含", "送", "加", "配", "附", "+", "赠", "包")
+RANGE_WORDS = ("-", "~", "至", "到", "—", "–")
+# Classifiers and period words that may follow 一/每// to say "per one".
+PER_PREFIXES = ("一", "每", "/", "/1")
+
+CURRENCY_WORDS = {
+    "元": "CNY",
+    "块": "CNY",
+    "块钱": "CNY",
+    "米": "CNY",
+    "圆": "CNY",
+    "人民币": "CNY",
+    "r": "CNY",
+    "rmb": "CNY",
+    "y": "CNY",
+    "泰达": "USDT",
+    "泰达币": "USDT",
+    "u": "USDT",
+    "usdt": "USDT",
+    "美元": "USD",
+    "美金": "USD",
+    "刀": "USD",
+    "usd": "USD",
+}
+CURRENCY_PREFIXES = {"¥": "CNY", "$": "USD", "us$": "USD", "rmb": "CNY"}
+
+CONTACT_MARKERS = (
+    "微信号",
+    "微信",
+    "威信",
+    "薇信",
+    "v信",
+    "vx",
+    "wx",
+    "v",
+    "薇",
+    "卫星",
+    "qq号",
+    "qq",
+    "q",
+    "扣扣",
+    "企鹅",
+    "tg",
+    "飞机",
+    "纸飞机",
+    "电报",
+    "telegram",
+    "频道",
+    "群号",
+    "群",
+    "电话",
+    "手机",
+    "手机号",
+    "tel",
+    "联系",
+    "联系方式",
+    "whatsapp",
+    "ws",
+    "line",
+    "邮箱",
+    "email",
+    "官网",
+    "网址",
+    "网站",
+    "链接",
+    "地址",
+)
+_CONTACT_MARKERS_LONGEST = tuple(sorted(CONTACT_MARKERS, key=len, reverse=True))
+_ASCII_RUN = re.compile(r"[a-z0-9_.@/*#-]+")
+_SPACED_PHONE = re.compile(r"(?<!\d)1\d{2}[ -]\d{4}[ -]\d{4}(?!\d)")
+_TLDS = frozenset(
+    "com cn net org top xyz me io cc vip info club site shop online co tv app link ru hk tw biz "
+    "pro fun ltd icu live store work cloud asia in jp uk de us".split()
+)
+# A line that shows sample records (样料) quotes victims' data, not offers.
+_SAMPLE_LINE_STARTS = ("样料", "样本", "样例", "样图", "预览", "示例", "试料:", "样品:")
+
+
+@dataclass(slots=True)
+class Token:
+    kind: str
+    start: int
+    end: int
+    value: object = None  # goods/platform/side id, unit, number
+    currency: str | None = None  # NUM only
+    roles: dict = field(default_factory=dict)  # every role of a lexicon word
+
+
+# -- masking ------------------------------------------------------------------------------------
+
+
+def _is_number_with_currency(text: str) -> bool:
+    i = 0
+    while i < len(text) and (text[i].isdigit() or text[i] == "."):
+        i += 1
+    return 0 < i and text[0].isdigit() and (text[i:] in CURRENCY_WORDS or text[i:] == "")
+
+
+@functools.cache
+def _alias_prefixes() -> frozenset[str]:
+    lex = load_lexicon()
+    return frozenset(
+        [w for w in lex.platform_aliases if w.isascii()]
+        + [w for w in lex.goods_terms if w.isascii()]
+        + ["u", "usdt", "rmb", "usd"]
+    )
+
+
+def _ascii_run_is_contact(run: str) -> bool:
+    """A run of ASCII that identifies a person or site rather than saying a price."""
+    if not run:
+        return False
+    if "@" in run or "://" in run or run.startswith("www."):
+        return True
+    if "*" in run:
+        return any(ch.isdigit() for ch in run)
+    if run.count("-") >= 2 or run.count("/") >= 2:
+        return any(ch.isdigit() for ch in run)  # dates 2024-01-02, 1/2/2024
+    if "/" in run:
+        head, _, tail = run.partition("/")
+        if "." in head and head.rsplit(".", 1)[-1] in _TLDS:
+            return True  # t.me/name, site.com/path
+    if "." in run:
+        last = run.rstrip(".").rsplit(".", 1)[-1]
+        if last in _TLDS and any(ch.isalpha() for ch in run.split(".", 1)[0]):
+            return True
+    digits = sum(ch.isdigit() for ch in run)
+    if digits >= 7 and run.isdigit():
+        return True  # phone or QQ number
+    if run[0].isalpha() and (digits or "_" in run):
+        letters = 0
+        while letters < len(run) and run[letters].isalpha():
+            letters += 1
+        head, rest = run[:letters], run[letters:]
+        if head in _alias_prefixes() and rest and rest[0].isdigit() and "_" not in rest:
+            return not _is_number_with_currency(rest.split("/")[0].split("-")[0])
+        return True
+    return False
+
+
+def _mask_marker_before(chars: list[str], start: int) -> None:
+    """Mask the contact marker (微信：, Q, 飞机) written just before a masked contact."""
+    i = start
+    while i > 0 and chars[i - 1] in " \t:=：-" + MASK:
+        i -= 1
+    window = "".join(chars[max(0, i - 8) : i])
+    for marker in _CONTACT_MARKERS_LONGEST:
+        if window.endswith(marker):
+            begin = i - len(marker)
+            if (
+                marker.isascii()
+                and begin > 0
+                and chars[begin - 1].isascii()
+                and chars[begin - 1].isalnum()
+            ):
+                continue
+            for k in range(begin, start):
+                chars[k] = MASK
+            return
+
+
+def mask_contacts(text: str) -> str:
+    """``text`` with contacts and their markers replaced by MASK characters (same length)."""
+    chars = list(text)
+    spans = [m.span() for m in _SPACED_PHONE.finditer(text)]
+    for m in _ASCII_RUN.finditer(text):
+        run = m.group()
+        start, end = m.span()
+        if _ascii_run_is_contact(run.strip("._-/")):
+            spans.append((start, end))
+        elif run.isdigit() and len(run) >= 5:
+            # 5-6 digit QQ numbers only count after a QQ marker.
+            before = text[max(0, start - 6) : start].rstrip(" :：")
+            if before.endswith(("q", "qq", "扣扣", "企鹅", "群", "qq号")):
+                spans.append((start, end))
+    for start, end in spans:
+        for k in range(start, end):
+            chars[k] = MASK
+    for start, _ in sorted(spans):
+        _mask_marker_before(chars, start)
+    return "".join(chars)
+
+
+def drop_sample_lines(text: str) -> str:
+    lines = text.split("\n")
+    kept = [
+        "" if line.lstrip(" \t[【(").startswith(_SAMPLE_LINE_STARTS) else line for line in lines
+    ]
+    return "\n".join(kept)
+
+
+# -- lexicon index ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Index:
+    roles: dict[str, dict]  # term -> {role: value}
+    lengths: dict[str, tuple[int, ...]]  # first char -> term lengths, longest first
+
+
+@functools.cache
+def lexicon_index() -> Index:
+    lex = load_lexicon()
+    roles: dict[str, dict] = {}
+
+    def add(term: str, role: str, value: object) -> None:
+        roles.setdefault(term, {})[role] = value
+
+    for term, gid in lex.goods_terms.items():
+        goods, _, platform = gid.partition("@")
+        add(term, GOODS, goods)
+        if platform:
+            add(term, PLAT, platform)
+    for term, pid in lex.platform_aliases.items():
+        add(term, PLAT, pid)
+    for term, side in lex.sides.items():
+        add(term, SIDE, side)
+    for term, (kind, unit) in lex.units.items():
+        if kind in ("classifier", "period"):
+            add(term, CLS, unit if kind == "period" else unit)
+    for term, unit in lex.periods.items():
+        add(term, PER if term[0] in "一每" else PERIOD, unit)
+    for term in lex.null_price:
+        add(term, NULLP, True)
+    for term, why in lex.not_listing.items():
+        add(term, CUE, why)
+    for term in lex.neutral:
+        roles.setdefault(term, {})
+    counted = [t for t, (kind, _) in lex.units.items() if kind in ("classifier", "period")]
+    for prefix in PER_PREFIXES:
+        for term in counted:
+            unit = lex.units[term][1]
+            add(prefix + term, PER, unit)
+    for word in LIST_WORDS:
+        add(word, LIST, True)
+    for word in ATTR_WORDS:
+        add(word, ATTR, True)
+    for word in RANGE_WORDS:
+        add(word, RANGE, True)
+    add("起", QI, True)
+    add("各", GE, True)
+    add("/", SLASH, True)
+    lengths: dict[str, set[int]] = {}
+    for term in roles:
+        lengths.setdefault(term[0], set()).add(len(term))
+    return Index(roles, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
+
+
+# Precedence among the roles of one word when the offer rules need a single kind.
+_KIND_ORDER = (PER, PERIOD, NULLP, GOODS, PLAT, SIDE, CLS, CUE, LIST, ATTR, RANGE, QI, GE, SLASH)
+
+
+def _ascii_word_ok(text: str, start: int, end: int) -> bool:
+    """ASCII aliases (tt, q, ks) count only as whole words: not inside 'attention'."""
+    if start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+        return False
+    if end < len(text) and text[end].isascii() and text[end].isalpha():
+        return False
+    return True
+
+
+# -- numbers ------------------------------------------------------------------------------------
+
+
+def _read_number(text: str, i: int) -> tuple[Token | None, int]:
+    """The number at ``i`` with an attached currency, or (None, end) for junk like 4s or 10:30."""
+    n = len(text)
+    j = i
+    while j < n and text[j].isdigit():
+        j += 1
+    if j + 1 < n and text[j] == "." and text[j + 1].isdigit():
+        j += 1
+        while j < n and text[j].isdigit():
+            j += 1
+    raw = text[i:j]
+    end = j
+    if j - i > 12:
+        return None, j  # absurdly long: an id, not an amount
+    if j < n and text[j] == ":" and j + 1 < n and text[j + 1].isdigit():
+        k = j + 1
+        while k < n and text[k].isdigit():
+            k += 1
+        return None, k  # a time of day
+    if j < n and text[j] in "%‰":
+        return None, j + 1
+    currency = None
+    k = j
+    while k < n and k - j < 1 and text[k] == " ":
+        k += 1
+    if k < n and text[k].isascii() and text[k].isalpha():
+        m = k
+        while m < n and text[m].isascii() and text[m].isalpha():
+            m += 1
+        word = text[k:m]
+        if word in CURRENCY_WORDS and not (word == "u" and text[m : m + 1] == "盾"):
+            currency, end = CURRENCY_WORDS[word], m
+        elif k == j:
+            return None, m  # 4s店, 5g, 64gb: a model name, not an amount
+    else:
+        for size in (3, 2, 1):
+            word = text[k : k + size]
+            if word in CURRENCY_WORDS and not word.isascii():
+                currency, end = CURRENCY_WORDS[word], k + size
+                break
+    value = float(raw)
+    if i > 0 and currency is None:
+        p = i - 1
+        while p > 0 and text[p] == " ":
+            p -= 1
+        for prefix, code in CURRENCY_PREFIXES.items():
+            if text.startswith(prefix, p - len(prefix) + 1) and (
+                prefix != "rmb" or p - 3 < 0 or not text[p - 3].isalpha()
+            ):
+                currency = code
+                break
+    return Token(NUM, i, end, value, currency), end
+
+
+# -- scanner ------------------------------------------------------------------------------------
+
+
+def scan(text: str) -> list[Token]:
+    """Tokens of normalised, masked ``text``; characters no rule knows become OTHER runs."""
+    index = lexicon_index()
+    roles, lengths = index.roles, index.lengths
+    out: list[Token] = []
+    n = len(text)
+    i = 0
+    other_start = -1
+
+    def flush_other(at: int) -> None:
+        nonlocal other_start
+        if other_start >= 0:
+            out.append(Token(OTHER, other_start, at))
+            other_start = -1
+
+    while i < n:
+        ch = text[i]
+        if ch.isdigit() and ch.isascii():
+            flush_other(i)
+            token, end = _read_number(text, i)
+            if token is None:
+                out.append(Token(OTHER, i, end))
+            else:
+                out.append(token)
+            i = end
+            continue
+        if ch in SOFT_SEPARATORS:
+            flush_other(i)
+            if not out or out[-1].kind != SPACE:
+                out.append(Token(SPACE, i, i + 1))
+            i += 1
+            continue
+        match = None
+        for size in lengths.get(ch, ()):
+            term = text[i : i + size]
+            if term in roles and (
+                not term.isascii() or not term.isalpha() or _ascii_word_ok(text, i, i + size)
+            ):
+                match = term
+                break
+        if match is not None:
+            flush_other(i)
+            found = roles[match]
+            kind = next((k for k in _KIND_ORDER if k in found), None)
+            if kind is None:
+                out.append(Token(OTHER, i, i + len(match)))  # a neutral word
+            else:
+                out.append(Token(kind, i, i + len(match), found[kind], roles=found))
+            i += len(match)
+            continue
+        if ch in HARD_SEPARATORS:
+            flush_other(i)
+            out.append(Token(SEP, i, i + 1, ch))
+            i += 1
+            continue
+        if ch in LIST_SEPARATORS:
+            flush_other(i)
+            out.append(Token(LIST, i, i + 1))
+            i += 1
+            continue
+        if ch.isascii() and ch.isalpha():
+            # An unknown ASCII word is one OTHER token, so its letters never match an alias.
+            flush_other(i)
+            j = i
+            while j < n and text[j].isascii() and (text[j].isalnum() or text[j] == "_"):
+                j += 1
+            out.append(Token(OTHER, i, j))
+            i = j
+            continue
+        if other_start < 0:
+            other_start = i
+        i += 1
+    flush_other(n)
+    return out

@@ -1,0 +1,72 @@
+"""Price tables written with ``|`` columns, rewritten as plain offer lines.
+
+Sellers paste tables like ``项目 | 单价 | 起量`` / ``探探 | 1.2 | 100``. Read cell by cell, the
+minimum order in the third column would look like a second price; the header says what each
+column is, so each row becomes the sentence a seller would have written: ``探探 1.2,100个起``.
+"""
+
+from __future__ import annotations
+
+PRICE_HEADERS = frozenset(
+    "单价 价格 价钱 售价 报价 价 金额 费用 收费 零售价 批发价 代理价 拿货价 出价 收价 price".split()
+)
+MIN_HEADERS = frozenset("起量 起订 起订量 起购 起批 起拿 起售 最低 最少 最低量 起步 min".split())
+UNIT_HEADERS = frozenset("单位 计费 计价 计费方式 unit".split())
+SUBJECT_HEADERS = frozenset(
+    "项目 平台 名称 类型 商品 品种 业务 产品 服务 app 软件 类别 号类 种类 品类 渠道 运营商".split()
+)
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _header_roles(cells: list[str]) -> list[str] | None:
+    roles = []
+    for cell in cells:
+        if cell in PRICE_HEADERS:
+            roles.append("price")
+        elif cell in MIN_HEADERS:
+            roles.append("min")
+        elif cell in UNIT_HEADERS:
+            roles.append("unit")
+        elif cell in SUBJECT_HEADERS:
+            roles.append("subject")
+        else:
+            roles.append("drop")
+    return roles if "price" in roles else None
+
+
+def _row_text(cells: list[str], roles: list[str]) -> str:
+    subject = " ".join(c for c, r in zip(cells, roles, strict=False) if r == "subject")
+    unit = next((c for c, r in zip(cells, roles, strict=False) if r == "unit" and c), "")
+    prices = [c for c, r in zip(cells, roles, strict=False) if r == "price" and c]
+    least = next((c for c, r in zip(cells, roles, strict=False) if r == "min" and c), "")
+    parts = [subject]
+    for price in prices:
+        parts.append(f" {price}/{unit}," if unit else f" {price},")
+    if least and least.replace(".", "", 1).isdigit():
+        parts.append(f"{least}个起")
+    return "".join(parts)
+
+
+def rewrite_tables(text: str) -> str:
+    """``text`` with every headed ``|`` table turned into one offer line per row."""
+    if "|" not in text:
+        return text
+    lines = text.split("\n")
+    roles: list[str] | None = None
+    for n, line in enumerate(lines):
+        if "|" not in line:
+            roles = None
+            continue
+        cells = _cells(line)
+        header = _header_roles(cells)
+        if header is not None:
+            roles = header
+            lines[n] = ""
+        elif roles is not None and not set(line.strip()) <= set("|-: "):
+            lines[n] = _row_text(cells, roles)
+        elif roles is not None:
+            lines[n] = ""  # a markdown rule line |---|---|
+    return "\n".join(lines)
