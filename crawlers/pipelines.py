@@ -18,7 +18,7 @@ from scrapy.exceptions import DropItem
 
 from crawlers.evidence import EvidenceArchive, evidence_root
 from crawlers.items import PostItem
-from index import CrawlRun, UpsertOutcome, open_store
+from index import CrawlRun, open_store
 from index.records import utcnow
 from index.store import default_store_location
 from nlp import EXTRACTOR_VERSION, extract, redact
@@ -100,8 +100,15 @@ class ExtractPipeline:
         except Exception:
             # The post is still worth keeping: stored without offers, it is extracted again
             # when the offers are rebuilt. Losing it would lose its evidence trail too.
-            self.crawler.stats.inc_value("heishi/extract_errors")
-            logger.exception("%s: cannot extract offers from post %s", item["source"], item["key"])
+            stats = self.crawler.stats
+            stats.inc_value("heishi/extract_errors")
+            if stats.get_value("heishi/extract_errors") == 1:  # the first with its traceback
+                logger.exception(
+                    "%s: cannot extract offers from post %s; storing it without offers "
+                    "(later failures are only counted: heishi/extract_errors)",
+                    item["source"],
+                    item["key"],
+                )
             item["extraction"] = None
         try:
             item["text"] = redact(text, self.key)
@@ -180,7 +187,8 @@ class StorePipeline:
         stats = self.crawler.stats
         for post, item, outcome in zip(posts, batch, outcomes, strict=True):
             stats.inc_value(f"heishi/posts_{outcome.value}")
-            if outcome is not UpsertOutcome.SEEN and item.get("extraction") is not None:
+            # Seen posts too: one stored while the extractor failed gets its offers now.
+            if item.get("extraction") is not None:
                 extractions.append((post.id, item["extraction"], EXTRACTOR_VERSION))
         if extractions:
             self.store.put_extractions(extractions)
@@ -204,9 +212,5 @@ class StorePipeline:
         run.posts_new = stats.get_value("heishi/posts_new", 0)
         run.posts_seen = stats.get_value("heishi/posts_seen", 0)
         run.posts_changed = stats.get_value("heishi/posts_changed", 0)
-        run.errors = list(getattr(spider, "failures", []))
-        if reason != "finished":
-            run.errors.append(f"crawl ended early: {reason}")
-        failed = reason != "finished" or getattr(spider, "start_failed", False) or not run.pages
-        run.status = "failed" if failed else "ok"
+        run.status, run.errors = spider.outcome(reason)
         self.store.finish_run(run)

@@ -6,6 +6,8 @@ robots.txt) bind per site even when every source is crawled in one process.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from crawlers.sources import Source
 
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
@@ -31,7 +33,10 @@ def source_settings(source: Source) -> dict:
         # Playwright's driver nor a browser.
         settings.update(
             {
-                "DOWNLOAD_HANDLERS": {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER},
+                # Only for the schemes the source uses: each handler starts its own driver.
+                "DOWNLOAD_HANDLERS": {
+                    urlsplit(url).scheme: PLAYWRIGHT_HANDLER for url in source.start_urls
+                },
                 "PLAYWRIGHT_MAX_CONTEXTS": 1,  # one context per source, named after it
                 "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": politeness.concurrency,
                 "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": politeness.timeout * 1000,

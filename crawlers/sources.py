@@ -44,8 +44,13 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def sources_path(path: str | os.PathLike | None = None) -> Path:
-    """``path``, else ``$HEISHI_SOURCES``, else ``sources.yaml`` in the working directory."""
-    return Path(path or os.environ.get(SOURCES_ENV) or DEFAULT_SOURCES)
+    """``path``, else ``$HEISHI_SOURCES``, else ``sources.yaml`` in the working directory,
+    else the project's own (beside the ``crawlers`` package, in a source checkout)."""
+    if path or os.environ.get(SOURCES_ENV):
+        return Path(path or os.environ[SOURCES_ENV])
+    here = Path(DEFAULT_SOURCES)
+    shipped = Path(__file__).resolve().parents[1] / DEFAULT_SOURCES
+    return shipped if not here.exists() and shipped.exists() else here
 
 
 @dataclass(frozen=True)

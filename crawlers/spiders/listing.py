@@ -268,6 +268,21 @@ class ListingSpider(scrapy.Spider):
             id for id in ids if id not in known or now - datetime.fromisoformat(known[id]) > age
         }
 
+    # -- the end -----------------------------------------------------------------------------
+    def outcome(self, reason: str) -> tuple[str, list[str]]:
+        """``ok`` or ``failed``, and what went wrong: what the crawl run records."""
+        errors = list(self.failures)
+        if reason != "finished":
+            errors.append(f"crawl ended early: {reason}")
+        pages = self.crawler.stats.get_value("heishi/pages", 0)
+        failed = reason != "finished" or self.start_failed or not pages
+        return ("failed" if failed else "ok"), errors
+
+    def closed(self, reason: str) -> None:
+        status, errors = self.outcome(reason)
+        self.crawler.stats.set_value("heishi/status", status)
+        self.crawler.stats.set_value("heishi/errors", errors)
+
     # -- telling -----------------------------------------------------------------------------
     def no_match(self, what: str, query: Query, response: Response, once: bool = True) -> None:
         message = (

@@ -1,0 +1,117 @@
+"""``heishi crawl``: crawl sources of ``sources.yaml`` into the store, showing progress."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import nullcontext
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from index.store import default_store_location, open_store
+from ops.commands import HeishiCommand
+from ops.render import write_jsonl, write_table
+
+COLUMNS = ("source", "status", "pages", "new", "seen", "changed", "errors")
+
+
+class Command(HeishiCommand):
+    name = "crawl"
+    help = "crawl sources (all of sources.yaml when none is named) into the store"
+    needs_store = True
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("sources", nargs="*", metavar="SOURCE", help="source names")
+        add_crawl_arguments(parser)
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="page through every listing page, even where nothing new is found",
+        )
+
+    def run(self, args: argparse.Namespace) -> int:
+        from crawlers.sources import find_sources
+
+        sources = find_sources(args.sources, args.sources_file)
+        results = crawl_with_progress(sources, args, full=args.full)
+        print_results(results, args)
+        return 0 if all(result.status == "ok" for result in results) else 1
+
+
+def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sources-file",
+        metavar="FILE",
+        help="sources file (default: $HEISHI_SOURCES, else ./sources.yaml)",
+    )
+    parser.add_argument(
+        "--evidence",
+        metavar="DIR",
+        help="evidence folder (default: $HEISHI_EVIDENCE, else var/evidence)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON Lines")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log every request (Scrapy's INFO log)"
+    )
+
+
+def crawl_with_progress(sources, args: argparse.Namespace, full: bool = False):
+    """Run the crawl of ``sources`` in this process, with a live line per source on stderr."""
+    from crawlers.runner import crawl, crawl_settings
+
+    store = args.store or default_store_location()
+    open_store(store).close()  # a store that cannot be opened is one clear error, up front
+    settings = crawl_settings(
+        HEISHI_STORE=store,
+        HEISHI_EVIDENCE=args.evidence,
+        HEISHI_SOURCES=args.sources_file,
+        LOG_LEVEL="INFO" if args.verbose else "WARNING",
+    )
+    console = Console(file=sys.stderr)
+    show = not args.quiet and console.is_terminal
+    progress = Progress(
+        SpinnerColumn(finished_text="✓"),
+        TextColumn("{task.description:<20}"),
+        TextColumn("{task.fields[line]}"),
+        console=console,
+        redirect_stderr=True,
+    )
+    tasks = {}
+
+    def update(states) -> None:
+        for state in states:
+            if state.source not in tasks:
+                tasks[state.source] = progress.add_task(state.source, total=1, line="")
+            line = f"pages {state.pages:>5}   new {state.new:>5}   seen {state.seen:>5}"
+            if state.done:
+                line += f"   {state.status}"
+            progress.update(tasks[state.source], line=line, completed=1 if state.done else 0)
+
+    with progress if show else nullcontext():
+        return crawl(sources, settings, full=full, progress=update if show else None)
+
+
+def print_results(results, args: argparse.Namespace) -> None:
+    rows = [
+        {
+            "source": result.source,
+            "status": result.status,
+            "pages": result.pages,
+            "new": result.new,
+            "seen": result.seen,
+            "changed": result.changed,
+            "errors": result.errors if args.json else len(result.errors),
+        }
+        for result in results
+    ]
+    if args.json:
+        write_jsonl(rows, sys.stdout)
+        return
+    write_table(rows, COLUMNS, sys.stdout, title="crawl")
+    for result in results:
+        for error in result.errors[:5]:
+            print(f"{result.source}: {error}", file=sys.stderr)
+        if len(result.errors) > 5:
+            print(f"{result.source}: … {len(result.errors) - 5} more errors", file=sys.stderr)
