@@ -13,6 +13,7 @@ search-based read; other processes see the writes within the refresh interval.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterable, Iterator, Sequence
 
 import elasticsearch
@@ -37,6 +38,7 @@ from index.query import (
 from index.records import CrawlRun, Post, utcnow
 from index.store import Store, UpsertOutcome
 
+PREFIX_ENV = "HEISHI_ES_PREFIX"
 CONFLICT_ROUNDS = 5  # re-read and retry a post this often when another writer got there first
 MAX_REPORTED_ERRORS = 3
 
@@ -44,7 +46,8 @@ MAX_REPORTED_ERRORS = 3
 class ElasticStore(Store):
     """Posts, offers, sellers and crawl runs in Elasticsearch indices named ``<prefix>-*``.
 
-    ``url`` is the cluster (``http(s)://host:9200``; ``es://`` means http); credentials and
+    ``url`` is the cluster (``http(s)://host:9200``; ``es://`` means http); ``prefix`` starts
+    every index name (default ``$HEISHI_ES_PREFIX``, else ``heishi``); credentials and
     TLS come from the environment or ``$HEISHI_ES_CONFIG`` (see
     :func:`index.elastic.connection.connection_settings`). Bulk writes send ``chunk_size``
     actions a request and retry a rejected (429) chunk up to ``bulk_retries`` times, waiting
@@ -70,7 +73,7 @@ class ElasticStore(Store):
             url, request_timeout=request_timeout, max_retries=max_retries
         )
         self.url = self.settings.url
-        self.prefix = prefix or mappings.DEFAULT_PREFIX
+        self.prefix = prefix or os.environ.get(PREFIX_ENV) or mappings.DEFAULT_PREFIX
         if not mappings.valid_prefix(self.prefix):
             raise StoreError(
                 f"index prefix {self.prefix!r} is not a valid index name start "
@@ -82,6 +85,7 @@ class ElasticStore(Store):
         self.max_backoff = max_backoff
         self.client = client or connect(self.settings)
         self._set_up = False
+        self._indices: set[str] = set()  # concrete indices known to exist
         self._dirty: set[str] = set()
         if check:
             with self._errors("connect"):
@@ -98,19 +102,45 @@ class ElasticStore(Store):
         return mappings.alias(self.prefix, kind)
 
     def setup(self) -> None:
-        """Put the index templates and create the single indices; safe to repeat."""
+        """Put the index templates, create the single indices, bring mappings up to date.
+
+        Safe to repeat and to race: an index another process created meanwhile is fine. A
+        field added to a mapping in a later heishi reaches existing indices here (adding is
+        allowed; a changed type is refused by the cluster and reported).
+        """
         with self._errors("set up indices"):
             for name, body in mappings.index_templates(self.prefix).items():
                 self.client.indices.put_index_template(name=name, **body)
             for kind in ("posts", "sellers", "runs"):
-                index = mappings.single_index(self.prefix, kind)
-                if not self.client.indices.exists(index=index):
-                    try:
-                        self.client.indices.create(index=index)
-                    except elasticsearch.BadRequestError as exc:
-                        if exc.error != "resource_already_exists_exception":
-                            raise
+                self._create_index(mappings.single_index(self.prefix, kind))
+            for kind in mappings.KINDS:
+                self.client.indices.put_mapping(
+                    index=mappings.index_pattern(self.prefix, kind),
+                    allow_no_indices=True,
+                    ignore_unavailable=True,
+                    **mappings.mapping(kind),
+                )
         self._set_up = True
+
+    def _create_index(self, index: str) -> None:
+        """Create ``index`` from its template unless it exists (the template adds the alias)."""
+        if index in self._indices:
+            return
+        try:
+            self.client.indices.create(index=index)
+        except elasticsearch.BadRequestError as exc:
+            if exc.error != "resource_already_exists_exception":
+                raise
+        self._indices.add(index)
+
+    def _create_indices_for(self, actions: list[dict]) -> None:
+        """Create the monthly offer indices a batch writes to, rather than rely on the
+        cluster creating them on first write (``action.auto_create_index`` may be off)."""
+        needed = {a["_index"] for a in actions if a["_op_type"] != "delete"} - self._indices
+        if needed:
+            with self._errors("create indices"):
+                for index in sorted(needed):
+                    self._create_index(index)
 
     def _ensure_setup(self) -> None:
         if not self._set_up:
@@ -131,6 +161,7 @@ class ElasticStore(Store):
         actions = list(actions)
         if not actions:
             return []
+        self._create_indices_for(actions)
         with self._errors(doing):
             results = list(
                 helpers.streaming_bulk(
@@ -387,6 +418,7 @@ class ElasticStore(Store):
                 except elasticsearch.NotFoundError:
                     pass
         self._set_up = False
+        self._indices.clear()
         self._dirty.clear()
 
     # -- copying in ----------------------------------------------------------------------

@@ -120,7 +120,7 @@ class Refusing(BaseHTTPRequestHandler):
 @pytest.fixture
 def refusing_cluster():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     Refusing.seen = []
     yield f"http://127.0.0.1:{server.server_address[1]}"

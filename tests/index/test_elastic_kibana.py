@@ -173,7 +173,7 @@ class FakeKibanaImport(BaseHTTPRequestHandler):
 def kibana():
     FakeKibanaImport.requests, FakeKibanaImport.status, FakeKibanaImport.refuse = [], 200, set()
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeKibanaImport)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
