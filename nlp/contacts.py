@@ -159,12 +159,20 @@ def _phones(text: str, phones: list[Phone]):
             yield _candidate("wechat", phone.digits, phone.start, phone.end, 5)
 
 
-def find_contacts(text: str) -> list[dict]:
-    """``[{"type": "qq"|"wechat"|"telegram"|"phone"|"url", "value": …}]`` in order of
-    appearance, each once; nothing from victims' sample records, ID or card numbers."""
+@dataclass(frozen=True)
+class Contact:
+    type: str
+    value: str
+    start: int  # where the contact, marker included, is written in the text
+    end: int
+
+
+def contact_spans(text: str) -> list[Contact]:
+    """Every contact occurrence in ``text`` with its position (repeats included), for callers
+    that mask or cut contacts out of a text, such as the jargon ranker."""
     folded = fold_width(text)
     victims = find_victim_data(text)
-    kept: list[_Candidate] = []
+    kept: list[Contact] = []
     last_end = -1
     same_span: tuple[int, int] | None = None
     for cand in sorted([*_marked(folded), *_phones(folded, victims.phones)]):
@@ -173,14 +181,20 @@ def find_contacts(text: str) -> list[dict]:
             continue  # overlaps a contact already taken (the earlier, longer, surer one)
         if victims.covers(cand.start, cand.end):
             continue
-        kept.append(cand)
+        kept.append(Contact(cand.type, cand.value, cand.start, cand.end))
         last_end = max(last_end, cand.end)
         same_span = span if cand.type == "phone" else None
+    return kept
+
+
+def find_contacts(text: str) -> list[dict]:
+    """``[{"type": "qq"|"wechat"|"telegram"|"phone"|"url", "value": …}]`` in order of
+    appearance, each once; nothing from victims' sample records, ID or card numbers."""
     seen: set[tuple[str, str]] = set()
     out = []
-    for cand in kept:
-        key = (cand.type, cand.value.lower())
+    for contact in contact_spans(text):
+        key = (contact.type, contact.value.lower())
         if key not in seen:
             seen.add(key)
-            out.append({"type": cand.type, "value": cand.value})
+            out.append({"type": contact.type, "value": contact.value})
     return out
