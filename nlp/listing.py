@@ -13,21 +13,31 @@ import re
 _QUESTION = re.compile(r"[?？]|[吗嘛呢么][\s,.!，。！~]|[吗嘛呢么]$|有没有|是不是|怎么|咋")
 
 
+# Words that end in a question particle without asking anything.
+_NOT_QUESTIONS = ("饿了么", "什么都", "怎么样都")
+
+
 def is_question(text: str) -> bool:
+    for word in _NOT_QUESTIONS:
+        text = text.replace(word, " ")
     return _QUESTION.search(text) is not None
 
 
-def is_listing(text: str, priced: bool, unpriced: bool, cues: set[str]) -> bool:
+def is_listing(
+    text: str, priced: bool, unpriced: bool, cues: set[str], explicit_side: bool = True
+) -> bool:
     """Whether a post with the given offers (priced or not) and cue words is a listing.
 
     News and court reports are never listings, even with prices in them. A warning, a rule or a
     question that names goods without a price ("有人收银行卡的吗?") is talk, not an offer; with a
-    price it is a seller's post that happens to say 小心 or end in 吗.
+    price and a 出/收 it is a seller's post that happens to say 小心 or end in 吗.
     """
     if not priced and not unpriced:
         return False
-    if "news" in cues:
+    if "news" in cues or "chatter" in cues:
         return False
     if not priced and (cues or is_question(text)):
         return False
+    if not explicit_side and is_question(text):
+        return False  # 听说接码都涨到2块一条了? quotes a price, offers nothing
     return True

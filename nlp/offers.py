@@ -125,7 +125,9 @@ class _Reader:
         self.seg_goods: list[tuple[str, bool]] = []  # (goods, is an attribute: 带U盾)
         self.seg_plats: list[str] = []
         self.seg_periods: list[str] = []
+        self.seg_counted: set[str] = set()  # goods named by a count: 1000赞, 1万播放
         self.seg_each = False
+        self.seg_platform_near = False  # a platform written right before this price
 
     def _has_subject(self) -> bool:
         return bool(self.seg_plats) or any(not attr for _, attr in self.seg_goods)
@@ -203,6 +205,10 @@ class _Reader:
         tok = self.t[i]
         j = self._next(i)
         nxt = self.t[j] if j < self.n else None
+        if self._beside_plus(i) or self._kind(self._prev(i)) == sc.CAP:
+            return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
+        if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
+            return self._number_qi(i, j)
         if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
             return self._quantity(i, j)
         if nxt is not None and nxt.kind == sc.RANGE:
@@ -217,9 +223,41 @@ class _Reader:
                     if self._priced(i, k, is_range=True):
                         return self._emit(i, k)
                     return k + 1
+        if self._batch_before_price(i) and (self._has_subject() or self.ctx_goods):
+            self.pending_qty = (_count(tok.value), "item", i + 2)
+            return i + 1
         if self._priced(i, i):
             return self._emit(i, i)
         return i + 1
+
+    def _beside_plus(self, i: int) -> bool:
+        tok = self.t[i]
+        before = self.t[i - 1] if i > 0 else None
+        after = self.t[i + 1] if i + 1 < self.n else None
+        return (
+            before is not None
+            and before.kind == sc.ATTR
+            and before.end == tok.start
+            and before.roles.get(sc.ATTR) == "+"
+        ) or (
+            after is not None
+            and after.kind == sc.ATTR
+            and after.start == tok.end
+            and after.roles.get(sc.ATTR) == "+"
+        )
+
+    def _number_qi(self, i: int, j: int) -> int:
+        """NUM起 without a classifier: a starting price (解封200起), or a minimum order after one."""
+        qty = _count(self.t[i].value)
+        if not self._has_subject() and self.last_batch and self.last_line == self.line:
+            if qty is not None:
+                for offer in self.last_batch:
+                    if offer.min_qty is None:
+                        offer.min_qty = qty
+            return j + 1
+        if self._has_subject() or self.ctx_goods or self.ctx_plats:
+            self._emit(i, i)
+        return j + 1
 
     def _quantity(self, i: int, j: int) -> int:
         """NUM + classifier: a count (200个), a minimum (100个起) or a batch (1000条300)."""
@@ -229,6 +267,7 @@ class _Reader:
         goods = cls_tok.roles.get(sc.GOODS)
         if goods and goods != "account":
             self.seg_goods.append((goods, False))  # 1000粉: the count names the good
+            self.seg_counted.add(goods)
         k = self._next(j)
         if k < self.n and self.t[k].kind == sc.QI:
             m = self._next(k)
@@ -249,6 +288,19 @@ class _Reader:
         ):
             self.pending_qty = (qty, unit, k)
         return j + 1
+
+    def _batch_before_price(self, i: int) -> bool:
+        """``1万 300元``: a bare whole number, a space, then a number with its currency."""
+        tok = self.t[i]
+        if tok.currency is not None or _count(tok.value) is None or tok.value < 2:
+            return False
+        if i + 2 >= self.n or self.t[i + 1].kind != sc.SPACE:
+            return False
+        price = self.t[i + 2]
+        follower = self.t[i + 3] if i + 3 < self.n else None
+        return price.kind == sc.NUM and (
+            price.currency is not None or (follower is not None and follower.kind == sc.PER)
+        )
 
     def _next_is_not_count(self, i: int) -> bool:
         j = self._next(i)
@@ -324,10 +376,8 @@ class _Reader:
                 per_qty = _count(self.t[a].value) or 1  # 20元1000个
                 unit = self.t[c].roles[sc.CLS]
                 consumed = c + 1
-        if self.pending_qty is not None and self.pending_qty[2] == i:
-            per_qty, qty_unit, _ = self.pending_qty
-            if unit is None or unit == "item":
-                unit = qty_unit
+        if self.pending_qty is not None and self.pending_qty[2] == i and unit is None:
+            per_qty, unit, _ = self.pending_qty
         self.pending_qty = None
         if unit is None:
             p = self._prev(i)
@@ -344,14 +394,23 @@ class _Reader:
 
     # -- binding -------------------------------------------------------------------------------
 
-    def _subject(self) -> tuple[list[str], list[str | None]] | None:
+    def _choose(self, goods: list[str], unit: str | None) -> str:
+        """The one good a segment with several goods words is about."""
+        kinds = set(goods)
+        if unit == "query" and "lookup_service" in kinds:
+            kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
+        if "account" in kinds and "fake_engagement" not in self.seg_counted:
+            kinds.discard("fake_engagement")  # 粉丝1万以上的号: fans describe the account
+        return min(kinds, key=_RANK.__getitem__)
+
+    def _subject(self, unit: str | None = None) -> tuple[list[str], list[str | None]] | None:
         goods = [g for g, attr in self.seg_goods if not attr]
         plats: list[str | None] = list(self.seg_plats)
         if goods:
             if self.seg_each:
                 chosen = list(dict.fromkeys(goods))
             else:
-                chosen = [min(goods, key=_RANK.__getitem__)]
+                chosen = [self._choose(goods, unit)]
         elif self.ctx_goods:
             chosen = list(self.ctx_goods)
         elif plats or self.ctx_plats:
@@ -375,11 +434,12 @@ class _Reader:
         per_qty: int,
         unit: str | None,
     ) -> None:
-        subject = self._subject()
+        subject = self._subject(unit)
         self._reset_segment()
         if subject is None:
             return
         goods_list, plats = subject
+        plats = [None if p == "none" else p for p in plats]
         batch = []
         for goods in goods_list:
             offer_unit = unit or "item"
@@ -426,7 +486,7 @@ class _Reader:
 
 
 def _default_goods(plats: list) -> str:
-    if plats and all(p in CARRIERS for p in plats):
+    if plats and all(p in CARRIERS for p in plats):  # 联通 15 移动 18
         return "sim_card"
     if plats and all(p in COURIERS for p in plats):
         return "insider_access"
@@ -447,6 +507,6 @@ def read_post(text: str) -> Post:
     offers = reader.read()
     priced = any(o.price is not None for o in offers)
     unpriced = any(o.price is None for o in offers)
-    if not is_listing(prepared, priced, unpriced, reader.cues):
+    if not is_listing(prepared, priced, unpriced, reader.cues, reader.explicit_side):
         return Post(False, [])
     return Post(True, offers)

@@ -31,6 +31,7 @@ NUM, GOODS, PLAT, SIDE, CLS, PER, PERIOD, NULLP, CUE = (
     "nullp",
     "cue",
 )
+CAP = "cap"
 QI, GE, RANGE, ATTR, SLASH, SEP, SPACE, LIST, OTHER = (
     "qi",
     "ge",
@@ -266,7 +267,9 @@ def lexicon_index() -> Index:
         add(term, SIDE, side)
     for term, (kind, unit) in lex.units.items():
         if kind in ("classifier", "period"):
-            add(term, CLS, unit if kind == "period" else unit)
+            add(term, CLS, unit)
+        elif kind == "capacity":
+            add(term, CAP, True)
     for term, unit in lex.periods.items():
         add(term, PER if term[0] in "一每" else PERIOD, unit)
     for term in lex.null_price:
@@ -283,7 +286,7 @@ def lexicon_index() -> Index:
     for word in LIST_WORDS:
         add(word, LIST, True)
     for word in ATTR_WORDS:
-        add(word, ATTR, True)
+        add(word, ATTR, word)
     for word in RANGE_WORDS:
         add(word, RANGE, True)
     add("起", QI, True)
@@ -296,7 +299,23 @@ def lexicon_index() -> Index:
 
 
 # Precedence among the roles of one word when the offer rules need a single kind.
-_KIND_ORDER = (PER, PERIOD, NULLP, GOODS, PLAT, SIDE, CLS, CUE, LIST, ATTR, RANGE, QI, GE, SLASH)
+_KIND_ORDER = (
+    PER,
+    PERIOD,
+    NULLP,
+    CAP,
+    GOODS,
+    PLAT,
+    SIDE,
+    CLS,
+    CUE,
+    LIST,
+    ATTR,
+    RANGE,
+    QI,
+    GE,
+    SLASH,
+)
 
 
 def _ascii_word_ok(text: str, start: int, end: int) -> bool:
