@@ -199,8 +199,6 @@ def extraction_documents(
                     **values,
                     "posted_at": at,
                     "at": at,
-                    "first_seen": post.get("first_seen"),
-                    "last_seen": post.get("last_seen"),
                     "extractor_version": extractor_version,
                     "tokens": tokens,
                     "_index": mappings.offers_index(prefix, at),
@@ -302,14 +300,18 @@ def extraction_actions(
     return actions
 
 
+# Post fields each offer carries, so trends filter offers without a join.
+COPIED_TO_OFFERS = ("at", "source", "channel", "url", "tokens")
+
+
 def moved_offer_actions(prefix: str, doc: dict, old: dict | None) -> list[dict]:
-    """When a changed post moves in time or source, its offers move with it.
+    """When a changed post moves in time or source, or its words change, its offers follow.
 
     Updates ``doc`` (offer_refs) in place and returns the actions; none if nothing moved.
     """
     if old is None or not old.get("offer_refs"):
         return []
-    if (doc.get("at"), doc.get("source")) == (old.get("at"), old.get("source")):
+    if all(doc.get(name) == old.get(name) for name in COPIED_TO_OFFERS):
         return []
     actions, fields = offers_and_fields(
         prefix, doc, stored_extraction(doc), doc.get("extractor_version")

@@ -100,9 +100,7 @@ OFFER_PROPERTIES = {
     "min_qty": {"type": "long"},
     "unit_price": {"type": "double"},
     "posted_at": DATE,
-    "at": DATE,  # posted_at, else when the post was first fetched: the time trends count by
-    "first_seen": DATE,
-    "last_seen": DATE,
+    "at": DATE,  # the post's: posted_at in UTC, else fetched_at; what trends count by
     "extractor_version": KEYWORD,
     "tokens": TOKENS,
 }

@@ -238,9 +238,10 @@ def test_a_changed_post_that_moves_month_moves_its_offers():
                for a in moved if a["_op_type"] == "index")
     assert doc["offer_refs"] == [["heishi-offers-2026.12", f"{hit['_id']}-0"],
                                  ["heishi-offers-2026.12", f"{hit['_id']}-1"]]
-    # Same month and source: nothing to move.
-    same, _ = documents.merge_post(post(text="出微信老号 370一个",
-                                        posted_at="2026-12-02T10:00:00+00:00"), doc)
+    # Same month, source and words (only punctuation changed): nothing to rewrite.
+    same, outcome = documents.merge_post(post(text="出微信老号 380一个！",
+                                              posted_at="2026-12-02T10:00:00+00:00"), doc)
+    assert outcome is UpsertOutcome.CHANGED
     assert documents.moved_offer_actions(PREFIX, same, doc) == []
 
 
@@ -454,3 +455,18 @@ def fields_named(node):
     elif isinstance(node, list):
         for item in node:
             yield from fields_named(item)
+
+
+def test_a_changed_text_rewrites_the_offers_words_in_place():
+    hit = stored_hit()
+    actions = documents.extraction_actions(PREFIX, hit, EXTRACTION, "x1")
+    old = {**hit["_source"], **actions[-1]["doc"]}
+    edited = post(text="出陌陌号 3元", posted_at="2026-10-31T23:00:00+08:00",
+                  fetched="2026-11-02T00:00:00+00:00")
+    doc, outcome = documents.merge_post(edited, old)
+    assert outcome is UpsertOutcome.CHANGED
+    moved = documents.moved_offer_actions(PREFIX, doc, old)
+    written = [a for a in moved if a["_op_type"] == "index"]
+    assert [a["_index"] for a in written] == ["heishi-offers-2026.10"] * 2  # same month
+    assert all(a["_source"]["tokens"] == doc["tokens"] for a in written)
+    assert not [a for a in moved if a["_op_type"] == "delete"]  # same ids overwritten
