@@ -76,7 +76,8 @@ _TLDS = (
     "|mo|uk|us|sg|jp|kr|so|la|ws|to|ly|gg|im|in|run|win|bid|red|xin|ren|kim|cyou|buzz|today"
 )
 _URL_BARE = re.compile(
-    r"(?<![A-Za-z0-9_.\-@/])((?:[A-Za-z0-9\-]{1,63}\.){1,6}(?:" + _TLDS + r"))(?![A-Za-z0-9\-])"
+    r"(?<![A-Za-z0-9_.@/])((?:[A-Za-z0-9][A-Za-z0-9\-]{0,62}\.){1,6}(?:" + _TLDS + r"))"
+    r"(?![A-Za-z0-9\-])"
     r"((?::\d{2,5})?(?:[/?#]" + _URL_TAIL + r")?)",
     re.IGNORECASE,
 )
@@ -129,6 +130,8 @@ def _marked(text: str):
             continue
         yield _candidate("telegram", value, m.start(), m.end(), 1)
     for m in _TELEGRAM_AT.finditer(text):
+        if m.group(1).isalpha() and len(m.group(1)) < 6:
+            continue  # "@Apple 怎么写": a chat mention of a nickname, not a username
         yield _candidate("telegram", m.group(1), m.start(), m.end(), 2)
     for m in _TELEGRAM_LINK.finditer(text):
         yield _candidate("telegram", m.group(1) or m.group(2), m.start(), m.end(), 0)

@@ -128,8 +128,8 @@ class Phone:
 # Matched ignoring case ("qq号", "Vx", "tg").
 QQ_MARKERS = ("QQ号", "Q号", "QQ", "扣扣", "抠抠", "企鹅号", "企鹅", "🐧", "Q")
 WECHAT_MARKERS = (
-    "微信号", "微信", "wechat", "VX号", "VX", "V信", "WX", "薇信", "薇", "威信", "卫星号", "卫星",
-    "绿泡泡", "加微", "V",
+    "微信号", "微信联系", "微信咨询", "微信", "wechat", "VX号", "VX", "V信", "WX", "薇信", "薇",
+    "威信", "卫星号", "卫星", "绿泡泡", "加微", "V",
 )  # fmt: skip
 TELEGRAM_MARKERS = ("纸飞机", "飞机", "电报", "telegram", "TG", "✈️", "✈")
 PHONE_MARKERS = (
@@ -212,11 +212,12 @@ class Spans:
 
 # -- where the victims' data is -----------------------------------------------------------
 
-# "样料：", "样本如下:", "数据预览:", "格式如下" — a colon or 如下 says a sample follows;
-# "可看样料 Q 123" (samples on request) has neither and starts nothing.
+# "样料：", "【样本】", "样料👇", "样料" at a line end, "例：", "如下" — a sample follows.
+# "可看样料 Q 123" (samples on request) has none of those and starts nothing.
 _SAMPLE_MARK = re.compile(
-    r"(?:样料|样本|样例|样板|样图|样数据|试料|数据样|预览|示例|部分数据|数据展示|料子展示)"
-    r"[\u4e00-\u9fff]{0,4}?[:：]|如下[:：]?"
+    r"(?:样料|样本|样例|样板|样图|样数据|试料|数据样|预览|示例|部分数据|数据展示|料子展示|"
+    r"例如|例子|举例|比如|例)[\u4e00-\u9fff]{0,4}?(?:[:：】\]]|[ \t]*[👇⬇↓][\ufe0f]?|[ \t]*(?=\n))"
+    r"|如下[:：]?"
 )
 # The poster turning to the reader: "需要的联系", "咨询", "加我" — no victim record says that.
 _CALL_TO_ACTION = re.compile(

@@ -354,3 +354,40 @@ def test_one_megabyte_of_repetition_ends(unit):
     text = unit * (1_000_000 // len(unit))
     found = find_contacts(text)
     assert len(found) <= 1
+
+
+def test_chat_mention_of_a_short_nickname_is_not_a_username():
+    assert contacts("@Apple 代注册申明怎么写？") == []
+    assert contacts("申请时间早就过去了。@Young") == []
+    assert contacts("找 @durov_1 或 @heishiadmin") == [
+        ("telegram", "durov_1"),
+        ("telegram", "heishiadmin"),
+    ]
+
+
+def test_host_after_a_dash_in_chinese_text():
+    assert contacts("校招官网(互联网campus.163.com|有道-hr.youdao.com)") == [
+        ("url", "campus.163.com"),
+        ("url", "hr.youdao.com"),
+    ]
+
+
+def test_wechat_contact_phrase():
+    assert contacts("实习生简历发我 微信联系：18868103587") == [("wechat", "18868103587")]
+
+
+@pytest.mark.parametrize(
+    "marker", ["【样料】", "样料👇", "数据预览：", "样本", "部分数据如下", "例："]
+)
+def test_sample_markers(marker):
+    text = (
+        f"车主信息 0.3一条 1w条起\n{marker}\n"
+        "陈*明 13912345678 粤B·12345 广州市天河区\n"
+        "周*芳 15800001111 粤A·54321 佛山市南海区\n"
+        "要的加V：chezhu_data"
+    )
+    assert contacts(text) == [("wechat", "chezhu_data")]
+
+
+def test_inline_example_number_is_a_sample():
+    assert contacts("手机号段数据 0.01一条 例：13912345678，要的私聊") == []
