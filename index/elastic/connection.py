@@ -152,6 +152,13 @@ def describe(exc: BaseException, url: str) -> str:
         return f"Elasticsearch at {url}: not allowed (403): {_reason(exc)}"
     if isinstance(exc, elasticsearch.UnsupportedProductError):
         return f"{url} does not answer as Elasticsearch: {exc}"
+    if isinstance(exc, elasticsearch.ApiError) and "media_type_header" in _reason(exc):
+        # An 8.x cluster refuses the headers of a 9.x client (and the other way round).
+        return (
+            f"Elasticsearch at {url} refuses this client's API version "
+            f"(elasticsearch-py {elasticsearch.__versionstr__}); install the client of the "
+            "cluster's major version, e.g. pip install 'elasticsearch>=8.12,<9' for 8.x"
+        )
     if isinstance(exc, elasticsearch.ApiError):
         return f"Elasticsearch at {url} answered {exc.meta.status}: {_reason(exc)}"
     if isinstance(exc, elastic_transport.TlsError):

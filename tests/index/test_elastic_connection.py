@@ -96,19 +96,21 @@ def test_cli_prints_the_unreachable_cluster_without_traceback(capsys, monkeypatc
 
 
 class Refusing(BaseHTTPRequestHandler):
-    """Answers every request as a secured cluster does to wrong credentials."""
+    """Answers every request with ``answer`` (status, body), as a cluster refusing it would."""
 
     seen: list[dict] = []
+    answer: tuple[int, dict] = (401, {})
 
     def do_GET(self):  # noqa: N802 - http.server's naming
-        Refusing.seen.append({"path": self.path, "authorization": self.headers["Authorization"]})
-        body = json.dumps({"error": {"type": "security_exception",
-                                     "reason": "unable to authenticate user [heishi]"},
-                           "status": 401}).encode()
-        self.send_response(401)
+        Refusing.seen.append({"path": self.path, "authorization": self.headers["Authorization"],
+                              "accept": self.headers["Accept"]})
+        status, answer = Refusing.answer
+        body = json.dumps(answer).encode()
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("WWW-Authenticate", 'Basic realm="security"')
+        if status == 401:
+            self.send_header("WWW-Authenticate", 'Basic realm="security"')
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -117,12 +119,23 @@ class Refusing(BaseHTTPRequestHandler):
         pass
 
 
+UNAUTHENTICATED = (401, {"error": {"type": "security_exception",
+                                   "reason": "unable to authenticate user [heishi]"},
+                         "status": 401})
+# What an 8.x cluster says to a 9.x client's compatibility headers.
+OTHER_MAJOR = (400, {"error": {
+    "root_cause": [{"type": "media_type_header_exception",
+                    "reason": "Invalid media-type value on headers [Accept, Content-Type]"}],
+    "type": "media_type_header_exception",
+    "reason": "Invalid media-type value on headers [Accept, Content-Type]"}, "status": 400})
+
+
 @pytest.fixture
 def refusing_cluster():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    Refusing.seen = []
+    Refusing.seen, Refusing.answer = [], UNAUTHENTICATED
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -136,3 +149,11 @@ def test_refused_credentials_say_which_settings_to_check(refusing_cluster, monke
         open_store(refusing_cluster)
     assert "ES_USERNAME" in str(caught.value) and "wrong" not in str(caught.value)
     assert Refusing.seen[0]["authorization"].startswith("Basic ")
+
+
+def test_a_cluster_of_another_major_version_says_which_client_to_install(refusing_cluster):
+    Refusing.answer = OTHER_MAJOR
+    with pytest.raises(StoreError, match="refuses this client's API version") as caught:
+        open_store(refusing_cluster)
+    assert "elasticsearch>=8.12,<9" in str(caught.value)
+    assert "compatible-with=" in Refusing.seen[0]["accept"]

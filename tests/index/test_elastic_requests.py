@@ -470,3 +470,9 @@ def test_a_changed_text_rewrites_the_offers_words_in_place():
     assert [a["_index"] for a in written] == ["heishi-offers-2026.10"] * 2  # same month
     assert all(a["_source"]["tokens"] == doc["tokens"] for a in written)
     assert not [a for a in moved if a["_op_type"] == "delete"]  # same ids overwritten
+
+
+def test_the_elastic_store_implements_the_whole_store_interface():
+    from index.elastic import ElasticStore
+
+    assert not ElasticStore.__abstractmethods__
