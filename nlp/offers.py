@@ -111,6 +111,7 @@ class _Reader:
         self.explicit_side = False
         self.ctx_goods: list[str] = []
         self.ctx_plats: list[str | None] = []
+        self.ctx_unit: str | None = None
         self.last_batch: list[Offer] = []
         self.last_line = -1
         self.pending_min: int | None = None
@@ -187,7 +188,9 @@ class _Reader:
         if side in ("sell", "buy"):
             self.side = side
             self.explicit_side = True
-        after_attr = self._kind(self._prev(i)) == sc.ATTR and self._has_subject()
+        after_attr = self._kind(self._prev(i)) == sc.ATTR and (
+            self._has_subject() or bool(self.ctx_goods)
+        )
         goods = roles.get(sc.GOODS)
         if goods:
             self.seg_goods.append((goods, after_attr))
@@ -207,6 +210,8 @@ class _Reader:
         nxt = self.t[j] if j < self.n else None
         if self._beside_plus(i) or self._kind(self._prev(i)) == sc.CAP:
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
+        if nxt is not None and nxt.kind == sc.MEASURE and tok.currency is None:
+            return j + 1  # 2 小时, 64口, 6级: a size or a time
         if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
             return self._number_qi(i, j)
         if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
@@ -247,7 +252,7 @@ class _Reader:
         )
 
     def _number_qi(self, i: int, j: int) -> int:
-        """NUM起 without a classifier: a starting price (解封200起), or a minimum order after one."""
+        """NUM起 without a classifier: a starting price (解封200起) or, after one, a minimum."""
         qty = _count(self.t[i].value)
         if not self._has_subject() and self.last_batch and self.last_line == self.line:
             if qty is not None:
@@ -385,6 +390,8 @@ class _Reader:
                 unit = self.t[p].value
             elif self.seg_periods:
                 unit = self.seg_periods[-1]
+            elif not self._has_subject():
+                unit = self.ctx_unit  # a tier (量大0.2) is priced per what the item before was
         self._make(price, price_max, currency, per_qty, unit)
         return consumed
 
@@ -465,6 +472,7 @@ class _Reader:
         self.last_line = self.line
         self.ctx_goods = goods_list
         self.ctx_plats = plats
+        self.ctx_unit = unit
 
     def _null_price(self) -> None:
         if self._has_subject() or (not self.offers and (self.ctx_goods or self.ctx_plats)):

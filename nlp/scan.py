@@ -31,7 +31,7 @@ NUM, GOODS, PLAT, SIDE, CLS, PER, PERIOD, NULLP, CUE = (
     "nullp",
     "cue",
 )
-CAP = "cap"
+CAP, MEASURE = "cap", "measure"
 QI, GE, RANGE, ATTR, SLASH, SEP, SPACE, LIST, OTHER = (
     "qi",
     "ge",
@@ -270,6 +270,8 @@ def lexicon_index() -> Index:
             add(term, CLS, unit)
         elif kind == "capacity":
             add(term, CAP, True)
+        elif kind == "measure":
+            add(term, MEASURE, True)
     for term, unit in lex.periods.items():
         add(term, PER if term[0] in "一每" else PERIOD, unit)
     for term in lex.null_price:
@@ -303,6 +305,7 @@ _KIND_ORDER = (
     PER,
     PERIOD,
     NULLP,
+    MEASURE,
     CAP,
     GOODS,
     PLAT,

@@ -31,8 +31,16 @@ class Lexicon:
     def words(self) -> frozenset[str]:
         """Every term, for the segmenter's dictionary and the index's tokeniser."""
         return frozenset(
-            [*self.goods_terms, *self.platform_aliases, *self.sides, *self.units, *self.periods,
-             *self.null_price, *self.not_listing, *self.neutral]
+            [
+                *self.goods_terms,
+                *self.platform_aliases,
+                *self.sides,
+                *self.units,
+                *self.periods,
+                *self.null_price,
+                *self.not_listing,
+                *self.neutral,
+            ]
         )
 
 
