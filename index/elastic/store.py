@@ -65,9 +65,7 @@ class ElasticStore(Store):
         max_backoff: float = 30.0,
         request_timeout: float | None = None,
         max_retries: int | None = None,
-        client: elasticsearch.Elasticsearch | None = None,
-        check: bool = True,
-        **_ignored,
+        **_sqlite_options,  # timeout, readonly...: an embedded store's, meaningless here
     ) -> None:
         self.settings: ConnectionSettings = connection_settings(
             url, request_timeout=request_timeout, max_retries=max_retries
@@ -83,13 +81,12 @@ class ElasticStore(Store):
         self.bulk_retries = bulk_retries
         self.initial_backoff = initial_backoff
         self.max_backoff = max_backoff
-        self.client = client or connect(self.settings)
+        self.client = connect(self.settings)
         self._set_up = False
         self._indices: set[str] = set()  # concrete indices known to exist
         self._dirty: set[str] = set()
-        if check:
-            with self._errors("connect"):
-                self.client.info()
+        with self._errors("connect"):  # fail here, in one line, not in the middle of a crawl
+            self.client.info()
 
     def __repr__(self) -> str:
         return f"ElasticStore({self.url!r}, prefix={self.prefix!r})"
@@ -162,8 +159,10 @@ class ElasticStore(Store):
         if not actions:
             return []
         self._create_indices_for(actions)
+        for action in actions:
+            self._dirty.add(mappings.kind_of(self.prefix, action["_index"]))
         with self._errors(doing):
-            results = list(
+            return list(
                 helpers.streaming_bulk(
                     self.client,
                     actions,
@@ -175,9 +174,6 @@ class ElasticStore(Store):
                     raise_on_exception=True,
                 )
             )
-        for action in actions:
-            self._dirty.add(mappings.kind_of(self.prefix, action["_index"]))
-        return results
 
     @staticmethod
     def _raise_failures(failures: list[dict], doing: str) -> None:
@@ -192,20 +188,18 @@ class ElasticStore(Store):
     def _is_posts(self, result: dict) -> bool:
         return mappings.kind_of(self.prefix, result.get("_index", "")) == "posts"
 
-    def _get_hits(self, ids: Sequence[str]) -> dict[str, dict]:
-        """Stored post hits (with ``_seq_no``/``_primary_term``) by id; realtime, no refresh."""
+    def _mget(self, ids: Iterable[str], doing: str, **options) -> dict[str, dict]:
+        """Stored posts by id, with ``_seq_no``/``_primary_term``; realtime, no refresh."""
         found: dict[str, dict] = {}
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), self.chunk_size):
             chunk = unique[start : start + self.chunk_size]
-            with self._errors("read posts"):
+            with self._errors(doing):
                 try:
-                    answer = self.client.mget(index=self.alias("posts"), ids=chunk)
-                except elasticsearch.NotFoundError:
+                    answer = self.client.mget(index=self.alias("posts"), ids=chunk, **options)
+                except elasticsearch.NotFoundError:  # no posts index yet: nothing stored
                     return found
-            for doc in answer["docs"]:
-                if doc.get("found"):
-                    found[doc["_id"]] = doc
+            found.update((doc["_id"], doc) for doc in answer["docs"] if doc.get("found"))
         return found
 
     # -- posts ---------------------------------------------------------------------------
@@ -218,7 +212,7 @@ class ElasticStore(Store):
         todo = list(range(len(posts)))
         index = mappings.single_index(self.prefix, "posts")
         for _round in range(CONFLICT_ROUNDS):
-            hits = self._get_hits([posts[i].id for i in todo])
+            hits = self._mget([posts[i].id for i in todo], "read posts")
             stored = {id_: hit["_source"] for id_, hit in hits.items()}
             for i in todo:
                 post = posts[i]
@@ -253,22 +247,8 @@ class ElasticStore(Store):
         )
 
     def last_seen(self, ids: Iterable[str]) -> dict[str, str]:
-        ids = list(ids)
-        found: dict[str, str] = {}
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), self.chunk_size):
-            chunk = unique[start : start + self.chunk_size]
-            with self._errors("look up posts"):
-                try:
-                    answer = self.client.mget(
-                        index=self.alias("posts"), ids=chunk, source_includes=["last_seen"]
-                    )
-                except elasticsearch.NotFoundError:
-                    return found
-            for doc in answer["docs"]:
-                if doc.get("found"):
-                    found[doc["_id"]] = doc["_source"]["last_seen"]
-        return found
+        hits = self._mget(ids, "look up posts", source_includes=["last_seen"])
+        return {id_: hit["_source"]["last_seen"] for id_, hit in hits.items()}
 
     def _get_post_hit(self, id: str) -> dict | None:
         with self._errors("read a post"):
@@ -317,7 +297,7 @@ class ElasticStore(Store):
             return
         self._ensure_setup()
         for _round in range(CONFLICT_ROUNDS):
-            hits = self._get_hits([post_id for post_id, _, _ in items])
+            hits = self._mget([post_id for post_id, _, _ in items], "read posts")
             missing = [post_id for post_id, _, _ in items if post_id not in hits]
             if missing:
                 raise StoreError(f"no post {missing[0]!r} to attach offers to")
@@ -434,7 +414,9 @@ class ElasticStore(Store):
         failures: list[dict] = []
         rows = iter(rows)
         while chunk := tuple(itertools.islice(rows, self.chunk_size)):
-            refs = self._stored_refs([post["id"] for post, _, _ in chunk if post.get("id")])
+            stored = self._mget([post["id"] for post, _, _ in chunk], "read posts",
+                                source_includes=["offer_refs"])
+            refs = {id_: hit["_source"].get("offer_refs") for id_, hit in stored.items()}
             actions = list(documents.copy_actions(self.prefix, chunk, refs))
             for ok, item in self._bulk(actions, "copy posts"):
                 op, result = next(iter(item.items()))
@@ -457,22 +439,6 @@ class ElasticStore(Store):
         failures = [item for ok, item in self._bulk(actions, "copy crawl runs") if not ok]
         self._raise_failures(failures, "copy crawl runs")
         return len(actions)
-
-    def _stored_refs(self, ids: Sequence[str]) -> dict[str, list]:
-        if not ids:
-            return {}
-        with self._errors("read posts"):
-            try:
-                answer = self.client.mget(
-                    index=self.alias("posts"), ids=list(ids), source_includes=["offer_refs"]
-                )
-            except elasticsearch.NotFoundError:
-                return {}
-        return {
-            doc["_id"]: doc["_source"].get("offer_refs") or []
-            for doc in answer["docs"]
-            if doc.get("found")
-        }
 
     def search(self, query: SearchQuery) -> SearchResult:
         answer = self._search("posts", queries.build_search_request(query), "search")
