@@ -29,6 +29,9 @@ FIRST_GENERATION = "000001"
 UNDATED = "undated"
 
 KEYWORD = {"type": "keyword"}
+# Scraped values (URLs, site keys, handles) can be any length; past this they stay in _source
+# but are not indexed, instead of failing the whole document (Lucene's term limit is 32 KB).
+LONG_KEYWORD = {"type": "keyword", "ignore_above": 2048}
 UNINDEXED_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}
 DATE = {"type": "date", "format": "strict_date_optional_time||epoch_millis"}
 TOKENS = {"type": "text", "analyzer": "whitespace", "norms": True}
@@ -39,10 +42,10 @@ OPAQUE = {"type": "object", "enabled": False}  # kept in _source, never indexed
 POST_PROPERTIES = {
     "id": KEYWORD,
     "source": KEYWORD,
-    "key": KEYWORD,
-    "url": KEYWORD,
-    "channel": KEYWORD,
-    "author": KEYWORD,
+    "key": LONG_KEYWORD,
+    "url": LONG_KEYWORD,
+    "channel": LONG_KEYWORD,
+    "author": LONG_KEYWORD,
     "title": TEXT,
     "text": TEXT,
     "tokens": TOKENS,
@@ -84,8 +87,8 @@ OFFER_PROPERTIES = {
     "post_id": KEYWORD,
     "ordinal": {"type": "integer"},
     "source": KEYWORD,
-    "channel": KEYWORD,
-    "url": KEYWORD,
+    "channel": LONG_KEYWORD,
+    "url": LONG_KEYWORD,
     "seller": KEYWORD,  # the post's first contact, as in the SQLite store
     "contact_keys": KEYWORD,  # every contact of the post: what seller filters match
     "contact_values": KEYWORD,
