@@ -125,15 +125,30 @@ class Phone:
 
 # What a poster writes in front of their own number. Kept here, beside the detector that needs
 # it; :mod:`nlp.contacts` builds its typed patterns from the same words.
-# Matched ignoring case ("qq号", "Vx", "tg").
-QQ_MARKERS = ("QQ号", "Q号", "QQ", "扣扣", "抠抠", "企鹅号", "企鹅", "🐧", "Q")
+# Matched ignoring case ("qq号", "Vx", "tg"); traditional spellings too (微信號, 電報).
+QQ_MARKERS = (
+    "QQ号",
+    "QQ號",
+    "Q号",
+    "Q號",
+    "QQ",
+    "扣扣",
+    "抠抠",
+    "摳摳",
+    "企鹅号",
+    "企鹅",
+    "企鵝",
+    "🐧",
+    "Q",
+)
 WECHAT_MARKERS = (
-    "微信号", "微信联系", "微信咨询", "微信", "wechat", "VX号", "VX", "V信", "WX", "薇信", "薇",
-    "威信", "卫星号", "卫星", "绿泡泡", "加微", "V",
+    "微信号", "微信號", "微信联系", "微信聯繫", "微信咨询", "微信", "wechat", "VX号", "VX號", "VX",
+    "V信", "WX", "薇信", "薇", "威信", "卫星号", "卫星", "衛星", "绿泡泡", "綠泡泡", "加微", "V",
 )  # fmt: skip
-TELEGRAM_MARKERS = ("纸飞机", "飞机", "电报", "telegram", "TG", "✈️", "✈")
+TELEGRAM_MARKERS = ("纸飞机", "紙飛機", "飞机", "飛機", "电报", "電報", "telegram", "TG", "✈️", "✈")
 PHONE_MARKERS = (
-    "联系电话", "电话", "手机号", "手机", "联系方式", "联系", "热线", "致电", "拨打", "同号",
+    "联系电话", "聯繫電話", "电话", "電話", "手机号", "手機號", "手机", "手機", "联系方式",
+    "聯繫方式", "联系", "聯繫", "聯系", "热线", "熱線", "致电", "致電", "拨打", "撥打", "同号",
     "tel", "call", "☎️", "☎", "📞", "📱",
 )  # fmt: skip
 

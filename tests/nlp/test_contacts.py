@@ -391,3 +391,14 @@ def test_sample_markers(marker):
 
 def test_inline_example_number_is_a_sample():
     assert contacts("手机号段数据 0.01一条 例：13912345678，要的私聊") == []
+
+
+def test_traditional_markers():
+    assert contacts("陌陌接碼 1.5元/條，長期穩定 微信號：mm_jiema88 企鵝：2049385761") == [
+        ("wechat", "mm_jiema88"),
+        ("qq", "2049385761"),
+    ]
+
+
+def test_account_sold_with_its_password_is_goods_not_contact():
+    assert contacts("QQ：2049385761 密码：abc123456 十年老号 50") == []
