@@ -22,7 +22,7 @@ import hmac
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -158,7 +158,7 @@ def _alternation(words) -> str:
 
 
 _ANY_MARKER = _alternation(QQ_MARKERS + WECHAT_MARKERS + TELEGRAM_MARKERS + PHONE_MARKERS)
-# A marker right before a number, with separators, a few emoji or one plain word between.
+# A marker right before a number, with up to six separators or emoji between.
 _CUED_BEFORE = re.compile(
     r"(?:" + _ANY_MARKER + r")[\s:：=＝\-~～>→/()（）\u2190-\u21ff\u2600-\u27bf\ufe0f"
     r"\U0001f000-\U0001faff]{0,6}$",
@@ -279,7 +279,7 @@ def _is_name(field: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class VictimData:
     """What :func:`find_victim_data` found in a text (positions index the text as given)."""
 
@@ -287,33 +287,29 @@ class VictimData:
     regions: Spans  # sample blocks and record rows: nothing in them is a contact
     phones: list[Phone]  # every valid phone number outside ID and card numbers, victim or not
 
+    number_spans: Spans = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.number_spans = Spans((s, e) for _, s, e in self.numbers)
+
     def covers(self, start: int, end: int) -> bool:
         """True when [start, end) touches victims' data."""
-        return self.regions.touches(start, end) or self._numbers.touches(start, end)
-
-    @property
-    def _numbers(self) -> Spans:
-        spans = self.__dict__.get("_number_spans")
-        if spans is None:
-            spans = Spans((s, e) for _, s, e in self.numbers)
-            object.__setattr__(self, "_number_spans", spans)
-        return spans
+        return self.regions.touches(start, end) or self.number_spans.touches(start, end)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Line:
     start: int
-    end: int
-    text: str
+    end: int  # before the line break
 
 
 def _lines(text: str) -> list[_Line]:
     out, pos = [], 0
     for piece in text.splitlines(keepends=True):
         body = piece.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
-        out.append(_Line(pos, pos + len(body), body))
+        out.append(_Line(pos, pos + len(body)))
         pos += len(piece)
-    return out or [_Line(0, 0, "")]
+    return out or [_Line(0, 0)]
 
 
 def _cut_at_call_to_action(text: str, start: int, end: int) -> int:
@@ -418,9 +414,10 @@ class _Scan:
             line = self.lines[line_index]
             cut = _cut_at_call_to_action(self.text, mark.end(), line.end)
             block_start, block_end = mark.end(), cut
-            if self.classify(block_start, cut) == "contact":
+            kind = self.classify(block_start, cut)
+            if kind == "contact":  # "样本：QQ 123": ask that contact for samples
                 block_end = block_start
-            saw_record = self.classify(block_start, block_end) == "record"
+            saw_record = kind == "record"
             i = line_index + 1
             if cut == line.end:
                 while i < len(self.lines):
