@@ -249,6 +249,7 @@ _CONTACT_LABELS = frozenset(
     {"手机号码", "手机号", "手机", "电话号码", "电话", "QQ号", "QQ", "微信号", "微信"}
 )
 _ACCOUNT_ROW = re.compile(r"(?<![A-Za-z0-9@._])[A-Za-z0-9@._]{4,}-{3,}\S")  # 2049385761----pass123
+_WORD_CHARS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{7,}(?!\d)")
 _ROW_SPLIT = re.compile(r"-{3,}|\||\t|,|，| {2,}|/")
 _ADDRESS = re.compile(r"[\u4e00-\u9fff]{1,8}(?:省|市|区|县|镇|乡|村|路|街|巷|号楼|小区)")
@@ -445,13 +446,26 @@ class _Scan:
                 rows.append((line.start, max(e for _, e in signals)))
         return rows
 
+    def _listed_phones(self) -> set[Phone]:
+        """Bare numbers on lines that hold little else (at most a short name beside them)."""
+        listed: set[Phone] = set()
+        for line in self.lines:
+            phones = [p for p in self._phones_in(line.start, line.end) if not p.cued]
+            if not phones:
+                continue
+            words = len(_WORD_CHARS.findall(self.text, line.start, line.end))
+            numbers = sum(len(digits_of(self.text[p.start : p.end])) for p in phones)
+            if words - numbers <= 4:
+                listed.update(phones)
+        return listed
+
     def victim_data(self) -> VictimData:
         regions = Spans(self.sample_blocks() + self.record_rows())
         numbers = list(self.ids_cards)
-        bare = [p for p in self.phones if not p.cued]
-        dump = len({p.digits for p in bare}) >= 3  # a list of numbers is data, not contacts
+        listed = self._listed_phones()
+        dump = len({p.digits for p in listed}) >= 3  # a list of numbers is data, not contacts
         for p in self.phones:
-            if regions.contains(p.start, p.end) or (dump and not p.cued):
+            if regions.contains(p.start, p.end) or (dump and p in listed):
                 numbers.append(("phone", p.start, p.end))
         return VictimData(sorted(numbers, key=lambda n: n[1]), regions, self.phones)
 

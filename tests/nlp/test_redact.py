@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +21,7 @@ from nlp.redact import (
     victim_numbers,
 )
 
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 KEY = b"test-key-not-for-production"
 ID_1 = "440306198805143010"  # valid GB 11643 check digit
 ID_X = "11010519491231002X"  # the standard's own example, check character X
@@ -105,6 +108,11 @@ def test_dump_of_bare_numbers_is_masked():
     text = "空号检测后的有效号：\n13800138000\n13900139000\n13700137000"
     assert [kind for kind, _, _ in victim_numbers(text)] == ["phone"] * 3
     assert not re.search(r"\d{11}", redact(text, KEY))
+
+
+def test_several_sellers_phones_on_one_line_are_not_a_dump():
+    text = "客服1 13800138000 客服2 13900139000 售后 13700137000 都可以打"
+    assert redact(text, KEY) == text
 
 
 def test_seller_contacts_survive_redaction():
@@ -205,3 +213,39 @@ def test_one_megabyte_mixed_post_ends():
     text = unit * (1_000_000 // len(unit))
     out = redact(text, KEY)
     assert ID_1 not in out and CARD_1 not in out and "13912345678" not in out
+
+
+# -- real third-party text: nothing in it is a victim's number -------------------------------------
+
+
+def test_real_qq_group_chat_is_left_as_it_is():
+    """A university group's export: recruiters' phones and mail, no sample records."""
+    path = SHARED / "samples" / "qq_export_txt" / "pangjiuzala__wordFinder__全部消息记录.txt"
+    if not path.exists():
+        pytest.skip(f"{path} not present (shared real samples)")
+    text = path.read_text(encoding="utf-8-sig")
+    assert redact(text, KEY) == text
+    assert victim_numbers(text) == []
+
+
+def test_real_marketplace_listings_hold_no_victims():
+    folder = SHARED / "samples" / "marketplace_cn"
+    files = sorted(folder.glob("*.json")) if folder.exists() else []
+    if not files:
+        pytest.skip(f"{folder} not present (shared real samples)")
+    texts: list[str] = []
+
+    def strings(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                strings(value)
+        elif isinstance(node, str) and re.search(r"[\u4e00-\u9fff]", node):
+            texts.append(node)
+
+    for path in files:
+        strings(json.loads(path.read_text(encoding="utf-8")))
+    assert len(texts) > 100
+    assert [t for t in texts if victim_numbers(t) or find_contacts(t)] == []
