@@ -365,14 +365,6 @@ def trend_query_from_args(args: argparse.Namespace) -> TrendQuery:
     )
 
 
-def quantile(ordered: list[float], q: float) -> float:
-    """The q-quantile of sorted values, interpolating linearly between closest ranks."""
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def price_figures(prices: list[float]) -> dict:
     """The price figures of one trend row (all None when nothing is priced)."""
     if not prices:
@@ -386,3 +378,11 @@ def price_figures(prices: list[float]) -> dict:
         "price_p75": quantile(ordered, 0.75),
         "price_mean": sum(ordered) / len(ordered),
     }
+
+
+def quantile(ordered: list[float], q: float) -> float:
+    """The q-quantile of sorted values, interpolating linearly between closest ranks."""
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

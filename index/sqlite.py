@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
 from index.errors import StoreError
@@ -29,7 +30,7 @@ from index.query import (
     OFFER_FIELDS as QUERY_OFFER_FIELDS,
 )
 from index.records import CrawlRun, Post, utc_time, utcnow
-from index.sqlite_query import matching_offers, matching_posts, offer_conditions
+from index.sqlite_query import EPOCH, matching_offers, matching_posts, offer_conditions
 from index.store import Store, UpsertOutcome
 from index.tokens import index_tokens
 
@@ -123,6 +124,43 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX crawl_runs_source ON crawl_runs(source, id);
     """,
+    # 2: offers are kept in crawl order by their post's integer key (appends, not random
+    # inserts into an index of hashes; a post's offers sit together), and carry a day number
+    # so that trends bucket ISO weeks by integer arithmetic instead of parsing dates.
+    """
+    CREATE TABLE offers_v2 (
+        post_pk INTEGER NOT NULL,      -- posts.pk
+        n INTEGER NOT NULL,
+        post_id TEXT NOT NULL,
+        goods TEXT NOT NULL,
+        platform TEXT,
+        side TEXT,
+        price REAL,
+        price_max REAL,
+        currency TEXT,
+        per_qty INTEGER,
+        unit TEXT,
+        min_qty INTEGER,
+        unit_price REAL,
+        source TEXT NOT NULL,
+        posted_at TEXT NOT NULL,
+        seller_key TEXT,
+        extractor_version TEXT,
+        day INTEGER NOT NULL,          -- days since 1970-01-01 of posted_at (UTC)
+        PRIMARY KEY (post_pk, n)
+    ) WITHOUT ROWID;
+    INSERT INTO offers_v2
+        SELECT p.pk, o.n, o.post_id, o.goods, o.platform, o.side, o.price, o.price_max,
+               o.currency, o.per_qty, o.unit, o.min_qty, o.unit_price, o.source, o.posted_at,
+               o.seller_key, o.extractor_version,
+               CAST(julianday(substr(o.posted_at, 1, 10)) - 2440587.5 AS INTEGER)
+        FROM offers o JOIN posts p ON p.id = o.post_id;
+    DROP TABLE offers;
+    ALTER TABLE offers_v2 RENAME TO offers;
+    CREATE INDEX offers_day ON offers(day);
+    CREATE INDEX offers_goods_day ON offers(goods, day);
+    CREATE INDEX offers_platform_day ON offers(platform, day);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -185,6 +223,10 @@ class SQLiteStore(Store):
             self._db = db
             db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             db.execute("PRAGMA foreign_keys = ON")
+            # Big loads and whole-history trends touch many pages: keep 64 MiB of them, and
+            # sort GROUP BY in memory rather than in temp files.
+            db.execute("PRAGMA cache_size = -65536")
+            db.execute("PRAGMA temp_store = MEMORY")
             if not readonly:
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA synchronous = NORMAL")
@@ -332,8 +374,8 @@ class SQLiteStore(Store):
                     [*values, at, extra, post.text, seen_at, pk],
                 )
                 db.execute(
-                    "UPDATE offers SET source = ?, posted_at = ? WHERE post_id = ?",
-                    (post.source, at, post.id),
+                    "UPDATE offers SET source = ?, posted_at = ?, day = ? WHERE post_pk = ?",
+                    (post.source, at, day_number(at), pk),
                 )
                 db.execute("DELETE FROM posts_fts WHERE rowid = ?", (pk,))
                 db.execute(
@@ -431,22 +473,24 @@ class SQLiteStore(Store):
         marks = ",".join("?" * len(ids))
         posts = {
             row[0]: row[1:]
-            for row in db.execute(f"SELECT id, source, at FROM posts WHERE id IN ({marks})", ids)
+            for row in db.execute(f"SELECT id, source, at, pk FROM posts WHERE id IN ({marks})",
+                                  ids)
         }
         done: dict[str, tuple[list, list, int, str]] = {}  # the last extraction of a post wins
         for post_id, extraction, version in batch:
             if post_id not in posts:
                 raise StoreError(f"{self.path}: no post {post_id!r} to attach offers to")
-            source, at = posts[post_id]
-            offers, contacts, is_listing = _extraction_rows(post_id, extraction, version,
+            source, at, pk = posts[post_id]
+            offers, contacts, is_listing = _extraction_rows(pk, post_id, extraction, version,
                                                             source, at)
             done[post_id] = (offers, contacts, is_listing, version)
-        db.execute(f"DELETE FROM offers WHERE post_id IN ({marks})", ids)
+        db.execute(f"DELETE FROM offers WHERE post_pk IN ({marks})",
+                   [posts[post_id][2] for post_id in ids])
         db.execute(f"DELETE FROM contacts WHERE post_id IN ({marks})", ids)
         db.executemany(
-            "INSERT INTO offers (post_id, n, goods, platform, side, price, price_max, currency, "
-            "per_qty, unit, min_qty, unit_price, source, posted_at, seller_key, "
-            "extractor_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO offers (post_pk, post_id, n, goods, platform, side, price, price_max, "
+            "currency, per_qty, unit, min_qty, unit_price, source, posted_at, seller_key, "
+            "extractor_version, day) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [row for offers, _, _, _ in done.values() for row in offers],
         )
         db.executemany(
@@ -454,8 +498,8 @@ class SQLiteStore(Store):
             [row for _, contacts, _, _ in done.values() for row in contacts],
         )
         db.executemany(
-            "UPDATE posts SET is_listing = ?, extractor_version = ? WHERE id = ?",
-            [(is_listing, version, post_id)
+            "UPDATE posts SET is_listing = ?, extractor_version = ? WHERE pk = ?",
+            [(is_listing, version, posts[post_id][2])
              for post_id, (_, _, is_listing, version) in done.items()],
         )
 
@@ -520,25 +564,27 @@ class SQLiteStore(Store):
 
     def search(self, query: SearchQuery) -> SearchResult:
         where = matching_posts(query)
-        matched = (f"WITH m AS (SELECT p.id AS id, p.source AS source FROM posts p "
+        matched = (f"WITH m AS (SELECT p.pk AS pk, p.id AS id, p.source AS source FROM posts p "
                    f"WHERE {where.sql()}) ")
         order = "DESC" if query.sort == "newest" else "ASC"
         with self._read("search") as db:
             total = db.execute(matched + "SELECT count(*) FROM m", where.params).fetchone()[0]
             cursor = db.execute(
-                f"SELECT {self._POST_COLUMNS} FROM posts p WHERE {where.sql()} "
+                f"SELECT {self._POST_COLUMNS}, pk FROM posts p WHERE {where.sql()} "
                 f"ORDER BY p.at {order}, p.id {order} LIMIT ? OFFSET ?",
                 [*where.params, query.limit, query.offset],
             )
             names = [d[0] for d in cursor.description]
             hits = [self._post_dict(row, names) for row in cursor.fetchall()]
             self._attach_offers(db, hits)
+            for hit in hits:
+                del hit["pk"]
             facets = {}
             for name in query.facets:
                 if name in QUERY_OFFER_FIELDS:
                     offers = offer_conditions(query)
-                    sql = (f"SELECT coalesce(o.{name}, 'none'), count(DISTINCT o.post_id) "
-                           f"FROM offers o JOIN m ON m.id = o.post_id WHERE {offers.sql()} "
+                    sql = (f"SELECT coalesce(o.{name}, 'none'), count(DISTINCT o.post_pk) "
+                           f"FROM offers o JOIN m ON m.pk = o.post_pk WHERE {offers.sql()} "
                            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?")
                     params = [*where.params, *offers.params, query.facet_size]
                 elif name == "source":
@@ -562,8 +608,8 @@ class SQLiteStore(Store):
             marks = ",".join("?" * len(chunk))
             for row in db.execute(
                 f"SELECT post_id, {', '.join(OFFER_FIELDS)}, unit_price FROM offers "
-                f"WHERE post_id IN ({marks}) ORDER BY post_id, n",
-                chunk,
+                f"WHERE post_pk IN ({marks}) ORDER BY post_pk, n",
+                [by_id[post_id]["pk"] for post_id in chunk],
             ):
                 offer = dict(zip((*OFFER_FIELDS, "unit_price"), row[1:], strict=True))
                 by_id[row[0]]["offers"].append(offer)
@@ -572,15 +618,15 @@ class SQLiteStore(Store):
             ):
                 by_id[post_id]["contacts"].append({"type": kind, "value": value})
 
-    _PERIOD_SQL = {
-        "day": "substr(o.posted_at, 1, 10)",
-        "week": "date(substr(o.posted_at, 1, 10), 'weekday 0', '-6 days')",
-        "month": "substr(o.posted_at, 1, 7) || '-01'",
+    _BUCKET_SQL = {  # what offers are grouped by; turned into period labels afterwards
+        "day": "o.day",
+        "week": "o.day - (o.day + 3) % 7",  # the Monday: 1970-01-01 was a Thursday
+        "month": "substr(o.posted_at, 1, 7)",
     }
 
     def trend(self, query: TrendQuery) -> list[dict]:
         where = matching_offers(query)
-        period = self._PERIOD_SQL[query.interval]
+        bucket = self._BUCKET_SQL[query.interval]
         group = f"coalesce(o.{query.by}, 'none')" if query.by else "NULL"
         priced = "o.unit_price IS NOT NULL"
         priced_params: list = []
@@ -589,27 +635,28 @@ class SQLiteStore(Store):
             priced_params.append(query.price_currency)
         with self._read("trend") as db:
             counts = db.execute(
-                f"SELECT {period} AS start, {group} AS g, count(*), "
-                f"count(DISTINCT o.seller_key) FROM offers o WHERE {where.sql()} "
-                "GROUP BY start, g",
+                f"SELECT {bucket} AS b, {group} AS g, count(*), count(DISTINCT o.seller_key) "
+                f"FROM offers o WHERE {where.sql()} GROUP BY b, g",
                 where.params,
             ).fetchall()
             prices: dict[tuple, list[float]] = {}
-            for start, value, price in db.execute(
-                f"SELECT {period}, {group}, o.unit_price FROM offers o "
+            for b, g, price in db.execute(
+                f"SELECT {bucket}, {group}, o.unit_price FROM offers o "
                 f"WHERE {where.sql()} AND {priced}",
                 [*where.params, *priced_params],
             ):
-                prices.setdefault((start, value), []).append(price)
+                prices.setdefault((b, g), []).append(price)
         rows = []
-        for start, value, offers, sellers in sorted(counts, key=lambda r: (r[0], r[1] or "")):
-            row = {"period": period_of(start, query.interval)[0], "start": start}
+        for b, value, offers, sellers in sorted(counts, key=lambda r: (r[0], r[1] or "")):
+            first = (EPOCH + timedelta(days=b)).isoformat() if query.interval != "month" \
+                else f"{b}-01"
+            row = {"period": period_of(first, query.interval)[0], "start": first}
             if query.by:
                 row[query.by] = value
             row["offers"] = offers
             row["sellers"] = sellers
             row["currency"] = value if query.by == "currency" else query.price_currency
-            row.update(price_figures(prices.get((start, value), [])))
+            row.update(price_figures(prices.get((b, value), [])))
             rows.append(row)
         return rows
 
@@ -631,8 +678,8 @@ class SQLiteStore(Store):
             names = [d[0] for d in cursor.description]
             posts = [self._post_dict(row, names) for row in cursor.fetchall()]
             offers = db.execute(
-                f"SELECT goods, platform, side, currency, unit, unit_price FROM offers "
-                f"WHERE post_id IN ({in_posts})",
+                f"SELECT goods, platform, side, currency, unit, unit_price FROM offers WHERE "
+                f"post_pk IN (SELECT pk FROM posts WHERE id IN ({in_posts}))",
                 (key,),
             ).fetchall()
             linked = db.execute(
@@ -682,22 +729,23 @@ class SQLiteStore(Store):
         }
 
     def iter_offers(self, filters: Filters | None = None) -> Iterator[dict]:
-        """Pages through offers by rowid, so the caller may write to the store meanwhile."""
+        """Pages through offers in stored order, so the caller may write meanwhile."""
         where = matching_offers(filters or Filters())
         names = [name.strip() for name in self._OFFER_COLUMNS.split(",")]
-        after = 0
+        after = (0, -1)
         while True:
             with self._read("read offers") as db:
                 rows = db.execute(
-                    f"SELECT o.rowid, {self._OFFER_COLUMNS} FROM offers o "
-                    f"WHERE o.rowid > ? AND {where.sql()} ORDER BY o.rowid LIMIT 2000",
-                    [after, *where.params],
+                    f"SELECT o.post_pk, {self._OFFER_COLUMNS} FROM offers o "
+                    f"WHERE (o.post_pk, o.n) > (?, ?) AND {where.sql()} "
+                    "ORDER BY o.post_pk, o.n LIMIT 2000",
+                    [*after, *where.params],
                 ).fetchall()
             if not rows:
                 return
             for row in rows:
                 yield dict(zip(names, row[1:], strict=True))
-            after = rows[-1][0]
+            after = (rows[-1][0], rows[-1][2])
 
     # -- reading -------------------------------------------------------------------------
     def stats(self) -> dict:
@@ -740,8 +788,15 @@ class SQLiteStore(Store):
                     self._db = None
 
 
+
+
+def day_number(moment: str) -> int:
+    """Days since 1970-01-01 of a stored UTC time: Monday-based weeks are day - (day + 3) % 7."""
+    return (date.fromisoformat(moment[:10]) - EPOCH).days
+
+
 def _extraction_rows(
-    post_id: str, extraction: dict, version: str, source: str, at: str
+    post_pk: int, post_id: str, extraction: dict, version: str, source: str, at: str
 ) -> tuple[list[tuple], list[tuple], int]:
     """Offer rows, contact rows and the listing flag of one extractor output line."""
     try:
@@ -753,21 +808,21 @@ def _extraction_rows(
         contacts = list(dict.fromkeys(contacts))
         seller = f"{contacts[0][0]}:{contacts[0][1]}" if contacts else None
         offer_rows = []
+        day = day_number(at)
         for n, offer in enumerate(extraction.get("offers") or []):
-            values = {name: offer.get(name) for name in OFFER_FIELDS}
-            if not values["goods"]:
+            get = offer.get
+            goods = get("goods")
+            if not goods:
                 raise ValueError(f"offer {n} has no goods")
-            values["currency"] = values["currency"] or "CNY"
-            values["per_qty"] = int(values["per_qty"] or 1)
-            values["unit"] = values["unit"] or "item"
-            for name in ("price", "price_max"):
-                if values[name] is not None:
-                    values[name] = float(values[name])
-            price = values["price"]
-            unit_price = None if price is None else price / values["per_qty"]
-            offer_rows.append(
-                (post_id, n, *values.values(), unit_price, source, at, seller, version)
-            )
+            per_qty = int(get("per_qty") or 1)
+            price, price_max = get("price"), get("price_max")
+            price = None if price is None else float(price)
+            price_max = None if price_max is None else float(price_max)
+            offer_rows.append((
+                post_pk, post_id, n, goods, get("platform"), get("side"), price, price_max,
+                get("currency") or "CNY", per_qty, get("unit") or "item", get("min_qty"),
+                None if price is None else price / per_qty, source, at, seller, version, day,
+            ))
         is_listing = extraction.get("is_listing")
         if is_listing is None:
             is_listing = bool(offer_rows)

@@ -6,8 +6,12 @@ every value goes in as a parameter, never into the SQL text.
 
 from __future__ import annotations
 
+from datetime import date
+
 from index.query import CONTACT_TYPES, Filters
 from index.tokens import index_tokens
+
+EPOCH = date(1970, 1, 1)  # offers.day counts days from here
 
 
 def fts_match(text: str) -> str | None:
@@ -100,7 +104,7 @@ def matching_posts(filters: Filters) -> Where:
     if filters.offer_filtered:
         offers = offer_conditions(filters)
         where.add(
-            f"EXISTS (SELECT 1 FROM offers o WHERE o.post_id = p.id AND {offers.sql()})",
+            f"EXISTS (SELECT 1 FROM offers o WHERE o.post_pk = p.pk AND {offers.sql()})",
             *offers.params,
         )
     return where
@@ -110,19 +114,15 @@ def matching_offers(filters: Filters) -> Where:
     """Offers meeting the offer filters whose post meets the post filters."""
     where = offer_conditions(filters)
     where.any_of("o.source", filters.source)
-    if filters.since_time:
-        where.add("o.posted_at >= ?", filters.since_time)
-    if filters.until_time:
-        where.add("o.posted_at < ?", filters.until_time)
+    if filters.since is not None:  # on the day number, so the (goods, day) index serves
+        where.add("o.day >= ?", (filters.since - EPOCH).days)
+    if filters.until is not None:
+        where.add("o.day <= ?", (filters.until - EPOCH).days)
     if filters.text:
         match = fts_match(filters.text)
         if match is None:
             where.add("0")
         else:
-            where.add(
-                "o.post_id IN (SELECT p.id FROM posts p WHERE p.pk IN "
-                "(SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?))",
-                match,
-            )
+            where.add("o.post_pk IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)", match)
     seller_condition(where, "o.post_id", filters.seller)
     return where

@@ -149,3 +149,28 @@ def test_search_during_a_crawl_sees_whole_batches(tmp_path):
         assert seen == sorted(seen)
         assert any(0 < total < 30 * batch for total in seen)  # it did read mid-crawl
         assert reader.search(SearchQuery(limit=0)).total == 30 * batch
+
+
+def test_older_schema_is_migrated_with_its_data(tmp_path):
+    """A store written by schema 1 opens with every later step applied, offers intact."""
+    from index.sqlite import MIGRATIONS, _statements
+
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for statement in _statements(MIGRATIONS[0]):
+        db.execute(statement)
+    db.execute("INSERT INTO posts (id, source, key, fetched_at, at, text, first_seen, "
+               "last_seen) VALUES ('p1', 'tg', '1', ?, ?, '出微信老号', ?, ?)",
+               ("2026-11-19T00:00:00+00:00",) * 4)
+    db.execute("INSERT INTO offers (post_id, n, goods, platform, side, price, currency, per_qty, "
+               "unit, unit_price, source, posted_at) VALUES ('p1', 0, 'account', 'wechat', "
+               "'sell', 400, 'CNY', 1, 'item', 400, 'tg', '2026-11-19T00:00:00+00:00')")
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+    with open_store(str(path)) as store:
+        rows = store.trend(TrendQuery(interval="week"))
+        assert [(r["period"], r["start"], r["offers"], r["price_median"]) for r in rows] == [
+            ("2026-W47", "2026-11-16", 1, 400)]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()
