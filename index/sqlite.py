@@ -205,6 +205,7 @@ class SQLiteStore(Store):
         self.readonly = readonly
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
+        self._wrote = False
         if str(path) != ":memory:" and not self.path.exists():
             if readonly or not create:
                 raise StoreError(f"{self.path}: no store there (crawl or import something first)")
@@ -273,6 +274,7 @@ class SQLiteStore(Store):
         with self._lock, self._errors(doing):
             db = self.db
             db.execute("BEGIN IMMEDIATE")
+            self._wrote = True
             try:
                 yield db
             except BaseException:
@@ -783,8 +785,13 @@ class SQLiteStore(Store):
         with self._lock:
             if self._db is not None:
                 try:
-                    self._db.close()
+                    if self._wrote:  # keep the planner's statistics fresh; never wait for it
+                        self._db.execute("PRAGMA busy_timeout = 0")
+                        self._db.execute("PRAGMA optimize")
+                except sqlite3.Error:
+                    pass  # statistics are a nicety; closing must not fail for them
                 finally:
+                    self._db.close()
                     self._db = None
 
 
