@@ -239,12 +239,17 @@ _CALL_TO_ACTION = re.compile(
     r"联系|咨询|详询|需要的|要的|有意|私聊|私我|找我|加我|加好友|客服|下单|订购|欢迎|老板们?[,，:：]"
 )
 _CLAUSE_BREAK = re.compile(r"[,，。；;！!？?\s]")
-_FIELD_LABEL = re.compile(
-    r"(姓名|名字|性别|年龄|生日|出生日期|出生|身份证号码|身份证号|身份证|证件号|住址|地址|户籍|"
-    r"手机号码|手机号|手机|电话号码|电话|号码|密码|卡号|开户行|银行卡号|银行卡|余额|额度|"
-    r"贷款金额|金额|逾期|收件人|寄件人|单号|车牌号|车牌|车架号|公司|职位|学历|QQ号|QQ|微信号|微信)"
-    r"\s{0,2}[:：]"
-)
+# Names of the fields of a person's record: "姓名：…" in a row, or a table header "姓名|手机|地址".
+FIELD_NAMES = (
+    "姓名", "名字", "性别", "年龄", "生日", "出生日期", "出生", "身份证号码", "身份证号", "身份证",
+    "证件号", "住址", "地址", "户籍", "手机号码", "手机号", "手机", "电话号码", "电话", "号码",
+    "密码", "卡号", "开户行", "银行卡号", "银行卡", "余额", "额度", "贷款金额", "金额", "逾期",
+    "收件人", "寄件人", "单号", "车牌号", "车牌", "车架号", "公司", "职位", "学历", "QQ号", "QQ",
+    "微信号", "微信", "账号", "邮箱", "省份", "城市", "籍贯", "民族", "学校", "车型", "快递单号",
+)  # fmt: skip
+_FIELD_LABEL = re.compile(r"(" + _alternation(FIELD_NAMES) + r")\s{0,2}[:：]")
+_HEADER_SPLIT = re.compile(r"[|,，\t/、\s]+")
+_FIELD_NAME_SET = frozenset(FIELD_NAMES)
 _CONTACT_LABELS = frozenset(
     {"手机号码", "手机号", "手机", "电话号码", "电话", "QQ号", "QQ", "微信号", "微信"}
 )
@@ -402,19 +407,32 @@ class _Scan:
     def _cued_at(self, pos: int) -> bool:
         return _CUED_BEFORE.search(self.text, max(0, pos - 12), pos) is not None
 
+    def _sample_marks(self) -> list[tuple[int, int]]:
+        """Spans after which a sample begins: marker words, and whole table-header lines."""
+        marks = [m.span() for m in _SAMPLE_MARK.finditer(self.text)]
+        for line in self.lines:
+            if self._is_record_header(line):
+                marks.append((line.start, line.end))
+        return sorted(marks)
+
+    def _is_record_header(self, line: _Line) -> bool:
+        """姓名 | 手机号 | 身份证 | 地址: the head of a table of people."""
+        cells = [c for c in _HEADER_SPLIT.split(self.text[line.start : line.end]) if c]
+        return len(cells) >= 2 and all(c.upper() in _FIELD_NAME_SET for c in cells)
+
     def sample_blocks(self) -> list[tuple[int, int]]:
         """样料/预览/如下 and the record lines after it, up to the poster's next own words."""
         blocks: list[tuple[int, int]] = []
         done_until = -1
         line_index = 0
-        for mark in _SAMPLE_MARK.finditer(self.text):
-            if mark.start() < done_until:
+        for mark_start, mark_end in self._sample_marks():
+            if mark_start < done_until:
                 continue
-            while self.lines[line_index].end < mark.start():
+            while self.lines[line_index].end < mark_start:
                 line_index += 1
             line = self.lines[line_index]
-            cut = _cut_at_call_to_action(self.text, mark.end(), line.end)
-            block_start, block_end = mark.end(), cut
+            cut = _cut_at_call_to_action(self.text, mark_end, line.end)
+            block_start, block_end = mark_end, cut
             kind = self.classify(block_start, cut)
             if kind == "contact":  # "样本：QQ 123": ask that contact for samples
                 block_end = block_start

@@ -402,3 +402,14 @@ def test_traditional_markers():
 
 def test_account_sold_with_its_password_is_goods_not_contact():
     assert contacts("QQ：2049385761 密码：abc123456 十年老号 50") == []
+
+
+def test_table_of_people_is_data():
+    text = (
+        "最新贷款客户 0.5一条\n"
+        "姓名 | 手机号 | 城市\n"
+        "张伟 | 13912345678 | 成都\n"
+        "刘洋 | 15800001111 | 重庆\n"
+        "要的找 @daikuan_kf"
+    )
+    assert contacts(text) == [("telegram", "daikuan_kf")]

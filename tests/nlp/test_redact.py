@@ -249,3 +249,12 @@ def test_real_marketplace_listings_hold_no_victims():
         strings(json.loads(path.read_text(encoding="utf-8")))
     assert len(texts) > 100
     assert [t for t in texts if victim_numbers(t) or find_contacts(t)] == []
+
+
+def test_table_rows_under_a_header_are_masked():
+    text = "姓名,手机号,城市\n张伟,13912345678,成都\n刘洋,15800001111,重庆"
+    assert redact(text, KEY) == (
+        "姓名,手机号,城市\n"
+        f"张伟,[PHONE:{mac('13912345678')}],成都\n"
+        f"刘洋,[PHONE:{mac('15800001111')}],重庆"
+    )
