@@ -277,10 +277,11 @@ class SQLiteStore(Store):
             self._wrote = True
             try:
                 yield db
+                db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # some errors end the transaction themselves
+                    db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
 
     @contextmanager
     def _read(self, doing: str):
