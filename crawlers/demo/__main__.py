@@ -18,22 +18,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bench-pages", type=int, metavar="N",
                         help="also serve /bench/, a generated forum of N list pages")
     args = parser.parse_args(argv)
+    market = None
     try:
         market = DemoMarket(port=args.port, seed=args.seed, listing_pages=args.bench_pages)
         base = market.start()
-    except (OSError, ValueError) as exc:
-        print(f"demo market: cannot start on port {args.port}: {exc}", file=sys.stderr)
-        return 1
-    print(f"demo market at {base}/  (Ctrl-C to stop)")
-    for section in SECTIONS:
-        if section != "bench" or args.bench_pages:
-            print(f"  {base}/{section}/")
-    try:
+        print(f"demo market at {base}/  (Ctrl-C to stop)")
+        for section in SECTIONS:
+            if section != "bench" or args.bench_pages:
+                print(f"  {base}/{section}/", flush=True)
         threading.Event().wait()
+    except (OSError, ValueError) as exc:
+        print(f"demo market: cannot serve on port {args.port}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         pass
     finally:
-        market.stop()
+        if market is not None:
+            market.stop()
     return 0
 
 

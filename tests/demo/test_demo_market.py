@@ -271,3 +271,12 @@ def test_python_m_crawlers_demo_serves_until_interrupted(fetch):
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+
+
+def test_python_m_crawlers_demo_reports_a_busy_port_in_one_line(market):
+    port = market.base_url.rsplit(":", 1)[1]
+    done = subprocess.run([sys.executable, "-m", "crawlers.demo", "--port", port], cwd=REPO,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"demo market: cannot serve on port {port}:")
+    assert "Traceback" not in done.stderr
