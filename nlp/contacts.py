@@ -20,6 +20,7 @@ from nlp.redact import (
     TELEGRAM_MARKERS,
     WECHAT_MARKERS,
     Phone,
+    VictimData,
     find_victim_data,
     fold_width,
 )
@@ -170,11 +171,13 @@ class Contact:
     end: int
 
 
-def contact_spans(text: str) -> list[Contact]:
+def contact_spans(text: str, victims: VictimData | None = None) -> list[Contact]:
     """Every contact occurrence in ``text`` with its position (repeats included), for callers
-    that mask or cut contacts out of a text, such as the jargon ranker."""
+    that mask or cut contacts out of a text, such as the jargon ranker. ``victims`` is
+    :func:`nlp.redact.find_victim_data` of the same text, if the caller has it already."""
     folded = fold_width(text)
-    victims = find_victim_data(text)
+    if victims is None:
+        victims = find_victim_data(text)
     kept: list[Contact] = []
     last_end = -1
     same_span: tuple[int, int] | None = None

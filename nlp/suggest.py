@@ -100,7 +100,7 @@ def _unit_pattern(lex: Lexicon) -> re.Pattern:
 def _masked(text: str) -> str:
     """The post without contacts and victims' data: ids and sample rows are not jargon."""
     data = find_victim_data(text)
-    spans = [(c.start, c.end) for c in contact_spans(text)]
+    spans = [(c.start, c.end) for c in contact_spans(text, data)]
     spans += list(data.regions) + [(s, e) for _, s, e in data.numbers]
     if not spans:
         return text
