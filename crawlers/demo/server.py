@@ -25,6 +25,7 @@ from .content import (
     BOARDS,
     Board,
     Listing,
+    fits,
     traditional,
     write_bench_page,
     write_board,
@@ -152,6 +153,9 @@ class DemoMarket:
     def edit(self, section: str, tid: str, text: str) -> Listing:
         """The author edits a thread: same tid, new text (a crawler should record a version)."""
         board = self._board(section)
+        if not fits(board.codec, text):
+            raise ValueError(f"demo section {section!r} is served in {board.codec}, "
+                             f"which cannot encode this text")
         with self._lock:
             posts = self._listings[section]
             for i, post in enumerate(posts):

@@ -172,6 +172,14 @@ def test_edit_changes_the_text_not_the_tid(fetch):
         assert lines_of(post.css("div.content")[0]) == "出微信老号 降价了 350元\nV：edit_demo_01"
         with pytest.raises(KeyError):
             market.edit("forum", "999", "x")
+        gbk = market.listings("gbk")[3]
+        market.edit("gbk", gbk.tid, "收陌陌老号 三块五一个")
+        with pytest.raises(ValueError):
+            market.edit("gbk", gbk.tid, "🔥 emoji is not GBK")
+        _, _, body = fetch(market.base_url + "/gbk/")
+        block = parsel.Selector(text=body.decode("gbk")).css(f"div.thread[data-tid='{gbk.tid}']")
+        assert lines_of(block.css("div.body")[0]) == "收陌陌老号 三块五一个"
+        assert market.listings("gbk")[3].text == "收陌陌老号 三块五一个"
         with pytest.raises(KeyError):
             market.publish("nowhere", 1)
 
