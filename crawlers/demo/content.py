@@ -660,8 +660,9 @@ def write_more(board: Board, seed: int, newest: Listing | None, count: int,
     writer = Writer(rng, emoji=board.emoji)
     last_tid = int(newest.tid) if newest else board.tid_base
     at = datetime.fromisoformat(newest.posted_iso) if newest else board.newest
-    kinds = kinds_for(rng, count, board.non_listing_share if count > 4 else 0.0)
-    if count <= 4:
+    if count > 4:
+        kinds = kinds_for(rng, count, board.non_listing_share)
+    else:  # a handful of new threads: all of them offers, as a test of "new posts" expects
         kinds = [rng.choice(GOODS[:-1]) for _ in range(count)]
     posts = []
     for i, kind in enumerate(kinds, start=1):
@@ -718,5 +719,4 @@ def write_sms_table(seed: int) -> tuple[str, str, list[Listing]]:
             is_listing=price != "—", goods="sms_code" if price != "—" else None,
             url=f"/sms/#t-{tid}",
         ))
-    # keep the Listing's stock and note reachable for the renderer
     return site, updated.strftime("%Y-%m-%d %H:%M"), listings

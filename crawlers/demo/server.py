@@ -64,11 +64,10 @@ TOO_MANY = Response(429, "<html><body><h1>429 访问太频繁，请稍后再试<
 class DemoMarket:
     """The demo market. ``listing_pages=N`` adds the generated ``/bench/`` forum of N pages."""
 
-    def __init__(self, port: int = 0, seed: int = 7, listing_pages: int | None = None,
-                 host: str = "127.0.0.1"):
+    def __init__(self, port: int = 0, seed: int = 7, listing_pages: int | None = None):
         if listing_pages is not None and listing_pages < 1:
             raise ValueError(f"listing_pages must be a positive number, not {listing_pages}")
-        self.host = host
+        self.host = "127.0.0.1"  # loopback only: the demo is never served to a network
         self.port = port
         self.seed = seed
         self.listing_pages = listing_pages
