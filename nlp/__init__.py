@@ -45,8 +45,7 @@ def extract(text: str) -> dict:
     }
 
 
-def redact(text: str, key: bytes) -> str:
-    """Victims' personal data in ``text`` replaced by keyed pseudonyms (see nlp.redact)."""
-    from nlp.redact import redact as _redact
-
-    return _redact(text, key)
+# Imported, not wrapped: importing the submodule ``nlp.redact`` anywhere (nlp.contacts does)
+# rebinds the package attribute ``redact`` to that module, so a wrapper defined here would be
+# replaced by a module and ``nlp.redact(text, key)`` would fail with "not callable".
+from nlp.redact import redact  # noqa: E402
