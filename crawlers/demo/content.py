@@ -300,7 +300,7 @@ class Writer:
         what, does = r.choice(INSIDERS)
         day = r.choice([300, 500, 500, 800, 1000])
         if r.random() < 0.3:
-            price_text = self.usdt(round(day / 7))
+            price_text = f"{self.usdt(round(day / 7))}/天"
         else:
             price_text = f"{day}元/天"
         text = (f"{what}出租，{does}，{price_text}，"
@@ -478,6 +478,10 @@ class Writer:
             "这个月行情不行啊，价格一天一个样",
             f"有人用过那个新出的{plat}养号脚本吗，效果咋样",
             "周末了，祝各位老板生意兴隆",
+            "群里谁有靠谱的担保？上次那个跑路了",
+            f"{plat}最近风控升级了，新号三天就封，老号还稳",
+            "U价又涨了，出货的兄弟们记得调价",
+            "刚入行，接码和卡池到底哪个好做？",
         ])
         return headline(line), line, None
 
@@ -505,6 +509,8 @@ class Writer:
             "运营商又开始清理物联卡了，没实名的卡这周陆续停机。",
             "网传某快递公司内部查出一批泄露面单的网点，相关账号全部冻结。",
             "最近U价波动大，收U的注意汇率，别被割。",
+            "某银行开始严查对公账户流水，四件套这几天不好出。",
+            "听说几个大的料子群被端了，群主已经失联。",
         ])
         return headline(text), text, None
 
