@@ -161,6 +161,37 @@ MIGRATIONS: list[str] = [
     CREATE INDEX offers_goods_day ON offers(goods, day);
     CREATE INDEX offers_platform_day ON offers(platform, day);
     """,
+    # 3: trends read covering indexes (a third of the table's bytes, no row look-ups) by day
+    # and by goods; contacts too are kept by their post's integer key, and found by value.
+    """
+    DROP INDEX offers_day;
+    DROP INDEX offers_goods_day;
+    CREATE INDEX offers_trend_day ON offers(
+        day, goods, platform, side, currency, unit, source, unit_price, seller_key);
+    CREATE INDEX offers_trend_goods ON offers(
+        goods, day, platform, side, currency, unit, source, unit_price, seller_key);
+
+    CREATE TABLE contacts_v3 (
+        post_pk INTEGER NOT NULL,      -- posts.pk
+        key TEXT NOT NULL,             -- type:value, the seller key
+        type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (post_pk, key)
+    ) WITHOUT ROWID;
+    INSERT INTO contacts_v3
+        SELECT p.pk, c.key, c.type, c.value FROM contacts c JOIN posts p ON p.id = c.post_id;
+    DROP VIEW sellers;
+    DROP TABLE contacts;
+    ALTER TABLE contacts_v3 RENAME TO contacts;
+    CREATE INDEX contacts_key ON contacts(key);
+    CREATE INDEX contacts_value ON contacts(value);
+    CREATE VIEW sellers AS
+        SELECT c.key AS key, c.type AS type, c.value AS value,
+               min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen,
+               count(*) AS posts, group_concat(DISTINCT p.source) AS sources
+        FROM contacts c JOIN posts p ON p.pk = c.post_pk
+        GROUP BY c.key;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -489,7 +520,8 @@ class SQLiteStore(Store):
             done[post_id] = (offers, contacts, is_listing, version)
         db.execute(f"DELETE FROM offers WHERE post_pk IN ({marks})",
                    [posts[post_id][2] for post_id in ids])
-        db.execute(f"DELETE FROM contacts WHERE post_id IN ({marks})", ids)
+        db.execute(f"DELETE FROM contacts WHERE post_pk IN ({marks})",
+                   [posts[post_id][2] for post_id in ids])
         db.executemany(
             "INSERT INTO offers (post_pk, post_id, n, goods, platform, side, price, price_max, "
             "currency, per_qty, unit, min_qty, unit_price, source, posted_at, seller_key, "
@@ -497,7 +529,7 @@ class SQLiteStore(Store):
             [row for offers, _, _, _ in done.values() for row in offers],
         )
         db.executemany(
-            "INSERT INTO contacts (post_id, key, type, value) VALUES (?,?,?,?)",
+            "INSERT INTO contacts (post_pk, key, type, value) VALUES (?,?,?,?)",
             [row for _, contacts, _, _ in done.values() for row in contacts],
         )
         db.executemany(
@@ -594,7 +626,7 @@ class SQLiteStore(Store):
                     sql = "SELECT source, count(*) FROM m GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?"
                     params = [*where.params, query.facet_size]
                 else:  # seller
-                    sql = ("SELECT c.key, count(*) FROM contacts c JOIN m ON m.id = c.post_id "
+                    sql = ("SELECT c.key, count(*) FROM contacts c JOIN m ON m.pk = c.post_pk "
                            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?")
                     params = [*where.params, query.facet_size]
                 facets[name] = dict(db.execute(matched + sql, params).fetchall())
@@ -616,15 +648,17 @@ class SQLiteStore(Store):
             ):
                 offer = dict(zip((*OFFER_FIELDS, "unit_price"), row[1:], strict=True))
                 by_id[row[0]]["offers"].append(offer)
-            for post_id, kind, value in db.execute(
-                f"SELECT post_id, type, value FROM contacts WHERE post_id IN ({marks})", chunk
+            by_pk = {by_id[post_id]["pk"]: by_id[post_id] for post_id in chunk}
+            for post_pk, kind, value in db.execute(
+                f"SELECT post_pk, type, value FROM contacts WHERE post_pk IN ({marks})",
+                list(by_pk),
             ):
-                by_id[post_id]["contacts"].append({"type": kind, "value": value})
+                by_pk[post_pk]["contacts"].append({"type": kind, "value": value})
 
     _BUCKET_SQL = {  # what offers are grouped by; turned into period labels afterwards
         "day": "o.day",
         "week": "o.day - (o.day + 3) % 7",  # the Monday: 1970-01-01 was a Thursday
-        "month": "substr(o.posted_at, 1, 7)",
+        "month": "strftime('%Y-%m', o.day * 86400, 'unixepoch')",
     }
 
     def trend(self, query: TrendQuery) -> list[dict]:
@@ -667,14 +701,14 @@ class SQLiteStore(Store):
         key = parse_contact(contact)
         typed = key.partition(":")[0] in CONTACT_TYPES
         match = ("key = ?" if typed else "value = ?", key)
-        in_posts = f"SELECT post_id FROM contacts WHERE {match[0]}"
+        in_posts = f"SELECT post_pk FROM contacts WHERE {match[0]}"
         with self._read("look up a seller") as db:
             keys = [row[0] for row in db.execute(
                 f"SELECT DISTINCT key FROM contacts WHERE {match[0]} ORDER BY key", (key,))]
             if not keys:
                 return None
             cursor = db.execute(
-                f"SELECT {self._POST_COLUMNS}, at FROM posts p WHERE p.id IN ({in_posts}) "
+                f"SELECT {self._POST_COLUMNS}, at FROM posts p WHERE p.pk IN ({in_posts}) "
                 "ORDER BY at DESC, id",
                 (key,),
             )
@@ -682,11 +716,11 @@ class SQLiteStore(Store):
             posts = [self._post_dict(row, names) for row in cursor.fetchall()]
             offers = db.execute(
                 f"SELECT goods, platform, side, currency, unit, unit_price FROM offers WHERE "
-                f"post_pk IN (SELECT pk FROM posts WHERE id IN ({in_posts}))",
+                f"post_pk IN ({in_posts})",
                 (key,),
             ).fetchall()
             linked = db.execute(
-                f"SELECT key, count(*) FROM contacts WHERE post_id IN ({in_posts}) "
+                f"SELECT key, count(*) FROM contacts WHERE post_pk IN ({in_posts}) "
                 "AND key NOT IN (SELECT key FROM contacts WHERE " + match[0] + ") "
                 "GROUP BY key ORDER BY 2 DESC, 1 LIMIT 20",
                 (key, key),
@@ -768,7 +802,7 @@ class SQLiteStore(Store):
                            "GROUP BY source"), "listings")
             put(db.execute("SELECT source, count(*) FROM offers GROUP BY source"), "offers")
             put(db.execute("SELECT p.source, count(DISTINCT c.key) FROM contacts c "
-                           "JOIN posts p ON p.id = c.post_id GROUP BY p.source"), "sellers")
+                           "JOIN posts p ON p.pk = c.post_pk GROUP BY p.source"), "sellers")
             put(db.execute("SELECT source, count(*) FROM crawl_runs GROUP BY source"), "runs")
             put(db.execute("SELECT source, max(started_at) FROM crawl_runs GROUP BY source"),
                 "last_run")
@@ -838,7 +872,7 @@ def _extraction_rows(
         raise StoreError(
             f"extraction of post {post_id!r} does not follow the offer contract: {exc}"
         ) from None
-    contact_rows = [(post_id, f"{t}:{v}", t, v) for t, v in contacts]
+    contact_rows = [(post_pk, f"{t}:{v}", t, v) for t, v in contacts]
     return offer_rows, contact_rows, int(bool(is_listing))
 
 

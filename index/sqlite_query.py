@@ -63,7 +63,7 @@ def offer_conditions(filters: Filters, alias: str = "o") -> Where:
 
 
 def seller_condition(where: Where, column: str, sellers: list[str]) -> None:
-    """``column`` (a post id) has a contact with one of the keys (or bare values)."""
+    """``column`` (a post's integer key) has a contact with one of the keys or bare values."""
     if not sellers:
         return
     keys = [s for s in sellers if s.partition(":")[0] in CONTACT_TYPES]
@@ -74,7 +74,7 @@ def seller_condition(where: Where, column: str, sellers: list[str]) -> None:
     if values:
         options.append(f"value IN ({','.join('?' * len(values))})")
     where.add(
-        f"{column} IN (SELECT post_id FROM contacts WHERE {' OR '.join(options)})",
+        f"{column} IN (SELECT post_pk FROM contacts WHERE {' OR '.join(options)})",
         *keys, *values,
     )
 
@@ -90,7 +90,7 @@ def post_conditions(filters: Filters, alias: str = "p", *, time_column: str = "a
             where.add(f"{alias}.pk IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
                       match)
     where.any_of(f"{alias}.source", filters.source)
-    seller_condition(where, f"{alias}.id", filters.seller)
+    seller_condition(where, f"{alias}.pk", filters.seller)
     if filters.since_time:
         where.add(f"{alias}.{time_column} >= ?", filters.since_time)
     if filters.until_time:
@@ -124,5 +124,5 @@ def matching_offers(filters: Filters) -> Where:
             where.add("0")
         else:
             where.add("o.post_pk IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)", match)
-    seller_condition(where, "o.post_id", filters.seller)
+    seller_condition(where, "o.post_pk", filters.seller)
     return where

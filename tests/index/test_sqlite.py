@@ -165,12 +165,15 @@ def test_older_schema_is_migrated_with_its_data(tmp_path):
     db.execute("INSERT INTO offers (post_id, n, goods, platform, side, price, currency, per_qty, "
                "unit, unit_price, source, posted_at) VALUES ('p1', 0, 'account', 'wechat', "
                "'sell', 400, 'CNY', 1, 'item', 400, 'tg', '2026-11-19T00:00:00+00:00')")
+    db.execute("INSERT INTO contacts VALUES ('p1', 'qq:2049385761', 'qq', '2049385761')")
     db.execute("PRAGMA user_version = 1")
     db.close()
     with open_store(str(path)) as store:
         rows = store.trend(TrendQuery(interval="week"))
         assert [(r["period"], r["start"], r["offers"], r["price_median"]) for r in rows] == [
             ("2026-W47", "2026-11-16", 1, 400)]
+        assert store.seller("2049385761")["goods"] == {"account": 1}
+        assert store.search(SearchQuery(seller=["qq:2049385761"])).total == 1
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
