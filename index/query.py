@@ -21,15 +21,19 @@ Meaning of the filters (every backend must implement exactly this):
 
 Search facets count matching posts per value: for offer fields, posts with at least one offer
 meeting the offer filters that has the value; for ``source``, posts; for ``seller``, posts per
-contact key. Hits are posts, newest first (``sort="oldest"`` reverses).
+contact key; at most ``facet_size`` values, most posts first then by value, a missing value
+counted as ``none``. Hits are posts (their fields, ``offers`` and ``contacts``), newest first
+(``sort="oldest"`` reverses); ``total`` counts every match regardless of limit and offset.
 
 Trend rows: one per period that has offers (``period``: ``2026-11-21`` by day, ``2026-W47`` by
 ISO week starting Monday, ``2026-11`` by month; ``start``: first day of the period), with
-``offers`` (count), ``sellers`` (distinct seller keys), and over the priced offers in
+``offers`` (count), ``sellers`` (distinct seller keys; an offer's seller is the first contact
+of its post), and over the priced offers in
 ``currency`` (the row's own when grouped by currency, else the only currency filtered, else
 CNY): ``priced``, ``price_median``, ``price_p25``, ``price_p75`` (exact, linear interpolation
 between closest ranks as ``statistics.quantiles(method="inclusive")``) and ``price_mean``.
-With ``by`` set, one row per period and value, sorted by period then value.
+With ``by`` set, one row per period and value (a missing value is ``none``), sorted by period
+then value.
 """
 
 from __future__ import annotations

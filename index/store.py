@@ -114,7 +114,19 @@ class Store(ABC):
     def seller(self, contact: str) -> dict | None:
         """Everything known about one contact across posts and sources, or None.
 
-        ``contact`` as typed: ``qq:123``, ``wechat:abc``, ``@tg`` or a bare value.
+        ``contact`` as typed: ``qq:123``, ``wechat:abc``, ``@tg`` or a bare value (which
+        matches that value under any contact type). The answer::
+
+            {"contact": "qq:123", "keys": ["qq:123"],        # the keys it matched
+             "posts": 2, "offers": 3,
+             "first_seen", "last_seen",                      # crawl times of its posts
+             "first_posted", "last_posted",                  # post times (UTC)
+             "sources": {"tg": 2},  "goods": {"account": 2}, # counts, largest first
+             "prices": [{"goods", "platform", "side", "currency", "unit", "offers",
+                         "priced", "min", "median", "max"}], # unit prices, most offers first
+             "linked_contacts": {"wechat:abc": 1},           # other contacts in its posts
+             "recent_posts": [{"id", "source", "url", "channel", "author", "posted_at",
+                               "last_seen", "title", "text"}]}  # 20 newest
         """
 
     @abstractmethod
