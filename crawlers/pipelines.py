@@ -19,7 +19,7 @@ from scrapy.exceptions import DropItem
 from crawlers.evidence import EvidenceArchive, evidence_root
 from crawlers.items import PostItem
 from index import CrawlRun, open_store
-from index.records import utcnow
+from index.records import post_id, utcnow
 from index.store import default_store_location
 from nlp import EXTRACTOR_VERSION, extract, redact
 
@@ -140,6 +140,7 @@ class StorePipeline:
         self.run: CrawlRun | None = None
         self.previous_run_complete = False
         self.pending: list[PostItem] = []
+        self._waiting: dict[str, str] = {}  # id -> fetched_at of the posts in ``pending``
         self._flushed_at = time.monotonic()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -157,11 +158,7 @@ class StorePipeline:
     def last_seen(self, ids: list[str]) -> dict[str, str]:
         """When each id was last stored, counting posts still waiting in the batch."""
         known = self.store.last_seen(ids)
-        if self.pending:
-            waiting = {
-                item.to_post().id: item.get("fetched_at") or utcnow() for item in self.pending
-            }
-            known.update({id: waiting[id] for id in ids if id in waiting})
+        known.update({id: self._waiting[id] for id in ids if id in self._waiting})
         return known
 
     # -- writing -----------------------------------------------------------------------------
@@ -169,6 +166,7 @@ class StorePipeline:
         if not isinstance(item, PostItem):
             return item
         self.pending.append(item)
+        self._waiting[post_id(item["source"], item["key"])] = item.get("fetched_at") or utcnow()
         if (
             len(self.pending) >= self.batch_size
             or time.monotonic() - self._flushed_at >= self.flush_seconds
@@ -181,6 +179,7 @@ class StorePipeline:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
+        self._waiting = {}
         posts = [item.to_post() for item in batch]
         outcomes = self.store.upsert_posts(posts)
         extractions = []

@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import html_text
 import yaml
-from parsel import Selector, SelectorList
+from lxml import etree
+from parsel.csstranslator import css2xpath
 
 from crawlers.errors import ConfigError
 
@@ -59,31 +60,37 @@ class Query:
 
     An expression that selects elements gives their visible text (block elements and ``<br>``
     become line breaks); one that selects text, attributes or an XPath string gives those.
+    The expression is compiled once: a crawl evaluates it on every post of every page.
     """
 
     expression: str
     language: str = "css"  # css | xpath
     regex: re.Pattern | None = None
     where: str = ""  # "sources.yaml:14", for warnings about a query that matches nothing
+    _xpath: etree.XPath = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Raises ValueError (or a cssselect / lxml error) for an expression that cannot work."""
+        xpath = css2xpath(self.expression) if self.language == "css" else self.expression
+        object.__setattr__(self, "_xpath", etree.XPath(xpath, smart_strings=False))
 
     def __str__(self) -> str:
         return f"{self.language}:{self.expression}"
 
-    def select(self, selector: Selector | SelectorList) -> SelectorList:
-        if self.language == "xpath":
-            return selector.xpath(self.expression)
-        return selector.css(self.expression)
+    def nodes(self, node) -> list:
+        """What the expression selects under ``node`` (an lxml element): elements or values."""
+        found = self._xpath(node)
+        return found if isinstance(found, list) else [found]
 
-    def values(self, selector: Selector | SelectorList) -> list[str]:
+    def values(self, node) -> list[str]:
         found = []
-        for match in self.select(selector):
-            root = match.root
-            if isinstance(root, str):
-                value = root
-            elif isinstance(root, (int, float, bool)):
-                value = str(root)
+        for match in self.nodes(node):
+            if isinstance(match, str):
+                value = match
+            elif isinstance(match, bool | int | float):
+                value = f"{match:g}" if isinstance(match, float) else str(match)
             else:
-                value = html_text.extract_text(root)
+                value = element_text(match)
             value = value.strip()
             if self.regex is not None:
                 hit = self.regex.search(value)
@@ -94,9 +101,23 @@ class Query:
                 found.append(value)
         return found
 
-    def first(self, selector: Selector | SelectorList) -> str | None:
-        values = self.values(selector)
+    def first(self, node) -> str | None:
+        values = self.values(node)
         return values[0] if values else None
+
+
+# Scripts, styles and comments need html_text's cleaning pass (a copy of the tree); most post
+# blocks have none, and skipping the copy makes reading a page several times faster.
+_NEEDS_CLEANING = etree.XPath(
+    "boolean(descendant-or-self::script | descendant-or-self::style | descendant::comment())"
+)
+
+
+def element_text(element) -> str:
+    """The text a reader sees in ``element``: blocks and ``<br>`` as line breaks."""
+    if _NEEDS_CLEANING(element):
+        return html_text.extract_text(element)
+    return html_text.etree_to_text(element)
 
 
 @dataclass(frozen=True)
@@ -392,12 +413,10 @@ class _Reader:
         return self._query(keys[language], path, expression, language, regex, where)
 
     def _query(self, node, path, expression, language, regex, where) -> Query:
-        query = Query(expression, language, regex, where)
         try:
-            query.select(Selector(text="<html></html>"))
-        except Exception as exc:  # parsel raises several kinds for a bad expression
+            return Query(expression, language, regex, where)
+        except Exception as exc:  # cssselect and lxml raise several kinds for a bad expression
             self.fail(node, path, f"bad {language} selector {expression!r}: {exc}")
-        return query
 
     def politeness(self, defaults: yaml.Node | None, node: yaml.Node | None, path: str):
         values: dict[str, Any] = {}

@@ -95,7 +95,7 @@ class ListingSpider(scrapy.Spider):
         fetched_at = utcnow()
         self.crawler.stats.inc_value("heishi/pages")
         selectors = self.source.selectors
-        blocks = selectors.post.select(response)
+        blocks = selectors.post.nodes(response.selector.root)
         if not blocks:
             self.no_match("post", selectors.post, response, once=False)
         records = [self.read(block, selectors.fields) for block in blocks]
@@ -129,7 +129,8 @@ class ListingSpider(scrapy.Spider):
                 yield item
 
         # The next page first: its download overlaps with the work on this page's posts.
-        next_url = selectors.next_page.first(response) if selectors.next_page else None
+        root = response.selector.root
+        next_url = selectors.next_page.first(root) if selectors.next_page else None
         if next_url:
             if brought_new or self.must_page_everything:
                 yield self.page_request(response.urljoin(next_url), self.parse)
@@ -149,7 +150,7 @@ class ListingSpider(scrapy.Spider):
         self.crawler.stats.inc_value("heishi/pages")
         record = dict(listing)
         for name, query in self.source.selectors.detail.items():
-            value = self.field_value(name, query, response)
+            value = self.field_value(name, query, response.selector.root)
             if value:
                 record[name] = value
             else:
@@ -163,10 +164,10 @@ class ListingSpider(scrapy.Spider):
         return {name: self.field_value(name, query, block) for name, query in fields.items()}
 
     @staticmethod
-    def field_value(name: str, query: Query, selector) -> str | None:
+    def field_value(name: str, query: Query, node) -> str | None:
         if name == "text":  # a post's text may come in several parts (paragraphs, cells)
-            return "\n".join(query.values(selector)) or None
-        return query.first(selector)
+            return "\n".join(query.values(node)) or None
+        return query.first(node)
 
     def key(self, record: dict[str, str | None], response: Response) -> str:
         """The site's own id, else the canonical link, else the page and a digest of the text."""
@@ -274,8 +275,13 @@ class ListingSpider(scrapy.Spider):
         errors = list(self.failures)
         if reason != "finished":
             errors.append(f"crawl ended early: {reason}")
-        pages = self.crawler.stats.get_value("heishi/pages", 0)
-        failed = reason != "finished" or self.start_failed or not pages
+        stats = self.crawler.stats
+        pages = stats.get_value("heishi/pages", 0)
+        stored = sum(
+            stats.get_value(f"heishi/posts_{how}", 0) for how in ("new", "seen", "changed")
+        )
+        lost_all = stats.get_value("item_dropped_count", 0) > 0 and not stored
+        failed = reason != "finished" or self.start_failed or not pages or lost_all
         return ("failed" if failed else "ok"), errors
 
     def closed(self, reason: str) -> None:

@@ -1,0 +1,129 @@
+"""How much the pipelines cost a crawl: pages/s with and without them.
+
+Serves the demo market's generated ``/bench/`` forum (``--pages`` listing pages of 20
+threads), then crawls all of it several times, each in a fresh subprocess (a Twisted reactor
+runs once per process) with a fresh store:
+
+- ``dropped``: the spider alone, items thrown away (no pipelines, no store look-ups);
+- ``stored``: evidence (blob + WARC) and store;
+- ``full``: evidence, extraction + redaction, and store, as ``heishi crawl`` runs.
+
+Prints pages/s of each and its ratio to ``dropped``; the target is ``stored`` ≥ 0.7.
+
+    .venv/bin/python bench/crawl.py [--pages 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+TARGET = 0.7
+PIPELINES = {
+    "dropped": {},
+    "stored": {
+        "crawlers.pipelines.EvidencePipeline": 100,
+        "crawlers.pipelines.StorePipeline": 300,
+    },
+    "full": None,  # the project's ITEM_PIPELINES
+}
+
+SOURCES = """\
+sources:
+  - name: bench
+    start_urls: ["{base}/bench/"]
+    politeness: {{delay: 0, concurrency: 4, autothrottle: false, robots: false, retries: 1}}
+    selectors:
+      post: div.threads div.thread
+      fields:
+        site_id: "::attr(data-tid)"
+        title: a.title
+        link: a.title::attr(href)
+        author: span.author
+        posted_at: time.posted::attr(datetime)
+        price_text: span.price
+        text: div.body
+      next_page: div.pager a.next::attr(href)
+"""
+
+
+def child(mode: str) -> None:
+    """Runs inside the subprocess: one crawl, then its figures as one JSON line."""
+    from crawlers.runner import crawl, crawl_settings
+    from crawlers.sources import load_sources
+
+    overrides = {"LOG_LEVEL": "ERROR"}
+    if PIPELINES[mode] is not None:
+        overrides["ITEM_PIPELINES"] = PIPELINES[mode]
+    settings = crawl_settings(**overrides)
+    started = time.perf_counter()
+    (result,) = crawl(load_sources(), settings, full=True)
+    elapsed = time.perf_counter() - started
+    print(json.dumps({"mode": mode, "pages": result.pages, "seconds": elapsed,
+                      "new": result.new, "status": result.status}))  # fmt: skip
+
+
+def measure(mode: str, base: str, folder: Path) -> dict:
+    run = folder / mode
+    run.mkdir()
+    (run / "sources.yaml").write_text(SOURCES.format(base=base), encoding="utf-8")
+    env = dict(os.environ)
+    env.update(
+        HEISHI_SOURCES=str(run / "sources.yaml"),
+        HEISHI_STORE=str(run / "heishi.db"),
+        HEISHI_EVIDENCE=str(run / "evidence"),
+    )
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode],
+        env=env, cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"{mode} crawl failed:\n{done.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=2000, help="listing pages (default 2000)")
+    parser.add_argument("--modes", default="dropped,stored,full", help="which crawls, in order")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+
+    from crawlers.demo import DemoMarket
+
+    with DemoMarket(listing_pages=args.pages) as market, tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for mode in args.modes.split(","):
+            results[mode] = measure(mode, market.base_url, Path(tmp))
+            result = results[mode]
+            rate = result["pages"] / result["seconds"]
+            line = (
+                f"{mode:<8} {result['pages']:>6} pages {result['seconds']:7.1f} s"
+                f" {rate:8.1f} pages/s"
+            )
+            if mode != "dropped" and "dropped" in results:
+                base = results["dropped"]["pages"] / results["dropped"]["seconds"]
+                line += f"   ratio {rate / base:.2f}"
+            print(line, flush=True)
+        if "dropped" in results and "stored" in results:
+            base = results["dropped"]["pages"] / results["dropped"]["seconds"]
+            stored = results["stored"]["pages"] / results["stored"]["seconds"]
+            verdict = "meets" if stored / base >= TARGET else "MISSES"
+            print(f"evidence + store: {stored / base:.2f} of the bare crawl ({verdict} {TARGET})")
+
+
+if __name__ == "__main__":
+    main()
