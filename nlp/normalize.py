@@ -54,10 +54,12 @@ _CURRENCY_CHARS = frozenset("块元毛刀")
 # Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
 _NOT_AFTER = frozenset("几第数周期拜初")
 
-_ARABIC_MULTIPLIED = re.compile(r"(\d+(?:\.\d+)?)([kw万千百])(?![a-z])")
+# Every digit-run pattern is anchored at the start of the run ((?<![\d.])): a long run of digits
+# is then tried once, not once per digit (which would take quadratic time).
+_ARABIC_MULTIPLIED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([kw万千百])(?![a-z])")
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
-_YUAN_JIAO = re.compile(r"(\d+)[块元](\d)(?![\d.个条张次天单套台票份件箱只位组号人粉])")
+_YUAN_JIAO = re.compile(r"(?<![\d.])(\d+)[块元](\d)(?![\d.个条张次天单套台票份件箱只位组号人粉])")
 _JIAO = re.compile(r"(?<![\d.])(\d)毛")
 
 
@@ -80,6 +82,8 @@ def _format_number(value: float) -> str:
 
 def _numeral(match: re.Match) -> str:
     run, text, start, end = match.group(), match.string, match.start(), match.end()
+    if len(run) > 12:
+        return run  # no price is written with a dozen numerals; do not parse a paste of them
     tail = ""
     if len(run) > 1 and run[-1] == "一" and text[end : end + 1] in _UNIT_CHARS:
         run, tail, end = run[:-1], "一", end - 1  # 两百一个 is 200 a piece, not 210

@@ -1,0 +1,35 @@
+"""The public ``nlp`` API: the contract record, contacts, version."""
+
+from __future__ import annotations
+
+import pytest
+
+import nlp
+from nlp import EXTRACTOR_VERSION, extract
+from nlp.lexicon import load_lexicon
+
+
+def test_record_shape():
+    result = extract("出微信老号 380一个 V：laohao_66")
+    assert set(result) == {"is_listing", "offers", "contacts"}
+    assert result["is_listing"] is True
+    assert result["offers"][0]["goods"] == "account"
+
+
+def test_contacts_come_from_the_contact_finder():
+    result = extract("TG老号 6u一个 飞机 @old_tg_shop")
+    assert {"type": "telegram", "value": "old_tg_shop"} in result["contacts"]
+
+
+def test_version_names_code_and_lexicon():
+    assert EXTRACTOR_VERSION.endswith(load_lexicon().version)
+    assert EXTRACTOR_VERSION.startswith("x")
+
+
+def test_public_surface_is_small():
+    assert set(nlp.__all__) == {"EXTRACTOR_VERSION", "InputError", "extract", "redact", "tokens"}
+
+
+def test_non_text_is_refused():
+    with pytest.raises(TypeError):
+        extract(b"\xe5\x87\xba")  # type: ignore[arg-type]

@@ -1,0 +1,68 @@
+"""Normalisation: one spelling for traditional/full-width text, numerals and decoration."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.normalize import fold, normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("宝妈粉八块一个", "宝妈粉8块一个"),
+        ("三块五一条", "3.5元一条"),
+        ("两块五", "2.5元"),
+        ("两百一个", "200一个"),
+        ("一千二一套", "1200一套"),
+        ("十年以上", "10年以上"),
+        ("两个月", "2个月"),
+        ("五毛一条", "0.5元一条"),
+        ("1.5k", "1500"),
+        ("2w", "20000"),
+        ("1w条起", "10000条起"),
+        ("1.2万", "12000"),
+        ("一万条", "10000条"),
+    ],
+)
+def test_numerals_and_multipliers(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "四件套",
+        "二要素",
+        "一类卡",
+        "二手猫池",
+        "一手渠道",
+        "千粉号",
+        "万粉号",
+        "百合网",
+        "九成新",
+        "几十米",
+        "星期三",
+        "一个",
+        "一机一码",
+    ],
+)
+def test_words_that_start_with_a_numeral_stay_words(word):
+    assert normalize(word) == word
+
+
+def test_fold_traditional_full_width_and_case():
+    assert fold("陌陌接碼 １.５元/條 ＱＱ") == "陌陌接码 1.5元/条 qq"
+
+
+def test_decoration_becomes_space_and_bullets_go():
+    assert normalize("🔥接码🔥✅探探1.2") == " 接码  探探1.2"
+    assert normalize("1️⃣微信号 50\n②QQ号 30") == " 微信号 50\n qq号 30"
+
+
+def test_line_numbering_is_dropped_but_decimals_stay():
+    assert normalize("1、微信号 50\n2. QQ号 3\n1.5元一条") == "微信号 50\nqq号 3\n1.5元一条"
+
+
+def test_line_breaks_survive():
+    assert normalize("a\r\nb\rc") == "a\nb\nc"
