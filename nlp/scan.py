@@ -211,10 +211,11 @@ def _mask_marker_before(chars: list[str], start: int) -> None:
 
 def mask_contacts(text: str) -> str:
     """``text`` with contacts and their markers replaced by MASK characters (same length)."""
-    chars = list(text)
     spans = [m.span() for m in _SPACED_PHONE.finditer(text)]
     for m in _ASCII_RUN.finditer(text):
         run = m.group()
+        if len(run) < 5 and (run.isdigit() or run.isalpha()):
+            continue  # a price (30), an alias (vx) or a unit (u): too short for an id
         start, end = m.span()
         if _ascii_run_is_contact(run.strip("._-/")):
             spans.append((start, end))
@@ -223,6 +224,9 @@ def mask_contacts(text: str) -> str:
             before = text[max(0, start - 6) : start].rstrip(" :：")
             if before.endswith(("q", "qq", "扣扣", "企鹅", "群", "qq号")):
                 spans.append((start, end))
+    if not spans:
+        return text
+    chars = list(text)
     for start, end in spans:
         for k in range(start, end):
             chars[k] = MASK
@@ -245,7 +249,7 @@ def drop_sample_lines(text: str) -> str:
 @dataclass(frozen=True)
 class Index:
     roles: dict[str, dict]  # term -> {role: value}
-    lengths: dict[str, tuple[int, ...]]  # first char -> term lengths, longest first
+    kinds: dict[str, str | None]  # term -> the token kind it reads as (None: a neutral word)
 
 
 @functools.cache
@@ -294,10 +298,10 @@ def lexicon_index() -> Index:
     add("起", QI, True)
     add("各", GE, True)
     add("/", SLASH, True)
-    lengths: dict[str, set[int]] = {}
-    for term in roles:
-        lengths.setdefault(term[0], set()).add(len(term))
-    return Index(roles, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
+    kinds = {
+        term: next((k for k in _KIND_ORDER if k in found), None) for term, found in roles.items()
+    }
+    return Index(roles, kinds)
 
 
 # Precedence among the roles of one word when the offer rules need a single kind.
@@ -333,16 +337,13 @@ def _ascii_word_ok(text: str, start: int, end: int) -> bool:
 # -- numbers ------------------------------------------------------------------------------------
 
 
+_DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 def _read_number(text: str, i: int) -> tuple[Token | None, int]:
     """The number at ``i`` with an attached currency, or (None, end) for junk like 4s or 10:30."""
     n = len(text)
-    j = i
-    while j < n and text[j].isdigit():
-        j += 1
-    if j + 1 < n and text[j] == "." and text[j + 1].isdigit():
-        j += 1
-        while j < n and text[j].isdigit():
-            j += 1
+    j = _DIGITS.match(text, i).end()
     raw = text[i:j]
     end = j
     if j - i > 12:
@@ -390,77 +391,101 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
 # -- scanner ------------------------------------------------------------------------------------
 
 
+def _trie_pattern(terms: list[str]) -> str:
+    """A regular expression that matches the longest of ``terms`` at a position.
+
+    The terms are nested as a trie (接码(?:平台)?|…), so at each level the alternatives start
+    with different characters and the regex engine picks a branch by one comparison instead of
+    trying every term in turn.
+    """
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        alternatives = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        if "" in node:
+            return (
+                body + "?"
+                if len(alternatives) == 1 and len(alternatives[0]) == 1
+                else ("(?:" + "|".join(alternatives) + ")?")
+            )
+        return body
+
+    return build(trie)
+
+
+@functools.cache
+def _token_pattern() -> re.Pattern:
+    """Terms (longest first), numbers, ASCII words and separators; anything else is a gap."""
+    roles = lexicon_index().roles
+    non_alpha = [t for t in roles if not (t.isascii() and t.isalpha())]
+    hard = "".join(re.escape(ch) for ch in sorted(HARD_SEPARATORS))
+    soft = "".join(re.escape(ch) for ch in sorted(SOFT_SEPARATORS))
+    lists = "".join(re.escape(ch) for ch in sorted(LIST_SEPARATORS))
+    return re.compile(
+        f"(?P<term>{_trie_pattern(non_alpha)})"
+        "|(?P<num>[0-9])"
+        "|(?P<word>[a-z]+)"
+        f"|(?P<soft>[{soft}]+)"
+        f"|(?P<hard>[{hard}])"
+        f"|(?P<list>[{lists}])"
+    )
+
+
+_WORD_TAIL = re.compile("[a-z0-9_]*")
+
+
 def scan(text: str) -> list[Token]:
-    """Tokens of normalised, masked ``text``; characters no rule knows become OTHER runs."""
+    """Tokens of normalised, masked ``text``; characters no rule knows become OTHER runs.
+
+    One regular-expression search per token finds the next thing of interest; the text between
+    two matches is one OTHER token. ASCII aliases (tt, q, ks) count only as whole words, so the
+    letters of 'attention' never read as Tantan.
+    """
     index = lexicon_index()
-    roles, lengths = index.roles, index.lengths
+    roles, kinds = index.roles, index.kinds
+    search = _token_pattern().search
     out: list[Token] = []
+    append = out.append
     n = len(text)
-    i = 0
-    other_start = -1
-
-    def flush_other(at: int) -> None:
-        nonlocal other_start
-        if other_start >= 0:
-            out.append(Token(OTHER, other_start, at))
-            other_start = -1
-
-    while i < n:
-        ch = text[i]
-        if ch.isdigit() and ch.isascii():
-            flush_other(i)
-            token, end = _read_number(text, i)
-            if token is None:
-                out.append(Token(OTHER, i, end))
+    pos = 0
+    while pos < n:
+        m = search(text, pos)
+        if m is None:
+            append(Token(OTHER, pos, n))
+            break
+        start = m.start()
+        if start > pos:
+            append(Token(OTHER, pos, start))
+        group = m.lastgroup
+        end = m.end()
+        if group == "term" or group == "word":
+            term = m.group()
+            found = roles.get(term) if group == "term" or term in roles else None
+            if found is None:
+                end = _WORD_TAIL.match(text, end).end()  # an unknown id such as abc123
+                append(Token(OTHER, start, end))
             else:
-                out.append(token)
-            i = end
-            continue
-        if ch in SOFT_SEPARATORS:
-            flush_other(i)
-            if not out or out[-1].kind != SPACE:
-                out.append(Token(SPACE, i, i + 1))
-            i += 1
-            continue
-        match = None
-        for size in lengths.get(ch, ()):
-            term = text[i : i + size]
-            if term in roles and (
-                not term.isascii() or not term.isalpha() or _ascii_word_ok(text, i, i + size)
-            ):
-                match = term
-                break
-        if match is not None:
-            flush_other(i)
-            found = roles[match]
-            kind = next((k for k in _KIND_ORDER if k in found), None)
-            if kind is None:
-                out.append(Token(OTHER, i, i + len(match)))  # a neutral word
-            else:
-                out.append(Token(kind, i, i + len(match), found[kind], roles=found))
-            i += len(match)
-            continue
-        if ch in HARD_SEPARATORS:
-            flush_other(i)
-            out.append(Token(SEP, i, i + 1, ch))
-            i += 1
-            continue
-        if ch in LIST_SEPARATORS:
-            flush_other(i)
-            out.append(Token(LIST, i, i + 1))
-            i += 1
-            continue
-        if ch.isascii() and ch.isalpha():
-            # An unknown ASCII word is one OTHER token, so its letters never match an alias.
-            flush_other(i)
-            j = i
-            while j < n and text[j].isascii() and (text[j].isalnum() or text[j] == "_"):
-                j += 1
-            out.append(Token(OTHER, i, j))
-            i = j
-            continue
-        if other_start < 0:
-            other_start = i
-        i += 1
-    flush_other(n)
+                kind = kinds[term]
+                if kind is None:
+                    append(Token(OTHER, start, end))  # a neutral word
+                else:
+                    append(Token(kind, start, end, found[kind], roles=found))
+        elif group == "num":
+            token, end = _read_number(text, start)
+            append(Token(OTHER, start, end) if token is None else token)
+        elif group == "soft":
+            append(Token(SPACE, start, end))
+        elif group == "hard":
+            append(Token(SEP, start, end, m.group()))
+        else:
+            append(Token(LIST, start, end))
+        pos = end
     return out
