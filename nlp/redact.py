@@ -254,6 +254,10 @@ _CONTACT_LABELS = frozenset(
     {"手机号码", "手机号", "手机", "电话号码", "电话", "QQ号", "QQ", "微信号", "微信"}
 )
 _ACCOUNT_ROW = re.compile(r"(?<![A-Za-z0-9@._])[A-Za-z0-9@._]{4,}-{3,}\S")  # 2049385761----pass123
+# Tokens of an earlier redaction: a redacted record still reads as a record, so that contacts
+# found in a stored (redacted) text are the ones found before.
+_ID_OR_CARD_TOKEN = re.compile(r"\[(?:ID|CARD):[0-9a-f]{10}\]")
+_PHONE_TOKEN = re.compile(r"\[PHONE:[0-9a-f]{10}\]")
 _WORD_CHARS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{7,}(?!\d)")
 _ROW_SPLIT = re.compile(r"-{3,}|\||\t|,|，| {2,}|/")
@@ -363,22 +367,39 @@ class _Scan:
         strong = self._ids_cards_in(start, end)
         strong += [m.span() for m in _MASKED.finditer(t, start, end)]
         strong += [m.span() for m in _ACCOUNT_ROW.finditer(t, start, end)]
+        strong += [m.span() for m in _ID_OR_CARD_TOKEN.finditer(t, start, end)]
         labels = list(_FIELD_LABEL.finditer(t, start, end))
         if len(labels) >= 2 and any(m.group(1) not in _CONTACT_LABELS for m in labels):
             value_end = _CLAUSE_BREAK.search(t, labels[-1].end() + 1, end)
             strong += [(labels[0].start(), value_end.start() if value_end else end)]
-        bare_phones = [p for p in self._phones_in(start, end) if not p.cued]
-        if not strong and bare_phones and self._is_data_row(start, end, bare_phones):
+        bare_phones = self._bare_phones_in(start, end)
+        if (strong or bare_phones) and self._is_data_row(start, end):
             strong.append((start, end))
         if strong:
-            strong += [(p.start, p.end) for p in bare_phones]
+            strong += bare_phones
         return strong
 
-    def _is_data_row(self, start: int, end: int, bare_phones: list[Phone]) -> bool:
-        """张三,13800138000,广东省深圳市…: three fields or more, a bare phone, a name or place."""
-        line = self.text[start:end]
-        if _CALL_TO_ACTION.search(line):
+    def _bare_phones_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Phones nobody introduced as theirs, and phones an earlier redaction replaced."""
+        spans = [(p.start, p.end) for p in self._phones_in(start, end) if not p.cued]
+        spans += [
+            m.span()
+            for m in _PHONE_TOKEN.finditer(self.text, start, end)
+            if not self._cued_at(m.start())
+        ]
+        return spans
+
+    def _is_data_row(self, start: int, end: int) -> bool:
+        """张三,13800138000,广东省深圳市…: three fields or more, one a name or a place (the
+        caller has seen a bare phone or another record field on the line)."""
+        if _CALL_TO_ACTION.search(self.text, start, end):
             return False
+        # A phone is one field however it is spaced ("138 0013 8000"), as is its token.
+        pieces, pos = [], start
+        for p in self._phones_in(start, end):
+            pieces += [self.text[pos : p.start], "#"]
+            pos = p.end
+        line = _PHONE_TOKEN.sub("#", "".join(pieces) + self.text[pos:end])
         fields = [f for f in _ROW_SPLIT.split(line) if f.strip()]
         if len(fields) < 3:
             fields = line.split()
@@ -396,8 +417,12 @@ class _Scan:
             return "blank"
         if _CALL_TO_ACTION.search(segment):
             return "talk"
-        if self.record_signals(start, end) or any(
-            not self._cued_at(m.start()) for m in _LONG_DIGITS.finditer(self.text, start, end)
+        if (
+            self.record_signals(start, end)
+            or self._bare_phones_in(start, end)
+            or any(
+                not self._cued_at(m.start()) for m in _LONG_DIGITS.finditer(self.text, start, end)
+            )
         ):
             return "record"
         if self.is_contact_only(start, end):
@@ -454,14 +479,14 @@ class _Scan:
         return blocks
 
     def record_rows(self) -> list[tuple[int, int]]:
-        """Lines outside samples that hold records: from the line start to the last record
-        field (a seller's QQ after a card number in "四件套 卡号… Q 123" stays outside)."""
+        """Lines outside samples that hold records: from the first record field to the last
+        (a seller's QQ after a card number in "四件套 卡号… Q 123" stays outside)."""
         rows = []
         for line in self.lines:
             end = _cut_at_call_to_action(self.text, line.start, line.end)
             signals = self.record_signals(line.start, end)
             if signals:
-                rows.append((line.start, max(e for _, e in signals)))
+                rows.append((min(s for s, _ in signals), max(e for _, e in signals)))
         return rows
 
     def _listed_phones(self) -> set[Phone]:

@@ -258,3 +258,24 @@ def test_table_rows_under_a_header_are_masked():
         f"张伟,[PHONE:{mac('13912345678')}],成都\n"
         f"刘洋,[PHONE:{mac('15800001111')}],重庆"
     )
+
+
+# Stored posts are redacted, and contacts are extracted again from them when the extractor
+# changes: a redacted text must give the contacts its original gave.
+PIECES = [
+    "王*伟", "13912345678", "15800001111", "138 0013 8000", ID_1, CARD_1, "样料：", "如下",
+    "V：abc_123", "Q 2049385761", "电话 13760028814", "@shop_kf1", "需要的联系", "四要素 1元一条",
+    "北京市朝阳区", "姓名|手机号", "张伟", "2049385761----abc123", "姓名：李四", "密码：xx",
+    "t.me/shop_kf2", "www.jm168.top", "【样本】", "例：", "企鹅 3048576612",
+]  # fmt: skip
+POSTS = st.lists(
+    st.tuples(st.sampled_from(PIECES), st.sampled_from([" ", "\n", "，", "|"])), max_size=30
+).map(lambda pairs: "".join(piece + sep for piece, sep in pairs))
+
+
+@given(POSTS)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_redacted_text_gives_the_same_contacts(text):
+    out = redact(text, KEY)
+    assert find_contacts(out) == find_contacts(text)
+    assert redact(out, KEY) == out
