@@ -127,8 +127,21 @@ class _Reader:
         self.seg_plats: list[str] = []
         self.seg_periods: list[str] = []
         self.seg_counted: set[str] = set()  # goods named by a count: 1000赞, 1万播放
+        self.seg_rent = False  # 日租/月租 written: an account on offer is rented
+        self.seg_sep_after_plat = False  # a clause ended after the segment named a platform
         self.seg_each = False
         self.seg_platform_near = False  # a platform written right before this price
+
+    def _header_to_context(self) -> None:
+        """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
+        price is a header; the platforms named again after it start the priced items."""
+        goods = [g for g, attr in self.seg_goods if not attr]
+        if goods:
+            self.ctx_goods = [self._choose(goods, None)]
+        self.ctx_plats = list(self.seg_plats)
+        rent = self.seg_rent
+        self._reset_segment()
+        self.seg_rent = rent
 
     def _has_subject(self) -> bool:
         return bool(self.seg_plats) or any(not attr for _, attr in self.seg_goods)
@@ -159,6 +172,8 @@ class _Reader:
             if kind == sc.SEP:
                 if tok.value == "\n":
                     self.line += 1
+                if self.seg_plats:
+                    self.seg_sep_after_plat = True
                 i += 1
             elif kind == sc.NUM:
                 i = self._number(i)
@@ -195,10 +210,15 @@ class _Reader:
         if goods:
             self.seg_goods.append((goods, after_attr))
         platform = roles.get(sc.PLAT)
-        if platform and not after_attr and platform not in self.seg_plats:
-            self.seg_plats.append(platform)
+        if platform and not after_attr:
+            if self.seg_sep_after_plat:
+                self._header_to_context()
+            if platform not in self.seg_plats:
+                self.seg_plats.append(platform)
         if sc.PERIOD in roles:
             self.seg_periods.append(roles[sc.PERIOD])
+        if sc.RENT in roles:
+            self.seg_rent = True
         if tok.kind == sc.GE:
             self.seg_each = True
 
@@ -210,8 +230,16 @@ class _Reader:
         nxt = self.t[j] if j < self.n else None
         if self._beside_plus(i) or self._kind(self._prev(i)) == sc.CAP:
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
-        if nxt is not None and nxt.kind == sc.MEASURE and tok.currency is None:
-            return j + 1  # 2 小时, 64口, 6级: a size or a time
+        if (
+            nxt is not None
+            and nxt.kind == sc.MEASURE
+            and tok.currency is None
+            and (j == i + 1 or nxt.end - nxt.start > 1)
+        ):
+            return j + 1  # 2 小时, 64口, 6级: a size or a time (钻 only when written close)
+        before = self.t[i - 1] if i > 0 else None
+        if before is not None and before.kind == sc.ATTR and before.value in ("送", "赠"):
+            return i + 1  # 注册送10元: a gift, not a price
         if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
             return self._number_qi(i, j)
         if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
@@ -354,7 +382,9 @@ class _Reader:
         unit = None
         consumed = last + 1
         a = self._next(last)
-        if a < self.n and self.t[a].kind == sc.PER:
+        p = self._prev(i)
+        per_before_close = p == i - 1 and self._kind(p) in (sc.PER, sc.PERIOD)
+        if a < self.n and self.t[a].kind == sc.PER and (a == last + 1 or not per_before_close):
             unit = self.t[a].value
             consumed = a + 1
         elif a < self.n and self.t[a].kind == sc.SLASH:
@@ -385,7 +415,6 @@ class _Reader:
             per_qty, unit, _ = self.pending_qty
         self.pending_qty = None
         if unit is None:
-            p = self._prev(i)
             if self._kind(p) in (sc.PER, sc.PERIOD):
                 unit = self.t[p].value
             elif self.seg_periods:
@@ -408,7 +437,10 @@ class _Reader:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
         if "account" in kinds and "fake_engagement" not in self.seg_counted:
             kinds.discard("fake_engagement")  # 粉丝1万以上的号: fans describe the account
-        return min(kinds, key=_RANK.__getitem__)
+        chosen = min(kinds, key=_RANK.__getitem__)
+        if chosen == "account" and self.seg_rent:
+            return "account_rental"  # 骑手号日租40
+        return chosen
 
     def _subject(self, unit: str | None = None) -> tuple[list[str], list[str | None]] | None:
         goods = [g for g, attr in self.seg_goods if not attr]
@@ -420,6 +452,8 @@ class _Reader:
                 chosen = [self._choose(goods, unit)]
         elif self.ctx_goods:
             chosen = list(self.ctx_goods)
+            if self.seg_rent and chosen == ["account"]:
+                chosen = ["account_rental"]
         elif plats or self.ctx_plats:
             chosen = [_default_goods(plats or self.ctx_plats)]
         elif self.explicit_side:

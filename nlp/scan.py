@@ -31,7 +31,7 @@ NUM, GOODS, PLAT, SIDE, CLS, PER, PERIOD, NULLP, CUE = (
     "nullp",
     "cue",
 )
-CAP, MEASURE = "cap", "measure"
+CAP, MEASURE, RENT = "cap", "measure", "rent"
 QI, GE, RANGE, ATTR, SLASH, SEP, SPACE, LIST, OTHER = (
     "qi",
     "ge",
@@ -284,6 +284,8 @@ def lexicon_index() -> Index:
         add(term, CUE, why)
     for term in lex.neutral:
         roles.setdefault(term, {})
+    for term in lex.rent:
+        add(term, RENT, True)
     counted = [t for t, (kind, _) in lex.units.items() if kind in ("classifier", "period")]
     for prefix in PER_PREFIXES:
         for term in counted:

@@ -26,6 +26,7 @@ class Lexicon:
     null_price: frozenset[str]  # 私聊, 面议 ...
     not_listing: dict[str, str]  # cue -> news | warning | rule
     neutral: frozenset[str]  # compounds that shadow a shorter term
+    rent: frozenset[str] = frozenset()  # 日租, 月租: an account on offer is rented
 
     @functools.cached_property
     def words(self) -> frozenset[str]:
@@ -40,6 +41,7 @@ class Lexicon:
                 *self.null_price,
                 *self.not_listing,
                 *self.neutral,
+                *self.rent,
             ]
         )
 
@@ -73,6 +75,7 @@ def load_from(directory: Path) -> Lexicon:
         null_price=frozenset(read_table(directory / "nullprice.txt")),
         not_listing=read_table(directory / "nonlisting.txt"),
         neutral=frozenset(read_table(directory / "neutral.txt")),
+        rent=frozenset(read_table(directory / "rent.txt")),
     )
 
 

@@ -381,3 +381,53 @@ def test_offer_record_has_every_contract_field():
         "min_qty",
     }
     assert isinstance(offer["per_qty"], int)
+
+
+# -- rules found on fresh posts ---------------------------------------------------------------
+
+
+def test_period_written_against_the_price_wins_over_the_next_one():
+    assert offers("快手号出租 一天60 一周350") == [
+        ("account_rental", "kuaishou", S, 60, 1, "day", "CNY"),
+        ("account_rental", "kuaishou", S, 350, 1, "week", "CNY"),
+    ]
+
+
+def test_rental_period_makes_an_account_rented_but_not_a_sim_card():
+    assert offers("滴滴司机号 日租 70") == [("account_rental", "didi", S, 70, 1, "day", "CNY")]
+    assert offers("流量卡 一张 30，月租 19") == [
+        ("sim_card", None, S, 30, 1, "item", "CNY"),
+        ("sim_card", None, S, 19, 1, "month", "CNY"),
+    ]
+
+
+def test_gift_amount_is_not_a_price():
+    assert offers("接码平台 新人送5元，微信码 3.2") == [
+        ("sms_code", "wechat", S, 3.2, 1, "item", "CNY")
+    ]
+
+
+def test_platform_header_then_priced_items():
+    assert offers("收 陌陌 探探 实名号，陌陌 40 探探 35") == [
+        ("account", "momo", B, 40, 1, "item", "CNY"),
+        ("account", "tantan", B, 35, 1, "item", "CNY"),
+    ]
+
+
+def test_grade_words_written_apart_are_not_measures():
+    assert offers("淘宝号 心号 40 钻号 150") == [
+        ("account", "taobao", S, 40, 1, "item", "CNY"),
+        ("account", "taobao", S, 150, 1, "item", "CNY"),
+    ]
+
+
+def test_review_words_are_engagement():
+    assert one("京东追评 4元一条")["goods"] == "fake_engagement"
+
+
+def test_negotiable_price_is_null():
+    assert offers("出 抖音 老号 价格好说") == [("account", "douyin", S, None, 1, "item", "CNY")]
+
+
+def test_market_talk_with_a_price_is_not_a_listing():
+    assert extract("今天行情：QQ号 跌到 6 块了")["is_listing"] is False
