@@ -127,23 +127,13 @@ class Phone:
 # it; :mod:`nlp.contacts` builds its typed patterns from the same words.
 # Matched ignoring case ("qq号", "Vx", "tg"); traditional spellings too (微信號, 電報).
 QQ_MARKERS = (
-    "QQ号",
-    "QQ號",
-    "Q号",
-    "Q號",
-    "QQ",
-    "扣扣",
-    "抠抠",
-    "摳摳",
-    "企鹅号",
-    "企鹅",
-    "企鵝",
-    "🐧",
-    "Q",
-)
+    "QQ号", "QQ號", "Q号", "Q號", "QQ", "扣扣", "扣 扣", "抠抠", "摳摳", "企鹅号", "企鹅", "企鵝",
+    "🐧", "Q",
+)  # fmt: skip
 WECHAT_MARKERS = (
     "微信号", "微信號", "微信联系", "微信聯繫", "微信咨询", "微信", "wechat", "VX号", "VX號", "VX",
     "V信", "WX", "薇信", "薇", "威信", "卫星号", "卫星", "衛星", "绿泡泡", "綠泡泡", "加微", "V",
+    "微 信", "V 信", "薇 信",  # spaced to slip past platform filters
 )  # fmt: skip
 TELEGRAM_MARKERS = ("纸飞机", "紙飛機", "飞机", "飛機", "电报", "電報", "telegram", "TG", "✈️", "✈")
 PHONE_MARKERS = (

@@ -413,3 +413,10 @@ def test_table_of_people_is_data():
         "要的找 @daikuan_kf"
     )
     assert contacts(text) == [("telegram", "daikuan_kf")]
+
+
+def test_markers_spaced_to_slip_past_filters():
+    assert contacts("微 信：heishi_kf8 扣 扣 2049385761") == [
+        ("wechat", "heishi_kf8"),
+        ("qq", "2049385761"),
+    ]
