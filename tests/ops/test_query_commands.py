@@ -134,3 +134,14 @@ def test_export_refused_when_audit_log_cannot_be_written(store_path, capsys, tmp
     assert main(["search", "--store", store_path, "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "audit log" in captured.err
+
+
+def test_output_file_is_an_audited_export(store_path, capsys, tmp_path):
+    target = tmp_path / "out" / "hits.csv"
+    assert main(["search", "老号", "--store", store_path, "--csv", "-o", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == 2 and rows[0]["text"].startswith("出微信老号")
+    assert audit_lines(tmp_path)[-1]["output"] == str(target)
+    assert main(["trend", "--store", store_path, "--plot", str(tmp_path / "t.txt")]) == 2
+    assert ".png" in capsys.readouterr().err
