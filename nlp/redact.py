@@ -246,6 +246,7 @@ _CONTACT_LABELS = frozenset(
 _ACCOUNT_ROW = re.compile(r"(?<![A-Za-z0-9@._])[A-Za-z0-9@._]{4,}-{3,}\S")  # 2049385761----pass123
 # Tokens of an earlier redaction: a redacted record still reads as a record, so that contacts
 # found in a stored (redacted) text are the ones found before.
+REDACTED_TOKEN = re.compile(r"\[(?:ID|CARD|PHONE):[0-9a-f]{10}\]")  # what token() writes
 _ID_OR_CARD_TOKEN = re.compile(r"\[(?:ID|CARD):[0-9a-f]{10}\]")
 _PHONE_TOKEN = re.compile(r"\[PHONE:[0-9a-f]{10}\]")
 _WORD_CHARS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")

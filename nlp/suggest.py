@@ -5,7 +5,7 @@ Sellers rename their goods every few weeks to stay ahead of platform filters (�
 in the clause that carries a price ("卡头 0.5一条"), a unit ("一条", "/个") and other goods or
 platform names, and it recurs across unrelated posts. Common words do all that too, so each
 candidate is discounted by how common it is in general Chinese, measured by jieba's own IDF
-table (``jieba/analyse/idf.txt``): 老板 and 价格 sink, 卡头 and 洗料 rise.
+table (``jieba/analyse/idf.txt``): everyday words sink, 卡头 and 洗料 rise.
 
 The ranking is a suggestion for an analyst, who adds the good ones to ``nlp/lexicon``.
 """
@@ -24,7 +24,7 @@ from jieba.analyse import default_tfidf
 from nlp.contacts import contact_spans
 from nlp.lexicon import Lexicon, load_lexicon
 from nlp.normalize import normalize
-from nlp.redact import find_victim_data
+from nlp.redact import REDACTED_TOKEN, find_victim_data
 from nlp.segment import tokenizer
 
 # How much each kind of company counts towards "behaves like a goods word".
@@ -102,6 +102,7 @@ def _masked(text: str) -> str:
     data = find_victim_data(text)
     spans = [(c.start, c.end) for c in contact_spans(text, data)]
     spans += list(data.regions) + [(s, e) for _, s, e in data.numbers]
+    spans += [m.span() for m in REDACTED_TOKEN.finditer(text)]  # stored posts are redacted
     if not spans:
         return text
     chars = list(text)

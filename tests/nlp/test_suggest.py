@@ -51,6 +51,13 @@ def test_common_words_lexicon_words_ids_and_victims_are_not_suggested():
     assert "欧阳娜娜" not in found and "娜娜" not in found  # a victim in a sample record
 
 
+def test_redaction_tokens_of_stored_posts_are_not_words():
+    posts = [f"洗料 0.3一条 身份证 [ID:{n:010x}] 手机 [PHONE:{n:010x}]" for n in range(5)]
+    found = terms(suggest_terms(posts, top=50))
+    assert "洗料" in found
+    assert not {"phone", "id"} & set(found)
+
+
 def test_a_word_of_one_post_is_not_the_market_s():
     posts = ["蓝莓号 30一个 抖音", *MARKET]
     assert "蓝莓号" not in terms(suggest_terms(posts, top=50))
