@@ -271,12 +271,17 @@ _MASKED = re.compile(
 )
 
 
+# "张老板 138…", "李经理": how a seller signs, not a victim's name.
+_TITLES = ("老板", "经理", "总", "哥", "姐", "先生", "女士", "老师", "师傅", "客服")
+
+
 def _is_name(field: str) -> bool:
     field = field.strip()
     return (
         2 <= len(field) <= 4
         and field[0] in _SURNAMES
         and all("\u4e00" <= c <= "\u9fff" or c == "*" for c in field)
+        and not field.endswith(_TITLES)
     )
 
 

@@ -420,3 +420,8 @@ def test_markers_spaced_to_slip_past_filters():
         ("wechat", "heishi_kf8"),
         ("qq", "2049385761"),
     ]
+
+
+def test_seller_signing_with_a_title_is_not_a_record():
+    text = "猫池 64口 2200一台\n张老板 13800138000 深圳市华强北 实体店"
+    assert contacts(text) == [("phone", "13800138000")]
