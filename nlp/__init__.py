@@ -12,36 +12,28 @@ The public surface is small and stable; everything else in ``nlp`` may change::
 
 from __future__ import annotations
 
+from nlp.contacts import find_contacts
 from nlp.errors import InputError
 from nlp.lexicon import load_lexicon
+from nlp.offers import read_post
 from nlp.segment import tokens
 
 # Bump CODE_VERSION whenever a rule changes the output for some text.
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 EXTRACTOR_VERSION = f"x{CODE_VERSION}+{load_lexicon().version}"
 
 __all__ = ["EXTRACTOR_VERSION", "InputError", "extract", "redact", "tokens"]
 
 
-def _find_contacts(text: str) -> list[dict]:
-    try:
-        from nlp.contacts import find_contacts
-    except ImportError:  # helper N2's module not there yet
-        return []
-    return find_contacts(text)
-
-
 def extract(text: str) -> dict:
     """The contract record of one post (see taxonomy.md), without its ``id``."""
-    from nlp.offers import read_post
-
     if not isinstance(text, str):
         raise TypeError(f"extract() needs str, not {type(text).__name__}")
     post = read_post(text)
     return {
         "is_listing": post.is_listing,
         "offers": [offer.as_dict() for offer in post.offers],
-        "contacts": _find_contacts(text),
+        "contacts": find_contacts(text),
     }
 
 
