@@ -281,7 +281,6 @@ def _is_name(field: str) -> bool:
         2 <= len(field) <= 4
         and field[0] in _SURNAMES
         and all("\u4e00" <= c <= "\u9fff" or c == "*" for c in field)
-        and not field.endswith(_TITLES)
     )
 
 
@@ -401,6 +400,8 @@ class _Scan:
             fields = line.split()
         if len(fields) < 3:
             return False
+        if any(f.strip().endswith(_TITLES) for f in fields):
+            return False  # the poster signing: "张老板 138… 深圳华强北"
         return any(_is_name(f) or _ADDRESS.search(f) for f in fields)
 
     def is_contact_only(self, start: int, end: int) -> bool:
