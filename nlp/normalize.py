@@ -56,7 +56,7 @@ _NOT_AFTER = frozenset("几第数周期拜初")
 
 # Every digit-run pattern is anchored at the start of the run ((?<![\d.])): a long run of digits
 # is then tried once, not once per digit (which would take quadratic time).
-_ARABIC_MULTIPLIED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([kw万千百])(?![a-z])")
+_ARABIC_MULTIPLIED = re.compile(r"(?<![\d.])(\d[\d.]*)([kw万千百])(?![a-z])")
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
 _YUAN_JIAO = re.compile(r"(?<![\d.])(\d+)[块元](\d)(?![\d.个条张次天单套台票份件箱只位组号人粉])")
@@ -116,7 +116,11 @@ def _numeral(match: re.Match) -> str:
 
 
 def _multiplied(match: re.Match) -> str:
-    return _format_number(float(match.group(1)) * _MULTIPLIER[match.group(2)])
+    try:
+        value = float(match.group(1))
+    except ValueError:  # 1.2.3k: a version, not an amount
+        return match.group()
+    return _format_number(value * _MULTIPLIER[match.group(2)])
 
 
 def normalize(text: str) -> str:

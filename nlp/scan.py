@@ -339,13 +339,15 @@ def _ascii_word_ok(text: str, start: int, end: int) -> bool:
 # -- numbers ------------------------------------------------------------------------------------
 
 
-_DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_DIGITS = re.compile("[0-9]+")
 
 
 def _read_number(text: str, i: int) -> tuple[Token | None, int]:
     """The number at ``i`` with an attached currency, or (None, end) for junk like 4s or 10:30."""
     n = len(text)
     j = _DIGITS.match(text, i).end()
+    if j + 1 < n and text[j] == "." and "0" <= text[j + 1] <= "9":
+        j = _DIGITS.match(text, j + 1).end()
     raw = text[i:j]
     end = j
     if j - i > 12:
