@@ -33,11 +33,19 @@ REDACT_KEY_ENV = "HEISHI_REDACT_KEY"
 # Full-width ASCII (１３８，：Ｑ) to half-width and the ideographic space to a space. One
 # character for one, so positions found in the folded text are positions in the original.
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# "扣扣 二零四九三八五七六一": numbers spelt digit by digit to slip past filters. Five such
+# digits in a row are a number, not prose (一一 or 三四 alone are words).
+_SPELT_DIGITS = re.compile("[零〇一二三四五六七八九]{5,}")
+_SPELT = str.maketrans("零〇一二三四五六七八九", "00123456789")
 
 
 def fold_width(text: str) -> str:
-    """``text`` with full-width ASCII made half-width, same length."""
-    return text.translate(_FOLD)
+    """``text`` with full-width ASCII made half-width and digits spelt in characters made
+    digits; the same length, so a position in the result is a position in ``text``."""
+    text = text.translate(_FOLD)
+    if _SPELT_DIGITS.search(text):
+        text = _SPELT_DIGITS.sub(lambda m: m.group().translate(_SPELT), text)
+    return text
 
 
 # -- numbers ------------------------------------------------------------------------------

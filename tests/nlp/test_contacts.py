@@ -425,3 +425,11 @@ def test_markers_spaced_to_slip_past_filters():
 def test_seller_signing_with_a_title_is_not_a_record():
     text = "猫池 64口 2200一台\n张老板 13800138000 深圳市华强北 实体店"
     assert contacts(text) == [("phone", "13800138000")]
+
+
+def test_numbers_spelt_in_characters():
+    assert contacts("扣扣 二零四九三八五七六一，电话 一三八〇〇一三八〇〇〇") == [
+        ("qq", "2049385761"),
+        ("phone", "13800138000"),
+    ]
+    assert contacts("一一二二的那批货 三四个") == []

@@ -279,3 +279,8 @@ def test_redacted_text_gives_the_same_contacts(text):
     out = redact(text, KEY)
     assert find_contacts(out) == find_contacts(text)
     assert redact(out, KEY) == out
+
+
+def test_sample_phone_spelt_in_characters_is_masked():
+    text = "样料：王*伟 一三九一二三四五六七八\n要的加V：abc_123"
+    assert redact(text, KEY) == f"样料：王*伟 [PHONE:{mac('13912345678')}]\n要的加V：abc_123"
