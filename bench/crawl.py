@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,7 @@ sources:
 
 def child(mode: str) -> None:
     """Runs inside the subprocess: one crawl, then its figures as one JSON line."""
+    from crawlers import workers
     from crawlers.runner import crawl, crawl_settings
     from crawlers.sources import load_sources
 
@@ -68,8 +70,12 @@ def child(mode: str) -> None:
     started = time.perf_counter()
     (result,) = crawl(load_sources(), settings, full=True)
     elapsed = time.perf_counter() - started
+    workers.shutdown()
+    own, helpers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"mode": mode, "pages": result.pages, "seconds": elapsed,
-                      "new": result.new, "status": result.status}))  # fmt: skip
+                      "new": result.new, "status": result.status,
+                      "cpu": own.ru_utime + own.ru_stime,
+                      "worker_cpu": helpers.ru_utime + helpers.ru_stime}))  # fmt: skip
 
 
 def measure(mode: str, base: str, folder: Path) -> dict:
@@ -112,7 +118,8 @@ def main() -> None:
             rate = result["pages"] / result["seconds"]
             line = (
                 f"{mode:<8} {result['pages']:>6} pages {result['seconds']:7.1f} s"
-                f" {rate:8.1f} pages/s"
+                f" {rate:8.1f} pages/s   cpu {result['cpu']:5.1f} s crawl"
+                f" + {result['worker_cpu']:5.1f} s workers"
             )
             if mode != "dropped" and "dropped" in results:
                 base = results["dropped"]["pages"] / results["dropped"]["seconds"]

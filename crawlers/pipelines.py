@@ -2,26 +2,30 @@
 
 Evidence comes first so that nothing reaches the store without the page it was read from;
 extraction reads the raw text (a seller's contact must survive) and hands the store only the
-redacted one; the store pipeline batches writes and records the crawl run.
+redacted one; the store pipeline batches writes and records the crawl run. Extraction and
+store writes run in worker processes (:mod:`crawlers.workers`) while the crawl goes on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from crawlers import workers
 from crawlers.evidence import EvidenceArchive, evidence_root
-from crawlers.items import PostItem
+from crawlers.items import POST_FIELDS, PostItem
 from index import CrawlRun, open_store
 from index.records import post_id, utcnow
 from index.store import default_store_location
-from nlp import EXTRACTOR_VERSION, extract, redact
+from nlp import EXTRACTOR_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +37,18 @@ DEV_REDACT_KEY = "heishi-dev-redact-key"
 
 
 class EvidencePipeline:
-    """Archives the page each post was read from and records its digest on the post."""
+    """Archives the page each post was read from and records its digest on the post.
+
+    Compressing and writing happen in a thread (zlib and file writes release the GIL), one
+    capture after another so WARC records stay in order; a post moves on to extraction and the
+    store only once its page is on disk, so nothing is stored without its evidence.
+    """
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.root = evidence_root(crawler.settings.get("HEISHI_EVIDENCE"))
         self.archive: EvidenceArchive | None = None
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="heishi-evidence")
         # A listing page gives many posts: archive it once, however many items point at it.
         self._kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -49,36 +59,47 @@ class EvidencePipeline:
     def open_spider(self) -> None:
         self.archive = EvidenceArchive(self.root, self.crawler.spider.name)
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, PostItem):
             return item
         response = item.pop("capture", None)
         if response is None:
             return item
-        sha256 = self._kept.get(response)
-        if sha256 is None:
+        kept = self._kept.get(response)
+        if kept is None:
             fetched_at = datetime.fromisoformat(item.get("fetched_at") or utcnow())
-            sha256 = self.archive.keep(
-                response.url,
-                response.body,
-                status=response.status,
-                headers=[
-                    (name, value) for name, values in response.headers.items() for value in values
-                ],
-                fetched_at=fetched_at.astimezone(UTC),
+            headers = [
+                (name, value) for name, values in response.headers.items() for value in values
+            ]
+            kept = asyncio.wrap_future(
+                self._writer.submit(
+                    self.archive.keep,
+                    response.url,
+                    response.body,
+                    response.status,
+                    headers,
+                    fetched_at.astimezone(UTC),
+                )
             )
-            self._kept[response] = sha256
+            self._kept[response] = kept
             self.crawler.stats.inc_value("heishi/evidence_captures")
-        item["evidence_sha256"] = sha256
+        item["evidence_sha256"] = await kept
         return item
 
     def close_spider(self) -> None:
+        self._writer.shutdown(wait=True)
         if self.archive is not None:
             self.archive.close()
 
 
 class ExtractPipeline:
-    """Finds the offers and contacts in a post, and redacts victims' data from its text."""
+    """Finds the offers and contacts in a post, and redacts victims' data from its text.
+
+    Posts are sent to the extraction workers a page at a time (the posts that arrive within a
+    few milliseconds of each other): one round trip per page, not per post.
+    """
+
+    BATCH = 64
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -86,40 +107,68 @@ class ExtractPipeline:
         if not key:
             logger.info("$%s is not set: redacting with the development key", REDACT_KEY_ENV)
         self.key = (key or DEV_REDACT_KEY).encode("utf-8")
+        self.workers = _workers(crawler.settings)
+        self._batch: list[tuple[str, asyncio.Future]] = []
+        self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, PostItem):
             return item
-        text = item["text"]
-        try:
-            item["extraction"] = extract(text)
-        except Exception:
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self._batch.append((item["text"], done))
+        if len(self._batch) >= self.BATCH:
+            self._send()
+        elif self._timer is None:
+            self._timer = loop.call_later(0.005, self._send)
+        extraction, text, error, redact_error = await done
+        if redact_error is not None:
+            # Storing the text unredacted would put victims' data in the index: drop it, loudly.
+            self.crawler.stats.inc_value("heishi/redact_errors")
+            _record_failure(self.crawler, f"post {item['key']}: cannot redact: {redact_error}")
+            raise DropItem(f"cannot redact post {item['key']}: {redact_error}")
+        if error is not None:
             # The post is still worth keeping: stored without offers, it is extracted again
             # when the offers are rebuilt. Losing it would lose its evidence trail too.
             stats = self.crawler.stats
             stats.inc_value("heishi/extract_errors")
-            if stats.get_value("heishi/extract_errors") == 1:  # the first with its traceback
-                logger.exception(
-                    "%s: cannot extract offers from post %s; storing it without offers "
+            if stats.get_value("heishi/extract_errors") == 1:
+                logger.error(
+                    "%s: cannot extract offers from post %s (%s); storing it without offers "
                     "(later failures are only counted: heishi/extract_errors)",
                     item["source"],
                     item["key"],
+                    error,
                 )
-            item["extraction"] = None
-        try:
-            item["text"] = redact(text, self.key)
-        except Exception as exc:
-            # Storing the text unredacted would put victims' data in the index: drop it, loudly.
-            self.crawler.stats.inc_value("heishi/redact_errors")
-            failures = getattr(self.crawler.spider, "failures", None)
-            if failures is not None:
-                failures.append(f"post {item['key']}: cannot redact: {exc}")
-            raise DropItem(f"cannot redact post {item['key']}: {exc}") from exc
+        item["extraction"] = extraction
+        item["text"] = text
         return item
+
+    def _send(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        texts = [text for text, _ in batch]
+        sent = asyncio.ensure_future(workers.extract(texts, self.key, self.workers))
+
+        def hand_out(sent: asyncio.Future) -> None:
+            for index, (_, done) in enumerate(batch):
+                if done.cancelled():
+                    continue
+                if sent.cancelled() or sent.exception() is not None:
+                    why = "cancelled" if sent.cancelled() else repr(sent.exception())
+                    done.set_result((None, None, None, f"extraction failed: {why}"))
+                else:
+                    done.set_result(sent.result()[index])
+
+        sent.add_done_callback(hand_out)
 
 
 class StorePipeline:
@@ -136,11 +185,13 @@ class StorePipeline:
         self.location = settings.get("HEISHI_STORE") or default_store_location()
         self.batch_size = settings.getint("HEISHI_STORE_BATCH", 200)
         self.flush_seconds = settings.getfloat("HEISHI_STORE_FLUSH_SECONDS", 2.0)
-        self.store = open_store(self.location)
+        self.store = open_store(self.location)  # runs and look-ups; posts go through the writer
+        self.workers = _workers(settings)
         self.run: CrawlRun | None = None
         self.previous_run_complete = False
         self.pending: list[PostItem] = []
-        self._waiting: dict[str, str] = {}  # id -> fetched_at of the posts in ``pending``
+        self._waiting: dict[str, str] = {}  # id -> fetched_at, of posts not written yet
+        self._writes: set[asyncio.Future] = set()
         self._flushed_at = time.monotonic()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -156,7 +207,7 @@ class StorePipeline:
 
     # -- what the spider asks ----------------------------------------------------------------
     def last_seen(self, ids: list[str]) -> dict[str, str]:
-        """When each id was last stored, counting posts still waiting in the batch."""
+        """When each id was last stored, counting posts on their way to the store."""
         known = self.store.last_seen(ids)
         known.update({id: self._waiting[id] for id in ids if id in self._waiting})
         return known
@@ -175,30 +226,48 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
+        """Send the pending posts to the writer; counts arrive when it has written them."""
         self._flushed_at = time.monotonic()
         if not self.pending:
             return
         batch, self.pending = self.pending, []
-        self._waiting = {}
         posts = [item.to_post() for item in batch]
-        outcomes = self.store.upsert_posts(posts)
-        extractions = []
+        # Seen posts too: one stored while the extractor failed gets its offers now.
+        extractions = [
+            (post.id, item["extraction"], EXTRACTOR_VERSION)
+            for post, item in zip(posts, batch, strict=True)
+            if item.get("extraction") is not None
+        ]
+        written = asyncio.ensure_future(
+            workers.write(
+                self.location, [_fields(post) for post in posts], extractions, self.workers
+            )
+        )
+        self._writes.add(written)
+        written.add_done_callback(lambda done, ids=[p.id for p in posts]: self._written(done, ids))
+
+    def _written(self, done: asyncio.Future, ids: list[str]) -> None:
+        self._writes.discard(done)
+        for id in ids:
+            self._waiting.pop(id, None)
         stats = self.crawler.stats
-        for post, item, outcome in zip(posts, batch, outcomes, strict=True):
-            stats.inc_value(f"heishi/posts_{outcome.value}")
-            # Seen posts too: one stored while the extractor failed gets its offers now.
-            if item.get("extraction") is not None:
-                extractions.append((post.id, item["extraction"], EXTRACTOR_VERSION))
-        if extractions:
-            self.store.put_extractions(extractions)
-        self.store.flush()
+        if done.cancelled() or done.exception() is not None:
+            error = "cancelled" if done.cancelled() else repr(done.exception())
+            stats.inc_value("heishi/store_errors")
+            _record_failure(self.crawler, f"cannot store {len(ids)} posts: {error}")
+            logger.error("%s: cannot store %d posts: %s", self.crawler.spider.name, len(ids), error)
+            return
+        for outcome in done.result():
+            stats.inc_value(f"heishi/posts_{outcome}")
 
     def close_spider(self) -> None:
         self.flush()
 
-    def spider_closed(self, spider, reason: str) -> None:
+    async def spider_closed(self, spider, reason: str) -> None:
         try:
             self.flush()
+            if self._writes:
+                await asyncio.gather(*list(self._writes), return_exceptions=True)
             self._finish_run(spider, reason)
         finally:
             self.store.close()
@@ -213,3 +282,21 @@ class StorePipeline:
         run.posts_changed = stats.get_value("heishi/posts_changed", 0)
         run.status, run.errors = spider.outcome(reason)
         self.store.finish_run(run)
+        stats.set_value("heishi/status", run.status)  # now that every write has landed
+        stats.set_value("heishi/errors", run.errors)
+
+
+def _workers(settings) -> int:
+    value = settings.get("HEISHI_WORKERS")
+    return workers.default_workers() if value is None else int(value)
+
+
+def _fields(post) -> dict:
+    """A post's fields, for the trip to the writer (``asdict`` would deep-copy them)."""
+    return {name: getattr(post, name) for name in POST_FIELDS}
+
+
+def _record_failure(crawler, message: str) -> None:
+    failures = getattr(crawler.spider, "failures", None)
+    if failures is not None:
+        failures.append(message)

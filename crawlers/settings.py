@@ -13,6 +13,7 @@ HEISHI_STORE = None  # store location; None: $HEISHI_STORE, else var/heishi.db
 HEISHI_EVIDENCE = None  # evidence folder; None: $HEISHI_EVIDENCE, else var/evidence
 HEISHI_STORE_BATCH = 200  # posts per store write
 HEISHI_STORE_FLUSH_SECONDS = 2.0  # and at least this often, so a killed crawl loses little
+HEISHI_WORKERS = None  # extraction processes; None: one per spare CPU; 0: all inline
 
 USER_AGENT = "Mozilla/5.0 (compatible; heishi/0.1; trust-and-safety market monitor)"
 ROBOTSTXT_OBEY = True

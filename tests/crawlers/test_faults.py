@@ -119,11 +119,14 @@ def test_killed_crawl_loses_nothing_and_duplicates_nothing(tmp_path):
         )  # fmt: skip
         try:
             stored = _wait_for_posts(store, crawl, at_least=400)
+            helpers = _children(crawl.pid)  # extraction and store-writing workers
             os.kill(crawl.pid, signal.SIGKILL)
             crawl.wait(timeout=30)
         finally:
             if crawl.poll() is None:
                 crawl.kill()
+        assert helpers, "the crawl runs its extraction and store writes in worker processes"
+        _wait_gone(helpers)  # orphaned workers notice and exit
         assert 400 <= stored < pages * 20, "the crawl was not killed mid-way"
         with open_store(str(store)) as db:
             (killed,) = db.runs("bench")
@@ -143,6 +146,30 @@ def test_killed_crawl_loses_nothing_and_duplicates_nothing(tmp_path):
 def stored_before(again, pages: int) -> int:
     """Posts the killed crawl had stored: the rerun saw them again instead of adding them."""
     return again.rows["bench"]["seen"] + again.rows["bench"]["changed"]
+
+
+def _children(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
+
+
+def _wait_gone(pids: list[int], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+        if not alive:
+            return
+        time.sleep(0.1)
+    for pid in alive:  # do not leave them behind even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    raise AssertionError(f"worker processes {alive} outlived the killed crawl")
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (FileNotFoundError, IndexError):
+        return False
 
 
 def _wait_for_posts(store: Path, crawl: subprocess.Popen, at_least: int) -> int:

@@ -1,0 +1,137 @@
+"""The CPU-heavy half of the pipelines, in worker processes beside the crawl.
+
+Extracting offers (jieba, rules) and writing posts (the store computes their search tokens with
+jieba too) cost more per page than fetching and parsing it. Done inline they would stall the
+reactor, and with it every download; done in threads they would fight the crawl for the GIL.
+So they run in worker processes, started once per crawl process and shared by all its
+crawlers, while the reactor goes on fetching:
+
+- extraction in a pool of ``HEISHI_WORKERS`` processes (default: one per spare CPU);
+- store writes in ONE process, so batches land in the order they were sent and the store sees
+  a single writer.
+
+``HEISHI_WORKERS = 0`` runs everything inline in the crawl process (same results, slower); so
+does a pool whose worker died. A worker whose crawl process is killed notices within a second
+and exits; batches it had not written are fetched again by the next crawl, which pages the
+whole source after a run that never finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from index import Post, open_store
+
+logger = logging.getLogger(__name__)
+
+_pools: dict[str, Executor] = {}
+_broken: set[str] = set()  # a pool whose worker died: its work is done inline from then on
+
+
+def default_workers() -> int:
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+def _pool(kind: str, size: int) -> Executor | None:
+    if size <= 0 or kind in _broken:
+        return None
+    if kind not in _pools:
+        context = multiprocessing.get_context("spawn")  # never fork a running reactor
+        _pools[kind] = ProcessPoolExecutor(
+            size, mp_context=context, initializer=_watch_parent, initargs=(os.getpid(),)
+        )
+    return _pools[kind]
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit when the crawl process is gone (killed), instead of waiting forever
+    on a queue nobody will write to again. A batch cut short is fetched by the next crawl."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="heishi-watch-parent", daemon=True).start()
+
+
+async def _call(kind: str, size: int, function, *args):
+    pool = _pool(kind, size)
+    if pool is not None:
+        try:
+            return await asyncio.wrap_future(pool.submit(function, *args))
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): nothing it held was lost for good, the
+            # same work is simply done here, and the crawl goes on.
+            logger.error("the %s worker process died; doing its work in the crawl process", kind)
+            _broken.add(kind)
+            _pools.pop(kind, None)
+    return function(*args)
+
+
+async def extract(texts: list[str], key: bytes, workers: int):
+    """:func:`extract_and_redact_many` in the extraction pool of ``workers`` processes."""
+    return await _call("extraction", workers, extract_and_redact_many, texts, key)
+
+
+async def write(location: str, posts: list[dict], extractions: list, workers: int) -> list[str]:
+    """:func:`write_posts` in the single store-writing process (inline if ``workers`` is 0)."""
+    return await _call("store", 1 if workers > 0 else 0, write_posts, location, posts, extractions)
+
+
+@atexit.register
+def shutdown() -> None:
+    """Wait for the workers to finish what they were given (called at exit)."""
+    while _pools:
+        _, pool = _pools.popitem()
+        pool.shutdown(wait=True)
+
+
+# -- what runs inside a worker (module-level: spawned workers import them by name) ----------
+
+
+def extract_and_redact_many(
+    texts: list[str], key: bytes
+) -> list[tuple[dict | None, str | None, str | None, str | None]]:
+    """For each text: its extraction (None if the extractor failed), its redacted text, the
+    extractor's error and the redaction's error. A text that cannot be redacted must not be
+    stored at all; one that cannot be extracted is stored without offers."""
+    from nlp import extract, redact
+
+    results = []
+    for text in texts:
+        try:
+            extraction, error = extract(text), None
+        except Exception as exc:
+            extraction, error = None, f"{type(exc).__name__}: {exc}"
+        try:
+            redacted, redact_error = redact(text, key), None
+        except Exception as exc:
+            redacted, redact_error = None, f"{type(exc).__name__}: {exc}"
+        results.append((extraction, redacted, error, redact_error))
+    return results
+
+
+_stores: dict = {}
+
+
+def write_posts(
+    location: str, posts: list[dict], extractions: list[tuple[str, dict, str]]
+) -> list[str]:
+    """Upsert ``posts`` (Post fields) and their extractions; the outcome of each post."""
+    store = _stores.get(location)
+    if store is None:
+        store = _stores[location] = open_store(location)
+    outcomes = store.upsert_posts([Post(**post) for post in posts])
+    if extractions:
+        store.put_extractions(extractions)
+    store.flush()
+    return [outcome.value for outcome in outcomes]
