@@ -44,6 +44,20 @@ _DECORATION = re.compile(
 # "1、", "2." or "3)" opening a line numbers a list item.
 _ENUMERATION = re.compile(r"(?m)^[ \t]*\d{1,2}[.、)][ \t]*(?!\d)")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Sellers space out words that platforms filter (微 信 号, 拉 人): a space with a lone Chinese
+# character on either side joins them again; one between two words (30 一个 月卡) stays.
+_CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _spaced_out(match: re.Match) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    lone_left = start < 2 or not _is_cjk(text[start - 2])
+    lone_right = end + 1 >= len(text) or not _is_cjk(text[end + 1])
+    return "" if lone_left or lone_right else match.group()
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MULTIPLIERS = "十百千万亿"
@@ -134,6 +148,7 @@ def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub(" ", _DECORATION.sub(" ", text))
     text = _ENUMERATION.sub("", text)
+    text = _CJK_SPACE.sub(_spaced_out, text)
     if _CN_RUN.search(text):
         text = _CN_RUN.sub(_numeral, text)
     text = _ARABIC_MULTIPLIED.sub(_multiplied, text)

@@ -101,8 +101,9 @@ def _count(value: float) -> int | None:
 class _Reader:
     """One pass over a post's tokens; see the module docstring for the binding rules."""
 
-    def __init__(self, tokens: list[sc.Token]):
+    def __init__(self, tokens: list[sc.Token], has_contact: bool = False):
         self.t = tokens
+        self.has_contact = has_contact  # a seller's contact: a post naming goods advertises them
         self.n = len(tokens)
         self.offers: list[Offer] = []
         self.keys: dict[tuple, Offer] = {}
@@ -302,7 +303,12 @@ class _Reader:
             self.seg_goods.append((goods, False))  # 1000粉: the count names the good
             self.seg_counted.add(goods)
         k = self._next(j)
-        if k < self.n and self.t[k].kind == sc.QI:
+        minimum = unit in ("item", "query") and (
+            self._kind(self._prev(i)) == sc.MINQ or self._kind(k) == sc.MINQ
+        )
+        if k < self.n and (self.t[k].kind == sc.QI or minimum):
+            if self.t[k].kind not in (sc.QI, sc.MINQ):
+                k = j  # 满100张 9元: the minimum is written before the count
             m = self._next(k)
             if qty is not None:
                 tier = m < self.n and self.t[m].kind == sc.NUM and self._next_is_not_count(m)
@@ -516,7 +522,7 @@ class _Reader:
         if not self._has_subject():
             return
         if not self.offers:
-            if self.explicit_side:
+            if self.explicit_side or self.has_contact:
                 self._make(None, None, "CNY", 1, self.seg_periods[-1] if self.seg_periods else None)
             return
         # A platform named only after the prices belongs to the offers that named none.
@@ -545,7 +551,7 @@ def prepare(text: str) -> str:
 
 def read_post(text: str) -> Post:
     prepared = prepare(text)
-    reader = _Reader(sc.scan(prepared))
+    reader = _Reader(sc.scan(prepared), has_contact=sc.MASK in prepared)
     offers = reader.read()
     priced = any(o.price is not None for o in offers)
     unpriced = any(o.price is None for o in offers)

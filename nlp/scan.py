@@ -31,7 +31,7 @@ NUM, GOODS, PLAT, SIDE, CLS, PER, PERIOD, NULLP, CUE = (
     "nullp",
     "cue",
 )
-CAP, MEASURE, RENT = "cap", "measure", "rent"
+CAP, MEASURE, RENT, MINQ = "cap", "measure", "rent", "minq"
 QI, GE, RANGE, ATTR, SLASH, SEP, SPACE, LIST, OTHER = (
     "qi",
     "ge",
@@ -276,6 +276,8 @@ def lexicon_index() -> Index:
             add(term, CAP, True)
         elif kind == "measure":
             add(term, MEASURE, True)
+        elif kind == "minimum":
+            add(term, MINQ, True)
     for term, unit in lex.periods.items():
         add(term, PER if term[0] in "一每" else PERIOD, unit)
     for term in lex.null_price:
@@ -312,6 +314,7 @@ _KIND_ORDER = (
     PERIOD,
     NULLP,
     MEASURE,
+    MINQ,
     CAP,
     GOODS,
     PLAT,

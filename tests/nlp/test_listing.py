@@ -47,3 +47,13 @@ def test_listing(text):
     result = extract(text)
     assert result["is_listing"] is True
     assert result["offers"]
+
+
+def test_report_word_inside_a_price_list_heading_is_not_news():
+    result = extract("接码今日报价：\n微信 3.6\nQQ 1.1")
+    assert result["is_listing"] is True
+    assert len(result["offers"]) == 2
+
+
+def test_black_market_report_without_a_reporter():
+    assert extract("一个实名微信号在黑市售价约300元")["is_listing"] is False

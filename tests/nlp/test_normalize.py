@@ -66,3 +66,9 @@ def test_line_numbering_is_dropped_but_decimals_stay():
 
 def test_line_breaks_survive():
     assert normalize("a\r\nb\rc") == "a\nb\nc"
+
+
+def test_spaced_out_characters_are_joined_but_words_stay_apart():
+    assert normalize("微 信 号 出售") == "微信号出售"
+    assert normalize("30 一个 月卡") == "30 一个 月卡"
+    assert normalize("女号 男号") == "女号 男号"

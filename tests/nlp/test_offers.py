@@ -431,3 +431,40 @@ def test_negotiable_price_is_null():
 
 def test_market_talk_with_a_price_is_not_a_listing():
     assert extract("今天行情：QQ号 跌到 6 块了")["is_listing"] is False
+
+
+def test_minimum_written_before_the_count_makes_a_tier_not_a_batch():
+    found = extract("注册卡 10元一张，满100张 9元")["offers"]
+    assert [(o["price"], o["per_qty"], o["min_qty"]) for o in found] == [(10, 1, None), (9, 1, 100)]
+
+
+def test_count_above_is_a_tier():
+    found = extract("白卡 12一张，500张以上 10")["offers"]
+    assert [(o["price"], o["per_qty"], o["min_qty"]) for o in found] == [
+        (12, 1, None),
+        (10, 1, 500),
+    ]
+
+
+def test_age_above_is_no_minimum():
+    assert one("微信号 10年以上 300")["min_qty"] is None
+
+
+def test_list_price_is_not_the_price():
+    assert offers("微信号 原价500 现价 300") == [("account", "wechat", S, 300, 1, "item", "CNY")]
+
+
+def test_wanting_in_bulk_is_buying():
+    assert one("长期要微信号 50一个")["side"] == B
+
+
+def test_goods_and_a_contact_without_price_is_an_unpriced_listing():
+    assert offers("各种老号 需要的加我 V：xiaoyu_hao88") == [
+        ("account", None, S, None, 1, "item", "CNY")
+    ]
+
+
+def test_spaced_out_words_are_read_whole():
+    assert offers("TG 群 拉 人 1000 个 80u") == [
+        ("fake_engagement", "telegram", S, 80, 1000, "item", "USDT")
+    ]
