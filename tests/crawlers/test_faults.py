@@ -187,3 +187,39 @@ def _wait_for_posts(store: Path, crawl: subprocess.Popen, at_least: int) -> int:
                 return count
         time.sleep(0.05)
     raise AssertionError("the crawl stored too little in 90 s")
+
+
+def test_posts_older_than_recrawl_age_are_fetched_again(market, tmp_path):
+    forum = (
+        BOARD.replace(
+            "        text: div.body\n",
+            "        link: a.title::attr(href)\n        text: div.body\n",
+        )
+        + "      detail:\n        text: div.post div.content\n"
+    )
+    path = sources_file(tmp_path, {"forum": (f"{market.base_url}/forum/", "{delay: 0}", forum)})
+    path.write_text(
+        path.read_text().replace("    politeness:", "    recrawl_age: 1s\n    politeness:")
+    )
+    store, evidence, env = tmp_path / "h.db", tmp_path / "ev", crawl_env(market)
+    thread = market.listings("forum")[-1].url  # on the last page
+    first = run_crawl(store, evidence, "--sources-file", str(path), env=env)
+    assert first.rows["forum"]["new"] == len(market.listings("forum"))
+    before = market.requests[thread]
+    time.sleep(1.2)
+    again = run_crawl(store, evidence, "--sources-file", str(path), env=env)
+    assert again.rows["forum"]["new"] == 0
+    assert again.rows["forum"]["seen"] == len(market.listings("forum"))
+    assert market.requests[thread] == before + 1  # stale: paged to it and fetched it again
+
+
+def test_retry_after_is_read_as_seconds_or_an_http_date():
+    from datetime import UTC, datetime
+
+    from crawlers.retry import retry_after_seconds
+
+    now = datetime(2026, 11, 21, 8, 0, 0, tzinfo=UTC)
+    assert retry_after_seconds(b"1") == 1.0
+    assert retry_after_seconds("Sat, 21 Nov 2026 08:00:30 GMT", now=now) == 30.0
+    assert retry_after_seconds("Sat, 21 Nov 2026 07:00:00 GMT", now=now) == 0.0
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
