@@ -33,17 +33,15 @@ def fold(text: str) -> str:
 # Emoji, dingbats, arrows, box drawing, private use, zero-width and variation selectors: sellers
 # use them as bullets and to break up words that platforms filter. Keycaps (1️⃣) and circled
 # numbers (①) are list bullets, not quantities, so they go before NFKC turns them into digits.
-_BULLET_NUMBERS = re.compile(
-    "[0-9#*]\ufe0f?\u20e3|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"
-)
+# One pattern, one pass, before NFKC; control characters go the same way.
 _DECORATION = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2190-\u21ff\u2300-\u23ff\u2500-\u27bf"
+    "[0-9#*]\ufe0f?\u20e3|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"
+    "|[\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2190-\u21ff\u2300-\u23ff\u2500-\u27bf"
     "\u2900-\u2bff\u3030\u303d\ue000-\uf8ff\ufe00-\ufe0f\ufffc\ufffd"
-    "\U0001f000-\U0001faff\U000e0000-\U000e007f]"
+    "\U0001f000-\U0001faff\U000e0000-\U000e007f\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
 # "1、", "2." or "3)" opening a line numbers a list item.
 _ENUMERATION = re.compile(r"(?m)^[ \t]*\d{1,2}[.、)][ \t]*(?!\d)")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Sellers space out words that platforms filter (微 信 号, 拉 人): a space with a lone Chinese
 # character on either side joins them again; one between two words (30 一个 月卡) stays.
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
@@ -143,15 +141,20 @@ def normalize(text: str) -> str:
     Line structure is kept (offer rules read line-broken menus); decoration becomes a space so
     that it still separates what it separated.
     """
-    text = _BULLET_NUMBERS.sub(" ", text)
+    if not text.isascii():
+        text = _DECORATION.sub(" ", text)
     text = fold(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub(" ", _DECORATION.sub(" ", text))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ENUMERATION.sub("", text)
-    text = _CJK_SPACE.sub(_spaced_out, text)
+    if " " in text or "\t" in text or "\u3000" in text:
+        text = _CJK_SPACE.sub(_spaced_out, text)
     if _CN_RUN.search(text):
         text = _CN_RUN.sub(_numeral, text)
-    text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
-    text = _YUAN_JIAO.sub(lambda m: f"{m.group(1)}.{m.group(2)}元", text)
-    text = _JIAO.sub(lambda m: f"0.{m.group(1)}元", text)
+    if any(ch in text for ch in "kw万千百"):
+        text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
+    if "块" in text or "元" in text:
+        text = _YUAN_JIAO.sub(lambda m: f"{m.group(1)}.{m.group(2)}元", text)
+    if "毛" in text:
+        text = _JIAO.sub(lambda m: f"0.{m.group(1)}元", text)
     return text

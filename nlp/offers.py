@@ -181,6 +181,8 @@ class _Reader:
             elif kind == sc.NULLP:
                 self._null_price()
                 i += 1
+            elif kind == sc.SPACE or kind == sc.OTHER:
+                i += 1
             else:
                 self._word(i)
                 i += 1

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from nlp.lexicon import load_lexicon
 
-MASK = "\ue000"  # stands for a masked contact; reads as a space
+MASK = "\ue000"
+NO_ROLES: Mapping = MappingProxyType({})  # stands for a masked contact; reads as a space
 
 # Token kinds.
 NUM, GOODS, PLAT, SIDE, CLS, PER, PERIOD, NULLP, CUE = (
@@ -126,14 +129,29 @@ _TLDS = frozenset(
 _SAMPLE_LINE_STARTS = ("样料", "样本", "样例", "样图", "预览", "示例", "试料:", "样品:")
 
 
-@dataclass(slots=True)
 class Token:
-    kind: str
-    start: int
-    end: int
-    value: object = None  # goods/platform/side id, unit, number
-    currency: str | None = None  # NUM only
-    roles: dict = field(default_factory=dict)  # every role of a lexicon word
+    """One thing the offer rules read: a word with its roles, a number, a separator."""
+
+    __slots__ = ("kind", "start", "end", "value", "currency", "roles")
+
+    def __init__(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        value: object = None,  # goods/platform/side id, unit, number
+        currency: str | None = None,  # NUM only
+        roles: Mapping = NO_ROLES,  # every role of a lexicon word
+    ):
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.value = value
+        self.currency = currency
+        self.roles = roles
+
+    def __repr__(self) -> str:
+        return f"Token({self.kind!r}, {self.start}, {self.end}, {self.value!r})"
 
 
 # -- masking ------------------------------------------------------------------------------------
