@@ -57,12 +57,13 @@ def _spaced_out(match: re.Match) -> str:
     lone_right = end + 1 >= len(text) or not _is_cjk(text[end + 1])
     return "" if lone_left or lone_right else match.group()
 
+
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MULTIPLIERS = "十百千万亿"
 _CN_RUN = re.compile(f"[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
 # A lone numeral is a number only before one of these (八块, 两个月, 十年, 五张).
 _UNIT_CHARS = frozenset("块元毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
-_CURRENCY_CHARS = frozenset("块元毛刀")
+_CURRENCY_CHARS = frozenset("块元毛")  # not 刀: 砍价一刀 is one cut
 # Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
 _NOT_AFTER = frozenset("几第数周期拜初")
 
@@ -72,7 +73,8 @@ _ARABIC_MULTIPLIED = re.compile(r"(?<![\d.])(\d[\d.]*)([kw万千百])(?![a-z])")
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
 _YUAN_JIAO = re.compile(r"(?<![\d.])(\d+)[块元](\d)(?![\d.个条张次天单套台票份件箱只位组号人粉])")
-_JIAO = re.compile(r"(?<![\d.])(\d)毛")
+_JIAO = re.compile(r"(?<![\d.])(\d)毛(?!\d)")
+_JIAO_FEN = re.compile(r"(?<![\d.])(\d)毛(\d)(?![\d.])")  # 1毛5 = 0.15
 
 
 @functools.cache
@@ -156,5 +158,6 @@ def normalize(text: str) -> str:
     if "块" in text or "元" in text:
         text = _YUAN_JIAO.sub(lambda m: f"{m.group(1)}.{m.group(2)}元", text)
     if "毛" in text:
+        text = _JIAO_FEN.sub(lambda m: f"0.{m.group(1)}{m.group(2)}元", text)
         text = _JIAO.sub(lambda m: f"0.{m.group(1)}元", text)
     return text

@@ -245,6 +245,8 @@ class _Reader:
             return i + 1  # 注册送10元: a gift, not a price
         if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
             return self._number_qi(i, j)
+        if nxt is not None and nxt.kind == sc.MINQ and tok.currency is None:
+            return j + 1  # 额度5000以上, 300左右: a threshold or an estimate
         if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
             return self._quantity(i, j)
         if nxt is not None and nxt.kind == sc.RANGE:
@@ -321,6 +323,8 @@ class _Reader:
                 else:
                     self.pending_min = qty
             return k + 1
+        if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
+            k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
         if (
             qty is not None
             and k < self.n
@@ -419,6 +423,10 @@ class _Reader:
                 per_qty = _count(self.t[a].value) or 1  # 20元1000个
                 unit = self.t[c].roles[sc.CLS]
                 consumed = c + 1
+        if unit in (None, "item", "query") and self._kind(p) == sc.PERIOD:
+            unit = self.t[p].value  # 云手机 月付 60 一台: the period says more than the classifier
+        elif unit in ("item", "query") and self.seg_periods and not per_before_close:
+            unit = self.seg_periods[-1]
         if self.pending_qty is not None and self.pending_qty[2] == i and unit is None:
             per_qty, unit, _ = self.pending_qty
         self.pending_qty = None
@@ -529,10 +537,20 @@ class _Reader:
             return
         # A platform named only after the prices belongs to the offers that named none.
         trailing_goods = {g for g, attr in self.seg_goods if not attr}
-        if len(self.seg_plats) == 1 and trailing_goods <= {o.goods for o in self.offers}:
-            for offer in self.offers:
-                if offer.platform is None and offer.goods in PLATFORM_BOUND:
-                    offer.platform = self.seg_plats[0]
+        plats = [None if p == "none" else p for p in self.seg_plats]
+        if not plats or not trailing_goods <= {o.goods for o in self.offers}:
+            return
+        filled = []
+        for offer in self.offers:
+            if offer.platform is None and offer.goods in PLATFORM_BOUND:
+                for platform in plats:  # 一次100,支付宝微信都行: one offer per platform
+                    copy = Offer(*(getattr(offer, f) for f in Offer.__slots__))
+                    copy.platform = platform
+                    if copy.key() not in {o.key() for o in filled}:
+                        filled.append(copy)
+            else:
+                filled.append(offer)
+        self.offers[:] = filled
 
 
 def _default_goods(plats: list) -> str:

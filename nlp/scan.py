@@ -34,7 +34,7 @@ NUM, GOODS, PLAT, SIDE, CLS, PER, PERIOD, NULLP, CUE = (
     "nullp",
     "cue",
 )
-CAP, MEASURE, RENT, MINQ = "cap", "measure", "rent", "minq"
+CAP, MEASURE, RENT, MINQ, SPAN = "cap", "measure", "rent", "minq", "span"
 QI, GE, RANGE, ATTR, SLASH, SEP, SPACE, LIST, OTHER = (
     "qi",
     "ge",
@@ -298,6 +298,8 @@ def lexicon_index() -> Index:
             add(term, MINQ, True)
     for term, unit in lex.periods.items():
         add(term, PER if term[0] in "一每" else PERIOD, unit)
+        if term[0] in "一每":
+            add(term, SPAN, True)  # 一场, 一小时: per a span of time or an event, not per thing
     for term in lex.null_price:
         add(term, NULLP, True)
     for term, why in lex.not_listing.items():

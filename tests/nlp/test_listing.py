@@ -57,3 +57,7 @@ def test_report_word_inside_a_price_list_heading_is_not_news():
 
 def test_black_market_report_without_a_reporter():
     assert extract("一个实名微信号在黑市售价约300元")["is_listing"] is False
+
+
+def test_question_word_without_question_mark():
+    assert extract("你们的料子都是哪里收的")["is_listing"] is False

@@ -468,3 +468,46 @@ def test_spaced_out_words_are_read_whole():
     assert offers("TG 群 拉 人 1000 个 80u") == [
         ("fake_engagement", "telegram", S, 80, 1000, "item", "USDT")
     ]
+
+
+def test_period_word_beats_a_per_piece_classifier():
+    assert one("云手机 月付 45 一台")["unit"] == "month"
+
+
+def test_platforms_named_after_the_price_each_get_the_offer():
+    assert offers("人脸代过，一次90，抖音快手都行") == [
+        ("verification_service", "douyin", S, 90, 1, "item", "CNY"),
+        ("verification_service", "kuaishou", S, 90, 1, "item", "CNY"),
+    ]
+
+
+def test_threshold_and_estimate_are_not_prices():
+    assert offers("收京东白条号 120一个 额度3000以上") == [
+        ("account", "jd", B, 120, 1, "item", "CNY")
+    ]
+
+
+def test_jiao_and_fen():
+    assert one("宝妈数据 1毛5一条")["price"] == 0.15
+
+
+def test_one_cut_is_not_a_dollar():
+    assert offers("拼多多砍价 0.4 一刀") == [
+        ("fake_engagement", "pinduoduo", S, 0.4, 1, "item", "CNY")
+    ]
+
+
+def test_batch_per_show():
+    assert offers("快手直播人气 500人 一场 60") == [
+        ("fake_engagement", "kuaishou", S, 60, 500, "item", "CNY")
+    ]
+
+
+def test_per_piece_after_a_stock_count_is_not_a_batch():
+    assert one("料子现货 五万条 每条 三毛")["per_qty"] == 1
+
+
+def test_who_wants_is_a_seller():
+    result = extract("谁要TG老号，5u一个")
+    assert result["is_listing"] is True
+    assert result["offers"][0]["side"] == S
