@@ -117,6 +117,8 @@ class _Reader:
         self.last_line = -1
         self.pending_min: int | None = None
         self.pending_qty: tuple[int, str, int] | None = None  # (qty, unit, price token index)
+        self.held: tuple | None = None  # a price written before its goods
+        self.price_first = False
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self._reset_segment()
@@ -383,6 +385,8 @@ class _Reader:
         )
         if not bare_ok and not is_range:
             return False
+        if follower is not None and follower.kind in (sc.SIDE, sc.GOODS, sc.PLAT):
+            return True  # 300出微信老号: the goods follow the price
         return self._has_subject() or bool(self.ctx_goods or self.ctx_plats)
 
     def _emit(self, i: int, last: int) -> int:
@@ -491,6 +495,28 @@ class _Reader:
         per_qty: int,
         unit: str | None,
     ) -> None:
+        """Bind a price to the segment, or hold it when the post names goods after prices."""
+        terms = (price, price_max, currency, per_qty, unit)
+        if self.held is not None and self._has_subject():
+            held, self.held = self.held, None
+            self._bind(*held)  # 【80元】QQ老号: the segment names what the held price was for
+            self.held = terms
+            return
+        if not self._has_subject() and (self.price_first or not (self.ctx_goods or self.ctx_plats)):
+            self.price_first = True  # 300出微信老号: a price before anything is named
+            self.held = terms
+            self._reset_segment()
+            return
+        self._bind(*terms)
+
+    def _bind(
+        self,
+        price: float | None,
+        price_max: float | None,
+        currency: str,
+        per_qty: int,
+        unit: str | None,
+    ) -> None:
         subject = self._subject(unit)
         self._reset_segment()
         if subject is None:
@@ -529,6 +555,11 @@ class _Reader:
             self._make(None, None, "CNY", 1, self.seg_periods[-1] if self.seg_periods else None)
 
     def _finish(self) -> None:
+        if self.held is not None:
+            held, self.held = self.held, None
+            if self._has_subject() or self.explicit_side:
+                self._bind(*held)  # the goods came last, or only a side word: 出 50一个
+            return
         if not self._has_subject():
             return
         if not self.offers:

@@ -511,3 +511,18 @@ def test_who_wants_is_a_seller():
     result = extract("谁要TG老号，5u一个")
     assert result["is_listing"] is True
     assert result["offers"][0]["side"] == S
+
+
+def test_prices_written_before_their_goods():
+    assert offers("【60元】QQ老号，【280元】微信老号") == [
+        ("account", "qq", S, 60, 1, "item", "CNY"),
+        ("account", "wechat", S, 280, 1, "item", "CNY"),
+    ]
+    assert offers("260出微信老号") == [("account", "wechat", S, 260, 1, "item", "CNY")]
+    assert offers("价格：45元/个 商品：陌陌实名号") == [
+        ("account", "momo", S, 45, 1, "item", "CNY")
+    ]
+
+
+def test_a_buyers_story_is_not_a_listing():
+    assert extract("昨天花了200块，买了个QQ号")["is_listing"] is False
