@@ -573,7 +573,7 @@ class _Reader:
             return
         filled = []
         for offer in self.offers:
-            if offer.platform is None and offer.goods in PLATFORM_BOUND:
+            if offer.platform is None and all(_fits(offer.goods, p) for p in plats):
                 for platform in plats:  # 一次100,支付宝微信都行: one offer per platform
                     copy = Offer(*(getattr(offer, f) for f in Offer.__slots__))
                     copy.platform = platform
@@ -582,6 +582,15 @@ class _Reader:
             else:
                 filled.append(offer)
         self.offers[:] = filled
+
+
+def _fits(goods: str, platform: str | None) -> bool:
+    """Whether a platform named after the prices can be the platform of an offer of ``goods``."""
+    if platform in CARRIERS:
+        return goods in ("sim_card", "insider_access", "lookup_service")
+    if platform in COURIERS:
+        return goods in ("insider_access", "lookup_service", "personal_data")
+    return goods in PLATFORM_BOUND
 
 
 def _default_goods(plats: list) -> str:

@@ -526,3 +526,13 @@ def test_prices_written_before_their_goods():
 
 def test_a_buyers_story_is_not_a_listing():
     assert extract("昨天花了200块，买了个QQ号")["is_listing"] is False
+
+
+def test_carrier_named_after_the_price_fills_a_sim_card_offer():
+    assert offers("物联卡 24元一张，移动的") == [
+        ("sim_card", "china_mobile", S, 24, 1, "item", "CNY")
+    ]
+
+
+def test_asking_to_be_taught_is_not_buying():
+    assert extract("新人求带，想做料子")["is_listing"] is False
