@@ -2,14 +2,27 @@
 
 A post is read once, left to right, as a token stream (see ``nlp.scan``). Between two prices the
 reader collects a *segment*: the goods words, platform names and period words written since the
-last price. A price binds to that segment; when the segment names nothing (心级45元,钻级180元 /
-量大0.5一张) it binds to what the previous price was for, so a header (接码今日报价:) or a first
-item carries over a list. Several platforms in one segment (美团、滴滴、京东接码 / 探探陌陌各1元)
-give one offer each.
+last price. The rules, in the order a reader meets them:
+
+- A price binds to its segment. When the segment names nothing (心级45元,钻级180元 / 量大0.5一张)
+  it binds to what the previous price was for, so a header (接码今日报价:) or a first item
+  carries over a list; a new good of another kind drops the carried platform.
+- Several platforms in one segment (美团、滴滴、京东接码 / 探探陌陌各1元) give one offer each; a
+  platform list in a clause of its own is a header for the items that name them again.
+- Several goods words in one segment give the one that ranks first in GOODS_PRECEDENCE; words
+  after 带/含/+ are attributes (一类卡带手机卡 is a bank card).
+- A number is a price when a currency, a per-one marker (一个, /条, 每次) or a period (日租,
+  包月) is written against it, or when it stands alone after goods. A number before a classifier
+  is a count: a batch when a price follows (1000条300), a minimum before 起 or after 满.
+- Sizes, times, ages, codes, deposits and capacities (64口, 2小时, 10年以上, +86, 押金, 日出3000)
+  are not prices; contacts and sample records were masked before reading.
+- A price written before any goods is held until the goods are named (【80元】QQ老号).
+- A platform named only after the prices fills the offers it fits (收号80出号100,微信号…).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from nlp import scan as sc
@@ -133,7 +146,6 @@ class _Reader:
         self.seg_rent = False  # 日租/月租 written: an account on offer is rented
         self.seg_sep_after_plat = False  # a clause ended after the segment named a platform
         self.seg_each = False
-        self.seg_platform_near = False  # a platform written right before this price
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -216,7 +228,9 @@ class _Reader:
             self.seg_goods.append((goods, after_attr))
         platform = roles.get(sc.PLAT)
         if platform and not after_attr:
-            if self.seg_sep_after_plat:
+            if self.seg_sep_after_plat and (
+                platform in self.seg_plats or any(not attr for _, attr in self.seg_goods)
+            ):
                 self._header_to_context()
             if platform not in self.seg_plats:
                 self.seg_plats.append(platform)
@@ -575,8 +589,7 @@ class _Reader:
         for offer in self.offers:
             if offer.platform is None and all(_fits(offer.goods, p) for p in plats):
                 for platform in plats:  # 一次100,支付宝微信都行: one offer per platform
-                    copy = Offer(*(getattr(offer, f) for f in Offer.__slots__))
-                    copy.platform = platform
+                    copy = dataclasses.replace(offer, platform=platform)
                     if copy.key() not in {o.key() for o in filled}:
                         filled.append(copy)
             else:

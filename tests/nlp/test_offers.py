@@ -536,3 +536,10 @@ def test_carrier_named_after_the_price_fills_a_sim_card_offer():
 
 def test_asking_to_be_taught_is_not_buying():
     assert extract("新人求带，想做料子")["is_listing"] is False
+
+
+def test_comma_between_platforms_is_still_one_list():
+    assert offers("微信,QQ 各5元 白号") == [
+        ("account", "wechat", S, 5, 1, "item", "CNY"),
+        ("account", "qq", S, 5, 1, "item", "CNY"),
+    ]
