@@ -263,6 +263,13 @@ class _Reader:
             return self._number_qi(i, j)
         if nxt is not None and nxt.kind == sc.MINQ and tok.currency is None:
             return j + 1  # 额度5000以上, 300左右: a threshold or an estimate
+        p = self._prev(i)
+        if (
+            self._kind(p) == sc.MINQ
+            and self.t[p].value == "before"
+            and (nxt is None or sc.CLS not in nxt.roles)
+        ):
+            return i + 1  # 余额从来没超过800: a threshold
         if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
             return self._quantity(i, j)
         if nxt is not None and nxt.kind == sc.RANGE:
@@ -614,8 +621,9 @@ def _default_goods(plats: list) -> str:
     return "account"
 
 
-def prepare(text: str) -> str:
-    """The text the offer rules read: normalised, tables rewritten, samples and contacts masked."""
+def prepare(text: str) -> tuple[str, bool]:
+    """The text the offer rules read (normalised, tables rewritten, samples and contacts masked)
+    and whether it gives a seller's contact."""
     text = normalize(text)
     text = sc.drop_sample_lines(text)
     text = rewrite_tables(text)
@@ -623,8 +631,8 @@ def prepare(text: str) -> str:
 
 
 def read_post(text: str) -> Post:
-    prepared = prepare(text)
-    reader = _Reader(sc.scan(prepared), has_contact=sc.MASK in prepared)
+    prepared, has_contact = prepare(text)
+    reader = _Reader(sc.scan(prepared), has_contact=has_contact)
     offers = reader.read()
     priced = any(o.price is not None for o in offers)
     unpriced = any(o.price is None for o in offers)

@@ -178,7 +178,9 @@ def _ascii_run_is_contact(run: str) -> bool:
     """A run of ASCII that identifies a person or site rather than saying a price."""
     if not run:
         return False
-    if "@" in run or "://" in run or run.startswith("www."):
+    if "@" in run:
+        return sum(ch.isalnum() for ch in run.rsplit("@", 1)[-1]) >= 3  # not a bare @ mention
+    if "://" in run or run.startswith("www."):
         return True
     if "*" in run:
         return any(ch.isdigit() for ch in run)
@@ -206,7 +208,7 @@ def _ascii_run_is_contact(run: str) -> bool:
     return False
 
 
-def _mask_marker_before(chars: list[str], start: int) -> None:
+def _mask_marker_before(chars: list[str], start: int) -> bool:
     """Mask the contact marker (微信：, Q, 飞机) written just before a masked contact."""
     i = start
     while i > 0 and chars[i - 1] in " \t:=：-" + MASK:
@@ -224,11 +226,14 @@ def _mask_marker_before(chars: list[str], start: int) -> None:
                 continue
             for k in range(begin, start):
                 chars[k] = MASK
-            return
+            return True
+    return False
 
 
-def mask_contacts(text: str) -> str:
-    """``text`` with contacts and their markers replaced by MASK characters (same length)."""
+def mask_contacts(text: str) -> tuple[str, bool]:
+    """``text`` with contacts and their markers replaced by MASK characters (same length), and
+    whether one of them is how to reach a seller (a marked id, an @handle, a phone number) rather
+    than a link or an e-mail address in passing."""
     spans = [m.span() for m in _SPACED_PHONE.finditer(text)]
     for m in _ASCII_RUN.finditer(text):
         run = m.group()
@@ -243,14 +248,17 @@ def mask_contacts(text: str) -> str:
             if before.endswith(("q", "qq", "扣扣", "企鹅", "群", "qq号")):
                 spans.append((start, end))
     if not spans:
-        return text
+        return text, False
+    seller = False
     chars = list(text)
     for start, end in spans:
         for k in range(start, end):
             chars[k] = MASK
+        run = text[start:end]
+        seller = seller or run.startswith("@") or (run.replace(" ", "").replace("-", "").isdigit())
     for start, _ in sorted(spans):
-        _mask_marker_before(chars, start)
-    return "".join(chars)
+        seller = _mask_marker_before(chars, start) or seller
+    return "".join(chars), seller
 
 
 def drop_sample_lines(text: str) -> str:
@@ -295,7 +303,7 @@ def lexicon_index() -> Index:
         elif kind == "measure":
             add(term, MEASURE, True)
         elif kind == "minimum":
-            add(term, MINQ, True)
+            add(term, MINQ, unit or "before")  # 满100张 (before) / 100张以上 (after)
     for term, unit in lex.periods.items():
         add(term, PER if term[0] in "一每" else PERIOD, unit)
         if term[0] in "一每":
@@ -376,10 +384,10 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
     if j - i > 12:
         return None, j  # absurdly long: an id, not an amount
     if j < n and text[j] == ":" and j + 1 < n and text[j + 1].isdigit():
-        k = j + 1
-        while k < n and text[k].isdigit():
-            k += 1
-        return None, k  # a time of day
+        k = j
+        while k + 1 < n and text[k] == ":" and text[k + 1].isdigit():
+            k = _DIGITS.match(text, k + 1).end()
+        return None, k  # a time of day, 12:16 or 12:16:34
     if j < n and text[j] in "%‰":
         return None, j + 1
     currency = None

@@ -543,3 +543,11 @@ def test_comma_between_platforms_is_still_one_list():
         ("account", "wechat", S, 5, 1, "item", "CNY"),
         ("account", "qq", S, 5, 1, "item", "CNY"),
     ]
+
+
+def test_mention_and_bank_balance_chatter():
+    assert extract("@大数据-王同学 我卡里余额从来没超过800")["is_listing"] is False
+
+
+def test_times_with_seconds_are_not_prices():
+    assert extract("[图片] 移动-张三 分享文件 12:16:34")["offers"] == []
