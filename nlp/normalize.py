@@ -69,11 +69,13 @@ _NOT_AFTER = frozenset("几第数周期拜初")
 
 # Every digit-run pattern is anchored at the start of the run ((?<![\d.])): a long run of digits
 # is then tried once, not once per digit (which would take quadratic time).
-_ARABIC_MULTIPLIED = re.compile(r"(?<![\d.])(\d[\d.]*)([kw万千百])(?![a-z])")
+_ARABIC_MULTIPLIED = re.compile(
+    r"(?<![\d.])(\d[\d.]*)(?:([kw万千百])|[ ]([万千])(?=[条个张次单元块起人]))(?![a-z])"
+)
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
 _YUAN_JIAO = re.compile(r"(?<![\d.])(\d+)[块元](\d)(?![\d.个条张次天单套台票份件箱只位组号人粉])")
-_JIAO = re.compile(r"(?<![\d.])(\d)毛(?!\d)")
+_JIAO = re.compile(r"(?<![\d.])(\d) ?毛(?!\d)")
 _JIAO_FEN = re.compile(r"(?<![\d.])(\d)毛(\d)(?![\d.])")  # 1毛5 = 0.15
 
 
@@ -134,7 +136,7 @@ def _multiplied(match: re.Match) -> str:
         value = float(match.group(1))
     except ValueError:  # 1.2.3k: a version, not an amount
         return match.group()
-    return _format_number(value * _MULTIPLIER[match.group(2)])
+    return _format_number(value * _MULTIPLIER[match.group(2) or match.group(3)])
 
 
 def normalize(text: str) -> str:

@@ -249,13 +249,8 @@ class _Reader:
         nxt = self.t[j] if j < self.n else None
         if self._beside_plus(i) or self._kind(self._prev(i)) == sc.CAP:
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
-        if (
-            nxt is not None
-            and nxt.kind == sc.MEASURE
-            and tok.currency is None
-            and (j == i + 1 or nxt.end - nxt.start > 1)
-        ):
-            return j + 1  # 2 小时, 64口, 6级: a size or a time (钻 only when written close)
+        if nxt is not None and nxt.kind == sc.MEASURE and tok.currency is None:
+            return j + 1  # 2 小时, 64口, 6 级: a size or a time
         before = self.t[i - 1] if i > 0 else None
         if before is not None and before.kind == sc.ATTR and before.value in ("送", "赠"):
             return i + 1  # 注册送10元: a gift, not a price

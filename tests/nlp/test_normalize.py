@@ -72,3 +72,9 @@ def test_spaced_out_characters_are_joined_but_words_stay_apart():
     assert normalize("微 信 号 出售") == "微信号出售"
     assert normalize("30 一个 月卡") == "30 一个 月卡"
     assert normalize("女号 男号") == "女号 男号"
+
+
+def test_spaced_jiao_and_ten_thousand():
+    assert normalize("1 毛 一条") == "0.1元 一条"
+    assert normalize("1 万条起") == "10000条起"
+    assert normalize("100 万粉号") == "100 万粉号"  # a 万粉号 priced 100, not a million

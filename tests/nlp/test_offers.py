@@ -551,3 +551,7 @@ def test_mention_and_bank_balance_chatter():
 
 def test_times_with_seconds_are_not_prices():
     assert extract("[图片] 移动-张三 分享文件 12:16:34")["offers"] == []
+
+
+def test_spaced_out_platform_and_level():
+    assert offers("出 B 站 5 级号 95 一个") == [("account", "bilibili", S, 95, 1, "item", "CNY")]
