@@ -70,9 +70,10 @@ class EvidenceArchive:
         status: int = 200,
         headers: list[tuple[bytes, bytes]] | None = None,
         fetched_at: datetime | None = None,
+        sha256: str | None = None,
     ) -> str:
-        """Archive one capture; returns the SHA-256 (hex) of the body."""
-        sha256 = sha256_hex(body)
+        """Archive one capture; returns the SHA-256 (hex) of the body (given if known)."""
+        sha256 = sha256 or sha256_hex(body)
         self._write_blob(sha256, body)
         self._append_warc(url, body, sha256, status, headers or [], fetched_at or _now())
         return sha256

@@ -20,7 +20,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawlers import workers
-from crawlers.evidence import EvidenceArchive, evidence_root
+from crawlers.evidence import EvidenceArchive, evidence_root, sha256_hex
 from crawlers.items import POST_FIELDS, PostItem
 from index import CrawlRun, open_store
 from index.records import post_id, utcnow
@@ -39,9 +39,10 @@ DEV_REDACT_KEY = "heishi-dev-redact-key"
 class EvidencePipeline:
     """Archives the page each post was read from and records its digest on the post.
 
-    Compressing and writing happen in a thread (zlib and file writes release the GIL), one
-    capture after another so WARC records stay in order; a post moves on to extraction and the
-    store only once its page is on disk, so nothing is stored without its evidence.
+    The digest is taken at once; compressing and writing happen in a thread (zlib and file
+    writes release the GIL), one capture after another so WARC records stay in order. The
+    store pipeline waits for :meth:`barrier` before writing a batch, so no post is stored
+    before its page is on disk.
     """
 
     def __init__(self, crawler):
@@ -49,6 +50,8 @@ class EvidencePipeline:
         self.root = evidence_root(crawler.settings.get("HEISHI_EVIDENCE"))
         self.archive: EvidenceArchive | None = None
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="heishi-evidence")
+        self._failure: BaseException | None = None
+        self._closed = False
         # A listing page gives many posts: archive it once, however many items point at it.
         self._kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -59,34 +62,59 @@ class EvidencePipeline:
     def open_spider(self) -> None:
         self.archive = EvidenceArchive(self.root, self.crawler.spider.name)
 
-    async def process_item(self, item):
+    def process_item(self, item):
         if not isinstance(item, PostItem):
             return item
         response = item.pop("capture", None)
         if response is None:
             return item
-        kept = self._kept.get(response)
-        if kept is None:
+        sha256 = self._kept.get(response)
+        if sha256 is None:
+            sha256 = sha256_hex(response.body)
             fetched_at = datetime.fromisoformat(item.get("fetched_at") or utcnow())
             headers = [
                 (name, value) for name, values in response.headers.items() for value in values
             ]
-            kept = asyncio.wrap_future(
-                self._writer.submit(
-                    self.archive.keep,
-                    response.url,
-                    response.body,
-                    response.status,
-                    headers,
-                    fetched_at.astimezone(UTC),
-                )
+            self._writer.submit(
+                self._keep,
+                response.url,
+                response.body,
+                response.status,
+                headers,
+                fetched_at.astimezone(UTC),
+                sha256,
             )
-            self._kept[response] = kept
+            self._kept[response] = sha256
             self.crawler.stats.inc_value("heishi/evidence_captures")
-        item["evidence_sha256"] = await kept
+        item["evidence_sha256"] = sha256
         return item
 
+    def _keep(self, *capture) -> None:
+        try:
+            self.archive.keep(*capture)
+        except BaseException as exc:
+            self._failure = self._failure or exc
+            raise
+
+    def barrier(self) -> asyncio.Future:
+        """Done when every capture handed over so far is on disk; fails if one could not be."""
+
+        def check() -> None:
+            if self._failure is not None:
+                raise OSError(f"evidence could not be written: {self._failure}")
+
+        if self._closed:  # every write has finished already
+            done = asyncio.get_running_loop().create_future()
+            try:
+                check()
+                done.set_result(None)
+            except OSError as exc:
+                done.set_exception(exc)
+            return done
+        return asyncio.wrap_future(self._writer.submit(check))
+
     def close_spider(self) -> None:
+        self._closed = True
         self._writer.shutdown(wait=True)
         if self.archive is not None:
             self.archive.close()
@@ -231,20 +259,23 @@ class StorePipeline:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
-        posts = [item.to_post() for item in batch]
+        posts = [{name: item.get(name) for name in POST_FIELDS} for item in batch]
+        ids = [post_id(post["source"], post["key"]) for post in posts]
         # Seen posts too: one stored while the extractor failed gets its offers now.
         extractions = [
-            (post.id, item["extraction"], EXTRACTOR_VERSION)
-            for post, item in zip(posts, batch, strict=True)
+            (id, item["extraction"], EXTRACTOR_VERSION)
+            for id, item in zip(ids, batch, strict=True)
             if item.get("extraction") is not None
         ]
-        written = asyncio.ensure_future(
-            workers.write(
-                self.location, [_fields(post) for post in posts], extractions, self.workers
-            )
-        )
+        written = asyncio.ensure_future(self._write(posts, extractions))
         self._writes.add(written)
-        written.add_done_callback(lambda done, ids=[p.id for p in posts]: self._written(done, ids))
+        written.add_done_callback(lambda done: self._written(done, ids))
+
+    async def _write(self, posts: list[dict], extractions: list) -> list[str]:
+        evidence = self.crawler.get_item_pipeline(EvidencePipeline)
+        if evidence is not None:
+            await evidence.barrier()  # the pages first, then the posts that point at them
+        return await workers.write(self.location, posts, extractions, self.workers)
 
     def _written(self, done: asyncio.Future, ids: list[str]) -> None:
         self._writes.discard(done)
@@ -289,11 +320,6 @@ class StorePipeline:
 def _workers(settings) -> int:
     value = settings.get("HEISHI_WORKERS")
     return workers.default_workers() if value is None else int(value)
-
-
-def _fields(post) -> dict:
-    """A post's fields, for the trip to the writer (``asdict`` would deep-copy them)."""
-    return {name: getattr(post, name) for name in POST_FIELDS}
 
 
 def _record_failure(crawler, message: str) -> None:

@@ -281,7 +281,8 @@ class ListingSpider(scrapy.Spider):
             stats.get_value(f"heishi/posts_{how}", 0) for how in ("new", "seen", "changed")
         )
         lost_all = stats.get_value("item_dropped_count", 0) > 0 and not stored
-        failed = reason != "finished" or self.start_failed or not pages or lost_all
+        lost_some = stats.get_value("heishi/store_errors", 0) > 0  # posts that never landed
+        failed = reason != "finished" or self.start_failed or not pages or lost_all or lost_some
         return ("failed" if failed else "ok"), errors
 
     def closed(self, reason: str) -> None:
