@@ -49,3 +49,18 @@ def cases():
 @pytest.mark.parametrize(("text", "plain", "disguise"), list(cases()))
 def test_disguise_gives_the_same_offers(text, plain, disguise):
     assert offer_keys(text.replace(plain, disguise)) == offer_keys(text)
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def test_traditional_characters_and_full_width_forms_give_the_same_offers():
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2t")
+    texts = [json.loads(line)["text"] for line in POSTS.read_text(encoding="utf-8").splitlines()]
+    for text in texts:
+        expected = (offer_keys(text), extract(text)["is_listing"])
+        for variant in (to_traditional.convert(text), full_width(text)):
+            assert (offer_keys(variant), extract(variant)["is_listing"]) == expected, variant
