@@ -228,10 +228,10 @@ class _Reader:
             self.seg_goods.append((goods, after_attr))
         platform = roles.get(sc.PLAT)
         if platform and not after_attr:
-            if self.seg_sep_after_plat and (
-                platform in self.seg_plats or any(not attr for _, attr in self.seg_goods)
+            if platform in self.seg_plats or (
+                self.seg_sep_after_plat and any(not attr for _, attr in self.seg_goods)
             ):
-                self._header_to_context()
+                self._header_to_context()  # the platform named again starts the priced items
             if platform not in self.seg_plats:
                 self.seg_plats.append(platform)
         if sc.PERIOD in roles:
@@ -415,8 +415,11 @@ class _Reader:
         consumed = last + 1
         a = self._next(last)
         p = self._prev(i)
-        per_before_close = p == i - 1 and self._kind(p) in (sc.PER, sc.PERIOD)
-        if a < self.n and self.t[a].kind == sc.PER and (a == last + 1 or not per_before_close):
+        per_before = self._kind(p) in (sc.PER, sc.PERIOD)
+        per_before_close = per_before and p == i - 1
+        # A per-one marker after the price wins when written against it (0.5一张) or when none
+        # is written before; 日租 80 一周 450 reads 一周 as the next price's.
+        if a < self.n and self.t[a].kind == sc.PER and (a == last + 1 or not per_before):
             unit = self.t[a].value
             consumed = a + 1
         elif a < self.n and self.t[a].kind == sc.SLASH:

@@ -64,3 +64,14 @@ def test_traditional_characters_and_full_width_forms_give_the_same_offers():
         expected = (offer_keys(text), extract(text)["is_listing"])
         for variant in (to_traditional.convert(text), full_width(text)):
             assert (offer_keys(variant), extract(variant)["is_listing"]) == expected, variant
+
+
+def test_commas_written_as_spaces_line_breaks_or_full_stops_give_the_same_offers():
+    texts = [json.loads(line)["text"] for line in POSTS.read_text(encoding="utf-8").splitlines()]
+    for text in texts:
+        if "，" not in text:
+            continue
+        expected = offer_keys(text)
+        for mark in (" ", "\n", "。"):
+            variant = text.replace("，", mark)
+            assert offer_keys(variant) == expected, variant
