@@ -2,8 +2,9 @@
 
 The offer rules need to know, at every place in a post, "a platform name", "a price with its
 currency", "a count of things", "per one", "a comma"… This module finds those by longest match
-against the lexicon (a first-character index over plain dicts, no regular expression per term)
-and by a hand-written number reader, so its cost is one pass over the text.
+against the lexicon (all terms compiled into one trie-shaped regular expression, so the engine
+picks a branch per character instead of trying every term) and by a small number reader; one
+search per token, so the cost is one pass over the text.
 
 Contacts (QQ numbers, WeChat ids, @handles, links, phone numbers) and sample records are masked
 first: their digits are not prices and their markers (微信：, Q) are not platforms on offer.
@@ -19,8 +20,8 @@ from types import MappingProxyType
 
 from nlp.lexicon import load_lexicon
 
-MASK = "\ue000"
-NO_ROLES: Mapping = MappingProxyType({})  # stands for a masked contact; reads as a space
+MASK = "\ue000"  # stands for a masked contact; reads as a space
+NO_ROLES: Mapping = MappingProxyType({})  # the roles of a token that is no lexicon word
 
 # Token kinds.
 NUM, GOODS, PLAT, SIDE, CLS, PER, PERIOD, NULLP, CUE = (
