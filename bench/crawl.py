@@ -8,7 +8,9 @@ runs once per process) with a fresh store:
 - ``stored``: evidence (blob + WARC) and store;
 - ``full``: evidence, extraction + redaction, and store, as ``heishi crawl`` runs.
 
-Prints pages/s of each and its ratio to ``dropped``; the target is ``stored`` ≥ 0.7.
+Prints pages/s of each (best of ``--repeat`` runs), the CPU seconds spent in the crawl process
+and in the worker processes, and the ratio to ``dropped``; the target is ``stored`` ≥ 0.7.
+On a machine busy with other work the CPU figures are the steadier guide.
 
     .venv/bin/python bench/crawl.py [--pages 2000]
 """
@@ -71,15 +73,18 @@ def child(mode: str) -> None:
     (result,) = crawl(load_sources(), settings, full=True)
     elapsed = time.perf_counter() - started
     workers.shutdown()
-    own, helpers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, helpers = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     print(json.dumps({"mode": mode, "pages": result.pages, "seconds": elapsed,
                       "new": result.new, "status": result.status,
                       "cpu": own.ru_utime + own.ru_stime,
                       "worker_cpu": helpers.ru_utime + helpers.ru_stime}))  # fmt: skip
 
 
-def measure(mode: str, base: str, folder: Path) -> dict:
-    run = folder / mode
+def measure(mode: str, base: str, folder: Path, attempt: int = 0) -> dict:
+    run = folder / f"{mode}-{attempt}"
     run.mkdir()
     (run / "sources.yaml").write_text(SOURCES.format(base=base), encoding="utf-8")
     env = dict(os.environ)
@@ -102,6 +107,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="listing pages (default 2000)")
     parser.add_argument("--modes", default="dropped,stored,full", help="which crawls, in order")
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="crawls per mode, best kept (default 2)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -113,8 +121,10 @@ def main() -> None:
     with DemoMarket(listing_pages=args.pages) as market, tempfile.TemporaryDirectory() as tmp:
         results = {}
         for mode in args.modes.split(","):
-            results[mode] = measure(mode, market.base_url, Path(tmp))
-            result = results[mode]
+            # Best of --repeat, taken in turns with nothing else: other load on the machine
+            # only ever slows a crawl down, so the fastest run is the truest.
+            runs = [measure(mode, market.base_url, Path(tmp), n) for n in range(args.repeat)]
+            results[mode] = result = max(runs, key=lambda run: run["pages"] / run["seconds"])
             rate = result["pages"] / result["seconds"]
             line = (
                 f"{mode:<8} {result['pages']:>6} pages {result['seconds']:7.1f} s"

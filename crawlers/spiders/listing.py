@@ -107,7 +107,7 @@ class ListingSpider(scrapy.Spider):
         keyed = [(self.key(record, response), record) for record in records]
         fresh = self.fresh([post_id(self.name, key) for key, _ in keyed])
         brought_new = False
-        detail_requests = []
+        items, detail_requests = [], []
         for key, record in keyed:
             is_fresh = post_id(self.name, key) in fresh
             brought_new |= is_fresh
@@ -126,7 +126,7 @@ class ListingSpider(scrapy.Spider):
                 continue
             item = self.post_item(key, record, response, fetched_at)
             if item is not None:
-                yield item
+                items.append(item)
 
         # The next page first: its download overlaps with the work on this page's posts.
         root = response.selector.root
@@ -140,6 +140,7 @@ class ListingSpider(scrapy.Spider):
                     self.name,
                     response.url,
                 )
+        yield from items
         yield from detail_requests
 
     def parse_detail(
