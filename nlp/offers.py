@@ -341,6 +341,8 @@ class _Reader:
                 else:
                     self.pending_min = qty
             return k + 1
+        if self._kind(self._prev(i)) == sc.PER:
+            return j + 1  # 一箱 20台 9000: what one box holds, not how many the price buys
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
         if (

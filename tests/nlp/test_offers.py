@@ -555,3 +555,15 @@ def test_times_with_seconds_are_not_prices():
 
 def test_spaced_out_platform_and_level():
     assert offers("出 B 站 5 级号 95 一个") == [("account", "bilibili", S, 95, 1, "item", "CNY")]
+
+
+def test_count_after_a_per_one_marker_describes_the_unit():
+    assert offers("出售手机墙 一套 30 台 12000") == [("hardware", None, S, 12000, 1, "item", "CNY")]
+
+
+def test_past_tense_is_no_side():
+    assert extract("昨天出了两百个号，累死")["is_listing"] is False
+
+
+def test_good_price_words_do_not_withhold_the_price():
+    assert offers("接码价格优惠 微信 3.3") == [("sms_code", "wechat", S, 3.3, 1, "item", "CNY")]
