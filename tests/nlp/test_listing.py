@@ -61,3 +61,21 @@ def test_black_market_report_without_a_reporter():
 
 def test_question_word_without_question_mark():
     assert extract("你们的料子都是哪里收的")["is_listing"] is False
+
+
+def test_seller_asking_who_wants_it_is_a_listing():
+    result = extract("陌陌号 18 一个 有人要吗")
+    assert result["is_listing"] is True
+    assert result["offers"][0]["price"] == 18
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "求一个靠谱的查档渠道，价格不是问题",
+        "卖家 @liaozi_88 的料子还行，推荐",
+        "这家的号差评，别买",
+    ],
+)
+def test_recommendations_and_reviews_are_talk(text):
+    assert extract(text)["is_listing"] is False
