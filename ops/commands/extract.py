@@ -20,6 +20,8 @@ from ops.commands import HeishiCommand
 def read_posts(fh: TextIO, source: str) -> Iterator[dict]:
     """Post records of a JSON Lines stream; a bad line raises InputError naming source:line."""
     for number, line in enumerate(fh, 1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a BOM left by Windows editors
         if not line.strip():
             continue
         try:

@@ -116,3 +116,10 @@ def test_eval_on_dev_set(capsys):
 def test_eval_with_a_missing_scorer(tmp_path, capsys):
     assert main(["eval", str(EXTRA), "--scorer", str(tmp_path / "none.py")]) != 0
     assert "scorer not found" in capsys.readouterr().err
+
+
+def test_byte_order_mark_is_not_an_error(tmp_path, capsys):
+    posts = tmp_path / "bom.jsonl"
+    posts.write_bytes('\ufeff{"id": "b1", "text": "出QQ号 5元一个"}\n'.encode())
+    assert main(["extract", str(posts)]) == 0
+    assert json.loads(capsys.readouterr().out)["offers"][0]["price"] == 5
