@@ -70,7 +70,7 @@ _NOT_AFTER = frozenset("几第数周期拜初")
 # Every digit-run pattern is anchored at the start of the run ((?<![\d.])): a long run of digits
 # is then tried once, not once per digit (which would take quadratic time).
 _ARABIC_MULTIPLIED = re.compile(
-    r"(?<![\d.])(\d[\d.]*)(?:([kw万千百])|[ ]([万千])(?=[条个张次单元块起人]))(?![a-z])"
+    r"(?<![\d.])(\d[\d.]*)(?:([kw万千百])|[ ]([万千])(?=[条个张次单元块起人 ]|$))(?![a-z])"
 )
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).

@@ -363,8 +363,16 @@ class _Reader:
             return False
         price = self.t[i + 2]
         follower = self.t[i + 3] if i + 3 < self.n else None
-        return price.kind == sc.NUM and (
-            price.currency is not None or (follower is not None and follower.kind == sc.PER)
+        if price.kind != sc.NUM:
+            return False
+        if price.currency is not None or (follower is not None and follower.kind == sc.PER):
+            return True
+        # 粉丝 1万 150: a round thousand, then a smaller bare number ending the clause
+        return (
+            tok.value >= 1000
+            and tok.value % 100 == 0
+            and price.value < tok.value
+            and (follower is None or follower.kind == sc.SEP)
         )
 
     def _next_is_not_count(self, i: int) -> bool:

@@ -567,3 +567,13 @@ def test_past_tense_is_no_side():
 
 def test_good_price_words_do_not_withhold_the_price():
     assert offers("接码价格优惠 微信 3.3") == [("sms_code", "wechat", S, 3.3, 1, "item", "CNY")]
+
+
+def test_apple_and_android_name_a_phone_system_not_a_platform():
+    assert offers("虚拟定位 苹果安卓都有 包年 99") == [("other", None, S, 99, 1, "year", "CNY")]
+
+
+def test_round_batch_then_a_smaller_bare_price():
+    assert offers("抖音 粉丝 1 万 180") == [
+        ("fake_engagement", "douyin", S, 180, 10000, "item", "CNY")
+    ]
