@@ -503,6 +503,8 @@ class _Reader:
             chosen = list(self.ctx_goods)
             if self.seg_rent and chosen == ["account"]:
                 chosen = ["account_rental"]
+        elif self.seg_rent:
+            chosen = ["account_rental"]  # 日租 50: renting, though the thing is not named
         elif plats or self.ctx_plats:
             chosen = [_default_goods(plats or self.ctx_plats)]
         elif self.explicit_side:
@@ -531,7 +533,11 @@ class _Reader:
             self._bind(*held)  # 【80元】QQ老号: the segment names what the held price was for
             self.held = terms
             return
-        if not self._has_subject() and (self.price_first or not (self.ctx_goods or self.ctx_plats)):
+        if (
+            not self._has_subject()
+            and not self.seg_rent
+            and (self.price_first or not (self.ctx_goods or self.ctx_plats))
+        ):
             self.price_first = True  # 300出微信老号: a price before anything is named
             self.held = terms
             self._reset_segment()

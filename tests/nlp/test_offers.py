@@ -577,3 +577,43 @@ def test_round_batch_then_a_smaller_bare_price():
     assert offers("抖音 粉丝 1 万 180") == [
         ("fake_engagement", "douyin", S, 180, 10000, "item", "CNY")
     ]
+
+
+@pytest.mark.parametrize(
+    ("word", "goods"),
+    [
+        ("接码", "sms_code"),
+        ("收码", "sms_code"),
+        ("语音码", "sms_code"),
+        ("卡商", "sms_code"),
+        ("成品号", "account"),
+        ("满月号", "account"),
+        ("解封号", "account"),
+        ("租号", "account_rental"),
+        ("日租", "account_rental"),
+        ("内鬼", "insider_access"),
+        ("运营商端口", "insider_access"),
+        ("查档", "lookup_service"),
+        ("开房", "lookup_service"),
+        ("轨迹", "lookup_service"),
+        ("户籍", "lookup_service"),
+        ("人像", "id_document"),
+        ("证件照", "id_document"),
+        ("代认证", "verification_service"),
+        ("辅助", "verification_service"),
+        ("料子", "personal_data"),
+        ("逾期", "personal_data"),
+        ("快递单", "personal_data"),
+        ("企业卡", "sim_card"),
+        ("黑卡", "sim_card"),
+        ("箱子", "hardware"),
+        ("改机", "hardware"),
+        ("收款码", "bank_card"),
+        ("跑分", "bank_card"),
+        ("刷量", "fake_engagement"),
+        ("引流", "fake_engagement"),
+    ],
+)
+def test_taxonomy_words_name_their_good(word, goods):
+    for text in (f"{word} 50一个", f"出{word}，50一个"):
+        assert one(text)["goods"] == goods, text
