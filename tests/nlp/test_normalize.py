@@ -78,3 +78,8 @@ def test_spaced_jiao_and_ten_thousand():
     assert normalize("1 毛 一条") == "0.1元一条"
     assert normalize("1 万条起") == "10000条起"
     assert normalize("100 万粉号") == "100 万粉号"  # a 万粉号 priced 100, not a million
+
+
+def test_bankers_numerals():
+    assert normalize("微信老号 叁佰伍") == "微信老号 350"
+    assert normalize("料子 伍毛一条") == "料子 0.5元一条"
