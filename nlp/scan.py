@@ -198,6 +198,9 @@ def _ascii_run_is_contact(run: str) -> bool:
     digits = sum(ch.isdigit() for ch in run)
     if digits >= 7 and run.isdigit():
         return True  # phone or QQ number
+    head, dash, tail = run.partition("-")
+    if dash and head[:1] == "0" and 3 <= len(head) <= 4 and 7 <= len(tail) <= 8:
+        return head.isdigit() and tail.isdigit()  # a landline, 0755-12345678
     if run[0].isalpha() and (digits or "_" in run):
         letters = 0
         while letters < len(run) and run[letters].isalpha():

@@ -617,3 +617,9 @@ def test_round_batch_then_a_smaller_bare_price():
 def test_taxonomy_words_name_their_good(word, goods):
     for text in (f"{word} 50一个", f"出{word}，50一个"):
         assert one(text)["goods"] == goods, text
+
+
+def test_landline_is_a_contact_not_a_range():
+    assert offers("出QQ老号 10元一个 电话：0755-12345678") == [
+        ("account", "qq", S, 10, 1, "item", "CNY")
+    ]
