@@ -105,11 +105,15 @@ class ListingSpider(scrapy.Spider):
                     self.no_match(f"fields.{name}", query, response)
 
         keyed = [(self.key(record, response), record) for record in records]
-        fresh = self.fresh([post_id(self.name, key) for key, _ in keyed])
+        ids = [post_id(self.name, key) for key, _ in keyed]
+        # What is stored decides which detail pages to fetch and whether to page on; a crawl
+        # that pages everything and has no detail pages need not ask.
+        needs_asking = bool(selectors.detail) or not self.must_page_everything
+        fresh = self.fresh(ids) if needs_asking else set(ids)
         brought_new = False
         items, detail_requests = [], []
-        for key, record in keyed:
-            is_fresh = post_id(self.name, key) in fresh
+        for id, (key, record) in zip(ids, keyed, strict=True):
+            is_fresh = id in fresh
             brought_new |= is_fresh
             if selectors.detail and record.get("link"):
                 if is_fresh:
