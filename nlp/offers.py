@@ -228,7 +228,8 @@ class _Reader:
             self.seg_goods.append((goods, after_attr))
         platform = roles.get(sc.PLAT)
         if platform and not after_attr:
-            if platform in self.seg_plats or (
+            named_again = tok.kind == sc.PLAT and platform in self.seg_plats
+            if named_again or (
                 self.seg_sep_after_plat and any(not attr for _, attr in self.seg_goods)
             ):
                 self._header_to_context()  # the platform named again starts the priced items

@@ -623,3 +623,15 @@ def test_landline_is_a_contact_not_a_range():
     assert offers("出QQ老号 10元一个 电话：0755-12345678") == [
         ("account", "qq", S, 10, 1, "item", "CNY")
     ]
+
+
+def test_channel_style_price_list_with_emoji_and_sections():
+    text = "【接码报价】\n国内项目：\n· 微信 4.1\n国外项目：\n· TG 1.2U"
+    assert offers(text) == [
+        ("sms_code", "wechat", S, 4.1, 1, "item", "CNY"),
+        ("sms_code", "telegram", S, 1.2, 1, "item", "USDT"),
+    ]
+
+
+def test_a_word_naming_its_platform_does_not_restart_the_item():
+    assert offers("微信视频号 千粉 260 元") == [("account", "wechat", S, 260, 1, "item", "CNY")]
