@@ -146,6 +146,7 @@ class _Reader:
         self.seg_rent = False  # 日租/月租 written: an account on offer is rented
         self.seg_sep_after_plat = False  # a clause ended after the segment named a platform
         self.seg_each = False
+        self.seg_variant = False  # 十年以上的: an age or grade of the goods named before
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -326,6 +327,8 @@ class _Reader:
             self.seg_goods.append((goods, False))  # 1000粉: the count names the good
             self.seg_counted.add(goods)
         k = self._next(j)
+        if unit not in ("item", "query") and self._kind(k) == sc.MINQ:
+            self.seg_variant = True
         minimum = unit in ("item", "query") and (
             self._kind(self._prev(i)) == sc.MINQ or self._kind(k) == sc.MINQ
         )
@@ -587,7 +590,11 @@ class _Reader:
         self.ctx_unit = unit
 
     def _null_price(self) -> None:
-        if self._has_subject() or (not self.offers and (self.ctx_goods or self.ctx_plats)):
+        if (
+            self._has_subject()
+            or (self.seg_variant and self.ctx_goods)  # 5元一个，十年以上的价格私聊
+            or (not self.offers and (self.ctx_goods or self.ctx_plats))
+        ):
             self._make(None, None, "CNY", 1, self.seg_periods[-1] if self.seg_periods else None)
 
     def _finish(self) -> None:

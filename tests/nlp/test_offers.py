@@ -635,3 +635,17 @@ def test_channel_style_price_list_with_emoji_and_sections():
 
 def test_a_word_naming_its_platform_does_not_restart_the_item():
     assert offers("微信视频号 千粉 260 元") == [("account", "wechat", S, 260, 1, "item", "CNY")]
+
+
+def test_withheld_price_for_an_older_grade_of_the_same_goods():
+    assert offers("QQ老号6元一个，八年以上的价格私聊") == [
+        ("account", "qq", S, 6, 1, "item", "CNY"),
+        ("account", "qq", S, None, 1, "item", "CNY"),
+    ]
+
+
+def test_customer_lists_are_personal_data():
+    assert offers("网贷客户 0.6一条，信用卡客户 0.8一条") == [
+        ("personal_data", None, S, 0.6, 1, "item", "CNY"),
+        ("personal_data", None, S, 0.8, 1, "item", "CNY"),
+    ]
