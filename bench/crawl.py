@@ -33,6 +33,8 @@ sys.path.insert(0, str(REPO))
 TARGET = 0.7
 PIPELINES = {
     "dropped": {},
+    "evidence": {"crawlers.pipelines.EvidencePipeline": 100},  # diagnostic: evidence alone
+    "store": {"crawlers.pipelines.StorePipeline": 300},  # diagnostic: store alone
     "stored": {
         "crawlers.pipelines.EvidencePipeline": 100,
         "crawlers.pipelines.StorePipeline": 300,

@@ -143,6 +143,9 @@ class ExtractPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def open_spider(self) -> None:
+        workers.start("extraction", self.workers)
+
     async def process_item(self, item):
         if not isinstance(item, PostItem):
             return item
@@ -228,6 +231,7 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        workers.start("store", self.workers)
         source = self.crawler.spider.name
         previous = self.store.runs(source, limit=1)
         self.previous_run_complete = bool(previous) and previous[0].status == "ok"

@@ -45,15 +45,24 @@ def _pool(kind: str, size: int) -> Executor | None:
         return None
     if kind not in _pools:
         context = multiprocessing.get_context("spawn")  # never fork a running reactor
-        _pools[kind] = ProcessPoolExecutor(
-            size, mp_context=context, initializer=_watch_parent, initargs=(os.getpid(),)
+        _pools[kind] = pool = ProcessPoolExecutor(
+            size, mp_context=context, initializer=_start_worker, initargs=(kind, os.getpid())
         )
+        for _ in range(size):  # start them now: they load jieba while the first pages come in
+            pool.submit(int)
     return _pools[kind]
 
 
-def _watch_parent(parent: int) -> None:
-    """In a worker: exit when the crawl process is gone (killed), instead of waiting forever
-    on a queue nobody will write to again. A batch cut short is fetched by the next crawl."""
+def start(kind: str, workers: int) -> None:
+    """Start the ``extraction`` or ``store`` workers ahead of the first batch (none if 0)."""
+    _pool(kind, (1 if kind == "store" else workers) if workers > 0 else 0)
+
+
+def _start_worker(kind: str, parent: int) -> None:
+    """In a new worker: load what its work needs, and watch the crawl process.
+
+    A worker exits when the crawl process is gone (killed) instead of waiting forever on a
+    queue nobody will write to again. A batch cut short is fetched by the next crawl."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -61,6 +70,17 @@ def _watch_parent(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="heishi-watch-parent", daemon=True).start()
+    try:
+        if kind == "store":
+            from index.tokens import index_tokens
+
+            index_tokens("接码平台")
+        else:
+            from nlp import extract
+
+            extract("出微信老号 400元")
+    except Exception:  # only a warm-up: the real calls report what is wrong
+        pass
 
 
 async def _call(kind: str, size: int, function, *args):
