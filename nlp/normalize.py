@@ -150,6 +150,12 @@ def normalize(text: str) -> str:
     Line structure is kept (offer rules read line-broken menus); decoration becomes a space so
     that it still separates what it separated.
     """
+    return write_numbers(clean(text))
+
+
+def clean(text: str) -> str:
+    """Folded text without decoration, list numbering or spaced-out characters; numbers as
+    written."""
     if not text.isascii():
         text = _DECORATION.sub(" ", text)
     text = fold(text)
@@ -158,6 +164,11 @@ def normalize(text: str) -> str:
     text = _ENUMERATION.sub("", text)
     if " " in text or "\t" in text or "\u3000" in text:
         text = _CJK_SPACE.sub(_spaced_out, text)
+    return text
+
+
+def write_numbers(text: str) -> str:
+    """Chinese, banker's and multiplied numerals as plain numbers (三块五 → 3.5元, 1w → 10000)."""
     if not _FINANCIAL_CHARS.isdisjoint(text):
         text = text.translate(_FINANCIAL_NUMERALS)
     if _CN_RUN.search(text):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from nlp import scan as sc
 from nlp.listing import is_listing
-from nlp.normalize import normalize
+from nlp.normalize import clean, write_numbers
 from nlp.tables import rewrite_tables
 
 # When one segment names goods of several kinds, the first kind here wins. The taxonomy's
@@ -147,6 +147,7 @@ class _Reader:
         self.seg_sep_after_plat = False  # a clause ended after the segment named a platform
         self.seg_each = False
         self.seg_variant = False  # 十年以上的: an age or grade of the goods named before
+        self.seg_head: str | None = None  # 教程: the head noun names the goods
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -240,6 +241,9 @@ class _Reader:
             self.seg_periods.append(roles[sc.PERIOD])
         if sc.RENT in roles:
             self.seg_rent = True
+        if sc.HEAD in roles and self._kind(self._prev(i)) != sc.ATTR:
+            self.seg_head = roles[sc.HEAD]
+            self.seg_goods.append((roles[sc.HEAD], False))
         if tok.kind == sc.GE:
             self.seg_each = True
 
@@ -485,6 +489,8 @@ class _Reader:
 
     def _choose(self, goods: list[str], unit: str | None) -> str:
         """The one good a segment with several goods words is about."""
+        if self.seg_head:
+            return self.seg_head  # 接码教程: a tutorial
         kinds = set(goods)
         if unit == "query" and "lookup_service" in kinds:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
@@ -645,11 +651,16 @@ def _default_goods(plats: list) -> str:
 
 def prepare(text: str) -> tuple[str, bool]:
     """The text the offer rules read (normalised, tables rewritten, samples and contacts masked)
-    and whether it gives a seller's contact."""
-    text = normalize(text)
+    and whether it gives a seller's contact.
+
+    Contacts are masked before Chinese numerals and 万 become digits, so that 100万 is never
+    taken for a seven-digit QQ number.
+    """
+    text = clean(text)
     text = sc.drop_sample_lines(text)
     text = rewrite_tables(text)
-    return sc.mask_contacts(text)
+    text, has_contact = sc.mask_contacts(text)
+    return write_numbers(text), has_contact
 
 
 def read_post(text: str) -> Post:

@@ -35,7 +35,7 @@ NUM, GOODS, PLAT, SIDE, CLS, PER, PERIOD, NULLP, CUE = (
     "nullp",
     "cue",
 )
-CAP, MEASURE, RENT, MINQ, SPAN = "cap", "measure", "rent", "minq", "span"
+CAP, MEASURE, RENT, MINQ, SPAN, HEAD = "cap", "measure", "rent", "minq", "span", "head"
 QI, GE, RANGE, ATTR, SLASH, SEP, SPACE, LIST, OTHER = (
     "qi",
     "ge",
@@ -320,6 +320,8 @@ def lexicon_index() -> Index:
         roles.setdefault(term, {})
     for term in lex.rent:
         add(term, RENT, True)
+    for term, goods in lex.heads.items():
+        add(term, HEAD, goods)
     counted = [t for t, (kind, _) in lex.units.items() if kind in ("classifier", "period")]
     for prefix in PER_PREFIXES:
         for term in counted:
@@ -349,6 +351,7 @@ _KIND_ORDER = (
     MINQ,
     CAP,
     GOODS,
+    HEAD,
     PLAT,
     SIDE,
     CLS,

@@ -8,6 +8,7 @@ simplified Chinese, half-width, lower case.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ class Lexicon:
     not_listing: dict[str, str]  # cue -> news | warning | rule
     neutral: frozenset[str]  # compounds that shadow a shorter term
     rent: frozenset[str] = frozenset()  # 日租, 月租: an account on offer is rented
+    heads: dict[str, str] = dataclasses.field(default_factory=dict)  # 教程: names the goods
 
     @functools.cached_property
     def words(self) -> frozenset[str]:
@@ -76,6 +78,7 @@ def load_from(directory: Path) -> Lexicon:
         not_listing=read_table(directory / "nonlisting.txt"),
         neutral=frozenset(read_table(directory / "neutral.txt")),
         rent=frozenset(read_table(directory / "rent.txt")),
+        heads=read_table(directory / "heads.txt"),
     )
 
 

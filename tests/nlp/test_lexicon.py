@@ -100,3 +100,8 @@ def test_bad_line_names_file_and_line(tmp_path):
         fh.write("no tab on this line\n")
     with pytest.raises(ValueError, match=r"goods\.txt:\d+: expected"):
         load_from(tmp_path)
+
+
+def test_head_nouns_are_goods_ids():
+    for term, goods in load_lexicon().heads.items():
+        assert goods in GOODS, term

@@ -649,3 +649,12 @@ def test_customer_lists_are_personal_data():
         ("personal_data", None, S, 0.6, 1, "item", "CNY"),
         ("personal_data", None, S, 0.8, 1, "item", "CNY"),
     ]
+
+
+def test_a_tutorial_about_codes_is_a_tutorial():
+    assert offers("出接码教程 88一套") == [("other", None, S, 88, 1, "item", "CNY")]
+    assert offers("送教程 QQ号 9一个") == [("account", "qq", S, 9, 1, "item", "CNY")]
+
+
+def test_virtual_currency_batch_is_not_taken_for_a_qq_number():
+    assert offers("游戏币 100万 12元") == [("other", None, S, 12, 1000000, "item", "CNY")]
