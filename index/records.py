@@ -10,6 +10,24 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
+POST_FIELDS = (
+    "source", "key", "url", "channel", "author", "title", "price_text", "posted_at",
+    "fetched_at", "evidence_sha256",
+)  # fmt: skip
+"""The :class:`Post` fields a backend stores as they are (``text`` and ``extra`` apart)."""
+
+OFFER_FIELDS = (
+    "goods", "platform", "side", "price", "price_max", "currency", "per_qty", "unit", "min_qty",
+)  # fmt: skip
+"""The fields of one offer in the taxonomy contract."""
+
+RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+
+
+def contact_key(contact_type: str, value: str) -> str:
+    """The seller key of a contact, ``type:value``: how both backends name a seller."""
+    return f"{contact_type}:{value}"
+
 
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -29,10 +29,10 @@ from index.query import (
 from index.query import (
     OFFER_FIELDS as QUERY_OFFER_FIELDS,
 )
-from index.records import CrawlRun, Post, utc_time, utcnow
+from index.records import OFFER_FIELDS, POST_FIELDS, RUN_STATUSES, CrawlRun, Post, utc_time, utcnow
 from index.sqlite_query import EPOCH, matching_offers, matching_posts, offer_conditions
 from index.store import Store, UpsertOutcome
-from index.tokens import index_tokens
+from index.tokens import document_tokens
 
 # Each entry brings the schema from version i to i + 1; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -195,24 +195,7 @@ MIGRATIONS: list[str] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-POST_FIELDS = (
-    "source", "key", "url", "channel", "author", "title", "price_text", "posted_at",
-    "fetched_at", "evidence_sha256",
-)  # fmt: skip
-OFFER_FIELDS = (
-    "goods", "platform", "side", "price", "price_max", "currency", "per_qty", "unit", "min_qty",
-)  # fmt: skip
-RUN_STATUSES = ("running", "ok", "failed", "interrupted")
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
-
-
-def contact_key(contact: dict) -> str:
-    """The seller key of a contact: ``type:value``."""
-    return f"{contact['type']}:{contact['value']}"
-
-
-def _post_body(post_title: str | None, text: str) -> str:
-    return " ".join(index_tokens(f"{post_title or ''}\n{text}"))
 
 
 class SQLiteStore(Store):
@@ -381,7 +364,7 @@ class SQLiteStore(Store):
                     pk = cursor.lastrowid
                     db.execute(
                         "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
-                        (pk, _post_body(post.title, post.text)),
+                        (pk, document_tokens(post.title, post.text)),
                     )
                     known[post.id] = (pk, post.text, post.title, seen_at, post.evidence_sha256)
                     outcomes.append(UpsertOutcome.NEW)
@@ -414,7 +397,7 @@ class SQLiteStore(Store):
                 db.execute("DELETE FROM posts_fts WHERE rowid = ?", (pk,))
                 db.execute(
                     "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
-                    (pk, _post_body(post.title, post.text)),
+                    (pk, document_tokens(post.title, post.text)),
                 )
                 known[post.id] = (pk, post.text, post.title, max(old_seen, seen_at),
                                   post.evidence_sha256)

@@ -13,3 +13,12 @@ from nlp import tokens
 
 def index_tokens(text: str | None) -> list[str]:
     return tokens(text or "")
+
+
+def document_tokens(*texts: str | None) -> str:
+    """The indexed text of a post (title and body): its tokens joined by spaces.
+
+    Both backends index this string with a whitespace-only tokenizer (FTS5, the
+    ``whitespace`` analyzer), so the segmentation is ours and the same on both.
+    """
+    return " ".join(index_tokens("\n".join(t for t in texts if t)))

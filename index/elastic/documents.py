@@ -18,31 +18,22 @@ from collections.abc import Iterable, Iterator
 from index.elastic import mappings
 from index.errors import StoreError
 from index.query import price_figures
-from index.records import CrawlRun, Post, utc_time, utcnow
+from index.records import (
+    OFFER_FIELDS,
+    POST_FIELDS,
+    RUN_STATUSES,
+    CrawlRun,
+    Post,
+    contact_key,
+    utc_time,
+    utcnow,
+)
 from index.store import UpsertOutcome
-from index.tokens import index_tokens
+from index.tokens import document_tokens
 
-POST_FIELDS = (
-    "source", "key", "url", "channel", "author", "title", "price_text", "posted_at",
-    "fetched_at", "evidence_sha256",
-)  # fmt: skip
-OFFER_FIELDS = (
-    "goods", "platform", "side", "price", "price_max", "currency", "per_qty", "unit", "min_qty",
-)  # fmt: skip
 EXTRACTION_FIELDS = (
     "is_listing", "extractor_version", "contacts", "sellers", "offers", "offer_refs",
 )  # fmt: skip
-RUN_STATUSES = ("running", "ok", "failed", "interrupted")
-
-
-def tokens_of(*texts: str | None) -> str:
-    """The ``tokens`` field: index tokens of the texts, space-separated (whitespace analyzer)."""
-    return " ".join(index_tokens("\n".join(t for t in texts if t)))
-
-
-def contact_key(contact_type: str, value: str) -> str:
-    """The seller key of a contact: ``type:value`` (as the SQLite store)."""
-    return f"{contact_type}:{value}"
 
 
 # -- posts -------------------------------------------------------------------------------
@@ -55,7 +46,7 @@ def new_post_document(post: Post) -> dict:
     doc.update(
         at=utc_time(post.posted_at) or seen_at,
         text=post.text,
-        tokens=tokens_of(post.title, post.text),
+        tokens=document_tokens(post.title, post.text),
         extra=post.extra or {},
         first_seen=seen_at,
         last_seen=seen_at,
@@ -181,7 +172,7 @@ def extraction_documents(
         at = post.get("at") or utc_time(post.get("posted_at")) or post.get("first_seen")
         tokens = post.get("tokens")
         if tokens is None:
-            tokens = tokens_of(post.get("title"), post.get("text"))
+            tokens = document_tokens(post.get("title"), post.get("text"))
         offers = []
         for n, offer in enumerate(extraction.get("offers") or []):
             values = offer_values(offer, n)

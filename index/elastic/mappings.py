@@ -15,7 +15,7 @@ streams only append.
 
 Chinese full text needs no plugin: ``tokens`` holds the jieba tokens of the text joined by
 spaces and is analysed by the built-in ``whitespace`` analyzer; queries are tokenised by the
-same function (:func:`index.elastic.documents.tokens_of`), so both sides split alike.
+same function (:func:`index.tokens.document_tokens`), so both sides split alike.
 """
 
 from __future__ import annotations
