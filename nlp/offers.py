@@ -114,8 +114,9 @@ def _count(value: float) -> int | None:
 class _Reader:
     """One pass over a post's tokens; see the module docstring for the binding rules."""
 
-    def __init__(self, tokens: list[sc.Token], has_contact: bool = False):
+    def __init__(self, tokens: list[sc.Token], has_contact: bool = False, text: str = ""):
         self.t = tokens
+        self.text = text
         self.has_contact = has_contact  # a seller's contact: a post naming goods advertises them
         self.n = len(tokens)
         self.offers: list[Offer] = []
@@ -331,6 +332,15 @@ class _Reader:
             self.seg_goods.append((goods, False))  # 1000粉: the count names the good
             self.seg_counted.add(goods)
         k = self._next(j)
+        if (
+            j > i + 1
+            and self.text[cls_tok.start : cls_tok.end] == "个"
+            and self._kind(k) in (None, sc.SEP)
+            and self._has_subject()
+            and self._kind(self._prev(i)) not in (sc.CAP, sc.MINQ, sc.ATTR)
+        ):
+            self._emit(i, i)  # 满月号 220 个,: a price per piece, written apart from its 个
+            return j + 1
         if unit not in ("item", "query") and self._kind(k) == sc.MINQ:
             self.seg_variant = True
         minimum = unit in ("item", "query") and (
@@ -665,7 +675,7 @@ def prepare(text: str) -> tuple[str, bool]:
 
 def read_post(text: str) -> Post:
     prepared, has_contact = prepare(text)
-    reader = _Reader(sc.scan(prepared), has_contact=has_contact)
+    reader = _Reader(sc.scan(prepared), has_contact=has_contact, text=prepared)
     offers = reader.read()
     priced = any(o.price is not None for o in offers)
     unpriced = any(o.price is None for o in offers)

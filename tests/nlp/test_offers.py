@@ -658,3 +658,11 @@ def test_a_tutorial_about_codes_is_a_tutorial():
 
 def test_virtual_currency_batch_is_not_taken_for_a_qq_number():
     assert offers("游戏币 100万 12元") == [("other", None, S, 12, 1000000, "item", "CNY")]
+
+
+def test_price_written_apart_from_its_piece_word():
+    assert offers("陌陌 满月号 180 个，半年号 260 个") == [
+        ("account", "momo", S, 180, 1, "item", "CNY"),
+        ("account", "momo", S, 260, 1, "item", "CNY"),
+    ]
+    assert offers("求购陌陌女号，100个，15一个") == [("account", "momo", B, 15, 1, "item", "CNY")]
