@@ -8,7 +8,8 @@ crawlers, while the reactor goes on fetching:
 
 - extraction in a pool of ``HEISHI_WORKERS`` processes (default: one per spare CPU);
 - store writes in ONE process, so batches land in the order they were sent and the store sees
-  a single writer.
+  a single writer;
+- with one worker (two CPUs), one process does both, in order, and loads jieba once.
 
 ``HEISHI_WORKERS = 0`` runs everything inline in the crawl process (same results, slower); so
 does a pool whose worker died. A worker whose crawl process is killed notices within a second
@@ -40,22 +41,30 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
-def _pool(kind: str, size: int) -> Executor | None:
-    if size <= 0 or kind in _broken:
+def _pool(kind: str, workers: int) -> Executor | None:
+    """The pool doing ``kind`` of work (``extraction`` or ``store``) for ``workers``.
+
+    With one worker, a single process does both, in the order asked (jieba loaded once);
+    with more, extraction gets ``workers`` processes and store writes one of their own.
+    """
+    if workers <= 0:
         return None
-    if kind not in _pools:
+    name, size = ("shared", 1) if workers == 1 else (kind, workers if kind == "extraction" else 1)
+    if name in _broken:
+        return None
+    if name not in _pools:
         context = multiprocessing.get_context("spawn")  # never fork a running reactor
-        _pools[kind] = pool = ProcessPoolExecutor(
-            size, mp_context=context, initializer=_start_worker, initargs=(kind, os.getpid())
+        _pools[name] = pool = ProcessPoolExecutor(
+            size, mp_context=context, initializer=_start_worker, initargs=(name, os.getpid())
         )
         for _ in range(size):  # start them now: they load jieba while the first pages come in
             pool.submit(int)
-    return _pools[kind]
+    return _pools[name]
 
 
 def start(kind: str, workers: int) -> None:
-    """Start the ``extraction`` or ``store`` workers ahead of the first batch (none if 0)."""
-    _pool(kind, (1 if kind == "store" else workers) if workers > 0 else 0)
+    """Start the workers for ``kind`` of work ahead of the first batch (none if 0)."""
+    _pool(kind, workers)
 
 
 def _start_worker(kind: str, parent: int) -> None:
@@ -71,11 +80,11 @@ def _start_worker(kind: str, parent: int) -> None:
 
     threading.Thread(target=watch, name="heishi-watch-parent", daemon=True).start()
     try:
-        if kind == "store":
+        if kind in ("store", "shared"):
             from index.tokens import index_tokens
 
             index_tokens("接码平台")
-        else:
+        if kind in ("extraction", "shared"):
             from nlp import extract
 
             extract("出微信老号 400元")
@@ -83,17 +92,18 @@ def _start_worker(kind: str, parent: int) -> None:
         pass
 
 
-async def _call(kind: str, size: int, function, *args):
-    pool = _pool(kind, size)
+async def _call(kind: str, workers: int, function, *args):
+    pool = _pool(kind, workers)
     if pool is not None:
         try:
             return await asyncio.wrap_future(pool.submit(function, *args))
         except BrokenProcessPool:
             # A worker died (killed, out of memory): nothing it held was lost for good, the
             # same work is simply done here, and the crawl goes on.
-            logger.error("the %s worker process died; doing its work in the crawl process", kind)
-            _broken.add(kind)
-            _pools.pop(kind, None)
+            logger.error("a %s worker process died; doing its work in the crawl process", kind)
+            name = "shared" if workers == 1 else kind
+            _broken.add(name)
+            _pools.pop(name, None)
     return function(*args)
 
 
@@ -103,8 +113,8 @@ async def extract(texts: list[str], key: bytes, workers: int):
 
 
 async def write(location: str, posts: list[dict], extractions: list, workers: int) -> list[str]:
-    """:func:`write_posts` in the single store-writing process (inline if ``workers`` is 0)."""
-    return await _call("store", 1 if workers > 0 else 0, write_posts, location, posts, extractions)
+    """:func:`write_posts` in the one store-writing process (inline if ``workers`` is 0)."""
+    return await _call("store", workers, write_posts, location, posts, extractions)
 
 
 @atexit.register
