@@ -335,7 +335,7 @@ class _Reader:
         if (
             j > i + 1
             and self.text[cls_tok.start : cls_tok.end] == "个"
-            and self._kind(k) in (None, sc.SEP, sc.GOODS, sc.PLAT)
+            and self._kind(k) not in (sc.NUM, sc.QI, sc.MINQ, sc.PER, sc.SLASH)
             and self._has_subject()
             and self._kind(self._prev(i)) not in (sc.CAP, sc.MINQ, sc.ATTR)
         ):

@@ -75,7 +75,7 @@ def test_spaced_out_characters_are_joined_but_words_stay_apart():
 
 
 def test_spaced_jiao_and_ten_thousand():
-    assert normalize("1 毛 一条") == "0.1元一条"
+    assert normalize("1 毛 一条") == "0.1元 一条"
     assert normalize("1 万条起") == "10000条起"
     assert normalize("100 万粉号") == "100 万粉号"  # a 万粉号 priced 100, not a million
 
