@@ -430,7 +430,7 @@ class _Reader:
         if not bare_ok and not is_range:
             return False
         if follower is not None and follower.kind in (sc.SIDE, sc.GOODS, sc.PLAT):
-            return True  # 300出微信老号: the goods follow the price
+            return tok.value < 100_000  # 300出微信老号: the goods follow; 100万游戏币 is a count
         return self._has_subject() or bool(self.ctx_goods or self.ctx_plats)
 
     def _emit(self, i: int, last: int) -> int:
