@@ -666,3 +666,13 @@ def test_price_written_apart_from_its_piece_word():
         ("account", "momo", S, 260, 1, "item", "CNY"),
     ]
     assert offers("求购陌陌女号，100个，15一个") == [("account", "momo", B, 15, 1, "item", "CNY")]
+
+
+def test_fan_grades_name_accounts_but_counted_fans_are_engagement():
+    assert offers("抖音号 千粉 110 万粉 950") == [
+        ("account", "douyin", S, 110, 1, "item", "CNY"),
+        ("account", "douyin", S, 950, 1, "item", "CNY"),
+    ]
+    assert offers("刷粉 抖音 1万粉 200") == [
+        ("fake_engagement", "douyin", S, 200, 10000, "item", "CNY")
+    ]
