@@ -78,9 +78,7 @@ class Command(HeishiCommand):
             ) as pred,
         ):
             try:
-                for post in read_posts(gold, args.gold):
-                    if "id" not in post:
-                        raise InputError('missing "id"', args.gold)
+                for post in read_posts(gold, args.gold, need_id=True):
                     pred.write(json.dumps(extracted(post), ensure_ascii=False) + "\n")
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8: {exc.reason}", args.gold) from None

@@ -17,7 +17,7 @@ from nlp.errors import InputError
 from ops.commands import HeishiCommand
 
 
-def read_posts(fh: TextIO, source: str) -> Iterator[dict]:
+def read_posts(fh: TextIO, source: str, need_id: bool = False) -> Iterator[dict]:
     """Post records of a JSON Lines stream; a bad line raises InputError naming source:line."""
     for number, line in enumerate(fh, 1):
         if number == 1:
@@ -32,6 +32,8 @@ def read_posts(fh: TextIO, source: str) -> Iterator[dict]:
             raise InputError("expected a JSON object per line", source, number)
         if not isinstance(post.get("text"), str):
             raise InputError('missing "text" (a string)', source, number)
+        if need_id and "id" not in post:
+            raise InputError('missing "id"', source, number)
         yield post
 
 

@@ -123,3 +123,11 @@ def test_byte_order_mark_is_not_an_error(tmp_path, capsys):
     posts.write_bytes('\ufeff{"id": "b1", "text": "出QQ号 5元一个"}\n'.encode())
     assert main(["extract", str(posts)]) == 0
     assert json.loads(capsys.readouterr().out)["offers"][0]["price"] == 5
+
+
+def test_eval_names_the_gold_line_without_an_id(tmp_path, capsys):
+    gold = write_lines(
+        tmp_path / "gold.jsonl", [{"id": "a", "text": "早"}, {"text": "出QQ号 5元一个"}]
+    )
+    assert main(["eval", str(gold)]) != 0
+    assert f"{gold}:2:" in capsys.readouterr().err
