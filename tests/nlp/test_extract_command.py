@@ -126,6 +126,8 @@ def test_byte_order_mark_is_not_an_error(tmp_path, capsys):
 
 
 def test_eval_names_the_gold_line_without_an_id(tmp_path, capsys):
+    if not (SHARED / "eval" / "score_offers.py").is_file():
+        pytest.skip("shared scorer not present")
     gold = write_lines(
         tmp_path / "gold.jsonl", [{"id": "a", "text": "早"}, {"text": "出QQ号 5元一个"}]
     )
