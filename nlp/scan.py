@@ -487,30 +487,27 @@ _WORD_TAIL = re.compile("[a-z0-9_]*")
 def scan(text: str) -> list[Token]:
     """Tokens of normalised, masked ``text``; characters no rule knows become OTHER runs.
 
-    One regular-expression search per token finds the next thing of interest; the text between
-    two matches is one OTHER token. ASCII aliases (tt, q, ks) count only as whole words, so the
-    letters of 'attention' never read as Tantan.
+    One pass of the token pattern finds the things of interest; the text between two of them is
+    one OTHER token. A number may take the currency after it and an unknown ASCII id its digits,
+    so matches inside what they took are skipped. ASCII aliases (tt, q, ks) count only as whole
+    words, so the letters of 'attention' never read as Tantan.
     """
     index = lexicon_index()
     roles, kinds = index.roles, index.kinds
-    search = _token_pattern().search
     out: list[Token] = []
     append = out.append
-    n = len(text)
     pos = 0
-    while pos < n:
-        m = search(text, pos)
-        if m is None:
-            append(Token(OTHER, pos, n))
-            break
+    for m in _token_pattern().finditer(text):
         start = m.start()
+        if start < pos:
+            continue  # inside a number's currency or an id already read
         if start > pos:
             append(Token(OTHER, pos, start))
         group = m.lastgroup
         end = m.end()
         if group == "term" or group == "word":
             term = m.group()
-            found = roles.get(term) if group == "term" or term in roles else None
+            found = roles.get(term)
             if found is None:
                 end = _WORD_TAIL.match(text, end).end()  # an unknown id such as abc123
                 append(Token(OTHER, start, end))
@@ -530,4 +527,6 @@ def scan(text: str) -> list[Token]:
         else:
             append(Token(LIST, start, end))
         pos = end
+    if pos < len(text):
+        append(Token(OTHER, pos, len(text)))
     return out
