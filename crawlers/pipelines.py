@@ -26,10 +26,10 @@ from index import CrawlRun, open_store
 from index.records import post_id, utcnow
 from index.store import default_store_location
 from nlp import EXTRACTOR_VERSION
+from nlp.redact import REDACT_KEY_ENV
 
 logger = logging.getLogger(__name__)
 
-REDACT_KEY_ENV = "HEISHI_REDACT_KEY"
 # Development default so that `heishi demo` runs out of the box. Redaction replaces victims'
 # data with keyed digests; with this public key they can be confirmed by guessing, so every
 # real deployment sets $HEISHI_REDACT_KEY to its own secret.
@@ -133,7 +133,11 @@ class ExtractPipeline:
         self.crawler = crawler
         key = os.environ.get(REDACT_KEY_ENV) or crawler.settings.get("HEISHI_REDACT_KEY")
         if not key:
-            logger.info("$%s is not set: redacting with the development key", REDACT_KEY_ENV)
+            logger.warning(
+                "$%s is not set: victims' data is redacted with the public development key; "
+                "set your own secret outside development",
+                REDACT_KEY_ENV,
+            )
         self.key = (key or DEV_REDACT_KEY).encode("utf-8")
         self.workers = _workers(crawler.settings)
         self._batch: list[tuple[str, asyncio.Future]] = []
@@ -235,7 +239,23 @@ class StorePipeline:
         source = self.crawler.spider.name
         previous = self.store.runs(source, limit=1)
         self.previous_run_complete = bool(previous) and previous[0].status == "ok"
+        self._close_abandoned_runs(source)
         self.run = self.store.start_run(CrawlRun(source=source))
+
+    def _close_abandoned_runs(self, source: str) -> None:
+        """A run still "running" when its source is crawled again was killed before it could
+        record its end: say so, so that run history and its counts are not read as live.
+
+        One machine crawls a source at a time (the scheduler does not overlap a source's
+        runs), so no other live crawl can own such a run.
+        """
+        for run in self.store.runs(source, limit=20):
+            if run.status == "running":
+                run.status = "interrupted"
+                run.finished_at = None  # the store records when it was found so
+                run.errors = [*run.errors, "the crawl ended without recording its end (killed?)"]
+                self.store.finish_run(run)
+                logger.warning("%s: crawl run %s was interrupted; marked so", source, run.id)
 
     # -- what the spider asks ----------------------------------------------------------------
     def last_seen(self, ids: list[str]) -> dict[str, str]:

@@ -138,6 +138,9 @@ def test_killed_crawl_loses_nothing_and_duplicates_nothing(tmp_path):
     with open_store(str(store)) as db:
         keys = [post["key"] for post in db.iter_posts("bench")]
         assert db.stats()["sources"]["bench"]["posts"] == len(keys)
+        latest, earlier = db.runs("bench")
+    assert (latest.status, earlier.status) == ("ok", "interrupted")
+    assert earlier.finished_at and "killed" in earlier.errors[-1]
     assert len(keys) == len(set(keys)) == pages * 20
     assert set(keys) == truth
     assert again.rows["bench"]["new"] == pages * 20 - stored_before(again, pages)
