@@ -166,6 +166,7 @@ class Source:
     encoding: str | None = None  # forces the page encoding when the site misdeclares it
     timezone: str = "Asia/Shanghai"  # of times the site writes without a zone
     schedule: str | None = None  # cron string, for the scheduler
+    context: str | None = None  # what the place sells, for posts that don't say (price tables)
     recrawl_age: timedelta = timedelta(days=7)  # a stored post older than this is fetched again
     politeness: Politeness = field(default_factory=Politeness)
     headers: dict[str, str | FromEnv] = field(default_factory=dict)
@@ -243,6 +244,7 @@ class _Reader:
         "politeness",
         "headers",
         "cookies",
+        "context",
     }
     DEFAULT_KEYS = {"timezone", "schedule", "recrawl_age", "politeness", "headers", "encoding"}
     SELECTOR_KEYS = {"post", "fields", "next_page", "detail"}
@@ -337,6 +339,10 @@ class _Reader:
         if (age_node := setting("recrawl_age")) is not None:
             recrawl_age = timedelta(seconds=self.duration(age_node, f"{path}.recrawl_age"))
 
+        context = None
+        if "context" in keys:
+            context = self.string(keys["context"], f"{path}.context").strip()
+
         headers: dict[str, str | FromEnv] = {}
         for where, headers_node in (
             ("defaults", defaults.get("headers")),
@@ -357,6 +363,7 @@ class _Reader:
             encoding=encoding,
             timezone=timezone,
             schedule=schedule,
+            context=context,
             recrawl_age=recrawl_age,
             politeness=self.politeness(
                 defaults.get("politeness"), keys.get("politeness"), f"{path}.politeness"

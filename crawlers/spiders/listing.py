@@ -207,7 +207,7 @@ class ListingSpider(scrapy.Spider):
             price_text=record.get("price_text"),
             posted_at=self.post_time(record.get("posted_at"), response),
             fetched_at=fetched_at,
-            extra={},
+            extra={"context": self.source.context} if self.source.context else {},
             capture=response,
         )
 

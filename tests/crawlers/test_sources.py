@@ -86,6 +86,17 @@ def test_values_defaults_and_environment(tmp_path, monkeypatch):
     assert "DOWNLOAD_HANDLERS" not in settings  # no browser for a plain source
 
 
+def test_context_tells_what_a_place_sells(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEISHI_DEMO_URL", "http://127.0.0.1:1234")
+    (sms,) = find_sources(["demo-sms"], REPO / "sources.yaml")
+    assert "接码" in sms.context
+    (board,) = load_sources(write(tmp_path, GOOD.replace("    recrawl_age: 12h",
+                                                         "    context: '  卡商 频道 '")))
+    assert board.context == "卡商 频道"
+    (plain,) = load_sources(write(tmp_path, GOOD))
+    assert plain.context is None
+
+
 def test_unknown_key_is_an_error_with_line_and_field(tmp_path):
     text = GOOD.replace("      next_page:", "      nxt_page:")
     error = error_of(tmp_path, text)
@@ -103,6 +114,7 @@ def test_unknown_key_is_an_error_with_line_and_field(tmp_path):
         (("      Cookie: {env: BOARD_COOKIE}", "      Cookie: sid=1"), 10, "headers.Cookie", "env"),
         (("tid=(\\d+)", "tid=(\\d+"), 14, "fields.site_id.re", "regular expression"),
         (("        text: div.body\n", ""), 14, "selectors.fields.text", "text"),
+        (("    recrawl_age: 12h", "    context: [接码]"), 6, "context", "single value"),
         (
             ('["${TEST_BASE:-http://127.0.0.1:9}/board/"]', '["${NOT_SET_ANYWHERE}/x"]'),
             5,
