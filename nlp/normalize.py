@@ -97,6 +97,14 @@ def _protected_prefixes() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in found.items()}
 
 
+def _period_price(text: str, start: int, run: str) -> bool:
+    """包周三百, 一周两千: a price per week, not a weekday (周三) — a period word before 周 and a
+    multiplier in the numeral."""
+    return text[start - 2 : start - 1] in ("包", "按", "每", "一") and any(
+        ch in _CN_MULTIPLIERS for ch in run
+    )
+
+
 def _format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
@@ -113,7 +121,8 @@ def _numeral(match: re.Match) -> str:
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     if before in _NOT_AFTER or after == "几":
-        return run
+        if not (before == "周" and _period_price(text, start, run)):
+            return run
     for word in _protected_prefixes().get(run[0], ()):
         if text.startswith(word, start):
             return run + tail

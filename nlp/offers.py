@@ -22,7 +22,9 @@ last price. The rules, in the order a reader meets them:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from nlp import scan as sc
@@ -54,6 +56,14 @@ _RANK = {goods: n for n, goods in enumerate(GOODS_PRECEDENCE)}
 PLATFORM_BOUND = frozenset(
     ["account", "account_rental", "sms_code", "verification_service", "fake_engagement"]
 )
+# Goods counted in bulk: a bare round number before a price is the batch it buys (抖音 1w 80,
+# 评论 100 20); for other goods a number before the price is part of the item (箱子 40台 一万八).
+BATCH_GOODS = frozenset(["fake_engagement", "personal_data"])
+PERIODS = frozenset(["day", "week", "month"])
+# An account priced per day or week is rented (一天给60); per month it may be a service (养号).
+RENTAL_PERIODS = frozenset(["day", "week"])
+# Words after which "NUM左右" is the price asked (价格两百左右), not an estimate of something else.
+PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
 COURIERS = frozenset(["yto", "sf"])
 # A price per 次 is a query only for look-ups; 解封一次 is one unban, an item.
@@ -61,6 +71,39 @@ QUERY_GOODS = frozenset(["lookup_service", "id_document"])
 # Hard cap on offers per post: a 1 MB paste of numbers must not explode the output.
 MAX_OFFERS = 500
 MAX_PRICE = 1e9
+# A currency stated once for a list (接码价格（单位U）, 价格表(USDT), 以下均为u) prices every row
+# below it that names none of its own.
+_HEADER_CURRENCY = re.compile(
+    r"(?:单位|币种|计价|结算)[:： ]*(usdt|u|美金|美元|usd|rmb|人民币|元|块)(?![a-z盾])"
+    r"|\((usdt|u|美金|美元|usd|rmb|人民币)\)"
+    r"|(?:均为|都是|统一)[ ]?(usdt|u|美金|美元|rmb|人民币)(?![a-z盾])"
+    r"|(?<![a-z])(usdt|u)(?:结算|计价|价格|报价|价)"
+)
+_CURRENCY_CODES = {
+    "usdt": "USDT",
+    "u": "USDT",
+    "美金": "USD",
+    "美元": "USD",
+    "usd": "USD",
+    "rmb": "CNY",
+    "人民币": "CNY",
+    "元": "CNY",
+    "块": "CNY",
+}
+
+
+def header_currencies(text: str) -> list[tuple[int, str]]:
+    """(Where, currency) of each header stating the currency of the prices written after it.
+
+    One search per line, so a long paste costs one pass."""
+    found: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        m = _HEADER_CURRENCY.search(line)
+        if m is not None:
+            found.append((offset + m.start(), _CURRENCY_CODES[next(g for g in m.groups() if g)]))
+        offset += len(line) + 1
+    return found
 
 
 @dataclass(slots=True)
@@ -114,7 +157,13 @@ def _count(value: float) -> int | None:
 class _Reader:
     """One pass over a post's tokens; see the module docstring for the binding rules."""
 
-    def __init__(self, tokens: list[sc.Token], has_contact: bool = False, text: str = ""):
+    def __init__(
+        self,
+        tokens: list[sc.Token],
+        has_contact: bool = False,
+        text: str = "",
+        currency: str | None = None,
+    ):
         self.t = tokens
         self.text = text
         self.has_contact = has_contact  # a seller's contact: a post naming goods advertises them
@@ -135,6 +184,8 @@ class _Reader:
         self.price_first = False
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
+        self.header_currency = header_currencies(text) if text else []
+        self.default_currency = currency or "CNY"  # the page's, or a header's above
         self._reset_segment()
 
     # -- segment -------------------------------------------------------------------------------
@@ -149,6 +200,7 @@ class _Reader:
         self.seg_each = False
         self.seg_variant = False  # 十年以上的: an age or grade of the goods named before
         self.seg_head: str | None = None  # 教程: the head noun names the goods
+        self.seg_with = False  # 带芝麻分的: a grade of the goods before, by what it has
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -196,7 +248,7 @@ class _Reader:
             elif kind == sc.NUM:
                 i = self._number(i)
             elif kind == sc.NULLP:
-                self._null_price()
+                self._null_price(i)
                 i += 1
             elif kind == sc.SPACE or kind == sc.OTHER:
                 i += 1
@@ -220,6 +272,8 @@ class _Reader:
         if sc.CUE in roles:
             self.cues.add(roles[sc.CUE])
         side = roles.get(sc.SIDE)
+        if side == "sell" and self._bid(i):
+            side = None  # 有没有能查定位的？出500: the buyer's bid
         if side in ("sell", "buy"):
             self.side = side
             self.explicit_side = True
@@ -247,6 +301,45 @@ class _Reader:
             self.seg_goods.append((roles[sc.HEAD], False))
         if tok.kind == sc.GE:
             self.seg_each = True
+        if tok.kind == sc.ATTR and tok.value in ("带", "含"):
+            self.seg_with = True
+
+    def _bid(self, i: int) -> bool:
+        return (
+            self.side == "buy"
+            and self.explicit_side
+            and self.text[self.t[i].start : self.t[i].end] == "出"
+            and self._kind(self._next(i)) == sc.NUM
+        )
+
+    def _batch_goods(self) -> bool:
+        goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
+        return bool(goods) and goods <= BATCH_GOODS
+
+    def _bundle(self) -> bool:
+        """箱子 40台 一万八: a count written with hardware says what the one item holds."""
+        goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
+        return "hardware" in goods
+
+    def _span_is_capacity(self, i: int) -> bool:
+        """一天能出三百个 / 每天500精准粉: a span that says how many, not what a price is per."""
+        tok = self.t[i]
+        if tok.kind != sc.PER or sc.SPAN not in tok.roles or tok.value not in PERIODS:
+            return False
+        k = self._next(i)
+        if self._kind(k) == sc.CAP:
+            return True
+        if self._kind(k) != sc.NUM or self.t[k].currency is not None:
+            return False
+        m = self._next(k)
+        return (
+            m < self.n
+            and self.t[m].kind != sc.PER
+            and (sc.GOODS in self.t[m].roles or sc.CLS in self.t[m].roles)
+        )
+
+    def _after_price_word(self, i: int) -> bool:
+        return self.text[: self.t[i].start].rstrip(" :：").endswith(PRICE_WORDS)
 
     # -- numbers -------------------------------------------------------------------------------
 
@@ -256,6 +349,8 @@ class _Reader:
         nxt = self.t[j] if j < self.n else None
         if self._beside_plus(i) or self._kind(self._prev(i)) == sc.CAP:
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
+        if self._span_is_capacity(self._prev(i)):
+            return i + 1  # 每天500精准粉: how many a day, not a price a day
         if nxt is not None and nxt.kind == sc.MEASURE and tok.currency is None:
             return j + 1  # 2 小时, 64口, 6 级: a size or a time
         before = self.t[i - 1] if i > 0 else None
@@ -263,7 +358,10 @@ class _Reader:
             return i + 1  # 注册送10元: a gift, not a price
         if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
             return self._number_qi(i, j)
-        if nxt is not None and nxt.kind == sc.MINQ and tok.currency is None:
+        if nxt is not None and nxt.kind == sc.MINQ and nxt.value == "after" and not tok.currency:
+            if self.text[nxt.start : nxt.end] == "左右" and self._after_price_word(i):
+                if self._has_subject() or self.ctx_goods:
+                    self._emit(i, i)  # 价格两百左右: the price asked, roughly
             return j + 1  # 额度5000以上, 300左右: a threshold or an estimate
         p = self._prev(i)
         if (
@@ -272,6 +370,8 @@ class _Reader:
             and (nxt is None or sc.CLS not in nxt.roles)
         ):
             return i + 1  # 余额从来没超过800: a threshold
+        if self.pending_qty is not None and self.pending_qty[2] == i and self._priced(i, i):
+            return self._emit(i, i)  # 点赞 1k 12 收藏: the price of the batch, not 12 收藏
         if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
             return self._quantity(i, j)
         if nxt is not None and nxt.kind == sc.RANGE:
@@ -328,10 +428,14 @@ class _Reader:
         cls_tok = self.t[j]
         unit = cls_tok.roles[sc.CLS]
         goods = cls_tok.roles.get(sc.GOODS)
+        k = self._next(j)
+        if "粉" in self.text[cls_tok.start : cls_tok.end] and any(
+            g == "account" and not attr for g, attr in self.seg_goods
+        ):
+            return (k if self._kind(k) == sc.MINQ else j) + 1  # 收快手号 1000粉以上: followers
         if goods and goods != "account":
             self.seg_goods.append((goods, False))  # 1000粉: the count names the good
             self.seg_counted.add(goods)
-        k = self._next(j)
         if (
             j > i + 1
             and self.text[cls_tok.start : cls_tok.end] == "个"
@@ -368,6 +472,7 @@ class _Reader:
             and k < self.n
             and self.t[k].kind == sc.NUM
             and self._next_is_not_count(k)
+            and not self._bundle()
         ):
             self.pending_qty = (qty, unit, k)
         return j + 1
@@ -385,6 +490,14 @@ class _Reader:
             return False
         if price.currency is not None or (follower is not None and follower.kind == sc.PER):
             return True
+        if (
+            self._batch_goods()
+            and tok.value >= 100
+            and tok.value % 100 == 0
+            and price.value < tok.value
+            and (follower is None or follower.kind in (sc.SEP, sc.SPACE))
+        ):
+            return True  # 抖音 1w 80 快手 1w 70: fans or records come in batches
         # 粉丝 1万 150: a round thousand, then a smaller bare number ending the clause
         return (
             tok.value >= 1000
@@ -437,7 +550,7 @@ class _Reader:
         lo, hi = self.t[i], self.t[last]
         price = lo.value
         price_max = hi.value if last != i else None
-        currency = lo.currency or hi.currency or self._line_default_currency()
+        currency = lo.currency or hi.currency or self._line_default_currency(lo.start)
         per_qty = 1
         unit = None
         consumed = last + 1
@@ -447,7 +560,12 @@ class _Reader:
         per_before_close = per_before and p == i - 1
         # A per-one marker after the price wins when written against it (0.5一张) or when none
         # is written before; 日租 80 一周 450 reads 一周 as the next price's.
-        if a < self.n and self.t[a].kind == sc.PER and (a == last + 1 or not per_before):
+        if (
+            a < self.n
+            and self.t[a].kind == sc.PER
+            and (a == last + 1 or not per_before)
+            and not self._span_is_capacity(a)
+        ):
             unit = self.t[a].value
             consumed = a + 1
         elif a < self.n and self.t[a].kind == sc.SLASH:
@@ -491,37 +609,43 @@ class _Reader:
         self._make(price, price_max, currency, per_qty, unit)
         return consumed
 
-    def _line_default_currency(self) -> str:
+    def _line_default_currency(self, pos: int) -> str:
         explicit = self.line_currency.get(self.line, set())
-        return next(iter(explicit)) if len(explicit) == 1 else "CNY"
+        if len(explicit) == 1:
+            return next(iter(explicit))
+        n = bisect.bisect_left(self.header_currency, (pos, ""))
+        return self.header_currency[n - 1][1] if n else self.default_currency
 
     # -- binding -------------------------------------------------------------------------------
 
-    def _choose(self, goods: list[str], unit: str | None) -> str:
+    def _choose(self, goods: list[str], unit: str | None, per_qty: int = 1) -> str:
         """The one good a segment with several goods words is about."""
         if self.seg_head:
             return self.seg_head  # 接码教程: a tutorial
         kinds = set(goods)
-        if unit == "query" and "lookup_service" in kinds:
+        if unit == "query" and "insider_access" in kinds:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
-        if "account" in kinds and "fake_engagement" not in self.seg_counted:
-            kinds.discard("fake_engagement")  # 粉丝1万以上的号: fans describe the account
+            kinds.add("lookup_service")
+        if "account" in kinds and ("fake_engagement" not in self.seg_counted or per_qty == 1):
+            kinds.discard("fake_engagement")  # 10w粉 号 1.5w: fans describe the account
         chosen = min(kinds, key=_RANK.__getitem__)
-        if chosen == "account" and self.seg_rent:
+        if chosen == "account" and (self.seg_rent or unit in RENTAL_PERIODS):
             return "account_rental"  # 骑手号日租40
         return chosen
 
-    def _subject(self, unit: str | None = None) -> tuple[list[str], list[str | None]] | None:
+    def _subject(
+        self, unit: str | None = None, per_qty: int = 1
+    ) -> tuple[list[str], list[str | None]] | None:
         goods = [g for g, attr in self.seg_goods if not attr]
         plats: list[str | None] = list(self.seg_plats)
         if goods:
             if self.seg_each:
                 chosen = list(dict.fromkeys(goods))
             else:
-                chosen = [self._choose(goods, unit)]
+                chosen = [self._choose(goods, unit, per_qty)]
         elif self.ctx_goods:
             chosen = list(self.ctx_goods)
-            if self.seg_rent and chosen == ["account"]:
+            if chosen == ["account"] and (self.seg_rent or unit in RENTAL_PERIODS):
                 chosen = ["account_rental"]
         elif self.seg_rent:
             chosen = ["account_rental"]  # 日租 50: renting, though the thing is not named
@@ -572,7 +696,7 @@ class _Reader:
         per_qty: int,
         unit: str | None,
     ) -> None:
-        subject = self._subject(unit)
+        subject = self._subject(unit, per_qty)
         self._reset_segment()
         if subject is None:
             return
@@ -605,10 +729,13 @@ class _Reader:
         self.ctx_plats = plats
         self.ctx_unit = unit
 
-    def _null_price(self) -> None:
+    def _null_price(self, i: int) -> None:
+        variant = self.seg_variant or (
+            self.offers and (self.seg_with or self.text[: self.t[i].start].endswith("的"))
+        )
         if (
             self._has_subject()
-            or (self.seg_variant and self.ctx_goods)  # 5元一个，十年以上的价格私聊
+            or (variant and self.ctx_goods)  # 5元一个，十年以上的价格私聊 / 带芝麻分的另议
             or (not self.offers and (self.ctx_goods or self.ctx_plats))
         ):
             self._make(None, None, "CNY", 1, self.seg_periods[-1] if self.seg_periods else None)

@@ -1,0 +1,234 @@
+"""Offer rules for the ways sellers lay out price lists that the dev set's style did not show:
+a currency stated once in a header, specification numbers, batches before prices, per-period
+payments, capacities, carried rentals, buyers' questions and withheld prices for a grade.
+
+None of these texts is from a labelled file; each is written as a different seller would.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp import extract
+
+
+def offers(text: str) -> list[tuple]:
+    return [
+        (o["goods"], o["platform"], o["side"], o["price"], o["per_qty"], o["unit"], o["currency"])
+        for o in extract(text)["offers"]
+    ]
+
+
+S = "sell"
+B = "buy"
+
+
+# -- a currency stated once -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "接码报价 单位：U\n探探 0.3\n陌陌 0.2",
+        "接码报价（USDT）\n探探 0.3\n陌陌 0.2",
+        "以下价格均为u\n接码 探探 0.3\n陌陌 0.2",
+        "探探陌陌接码 U结算\n探探 0.3\n陌陌 0.2",
+    ],
+)
+def test_header_currency_prices_the_rows_below(text):
+    assert offers(text) == [
+        ("sms_code", "tantan", S, 0.3, 1, "item", "USDT"),
+        ("sms_code", "momo", S, 0.2, 1, "item", "USDT"),
+    ]
+
+
+def test_row_currency_beats_the_header():
+    assert offers("报价（单位U）\nTG老号 5\n微信号 80元") == [
+        ("account", "telegram", S, 5, 1, "item", "USDT"),
+        ("account", "wechat", S, 80, 1, "item", "CNY"),
+    ]
+
+
+def test_currency_mentioned_after_a_price_is_no_header():
+    """走U也行 after the price offers another way to pay; the price stays in yuan."""
+    assert offers("对公账户 8000一套 走U结算也行") == [
+        ("bank_card", None, S, 8000, 1, "item", "CNY")
+    ]
+
+
+def test_u_shield_is_not_a_currency_header():
+    assert offers("四件套带U盾 (一套)\n工行 2600") == [
+        ("bank_card", None, S, 2600, 1, "item", "CNY")
+    ]
+
+
+# -- specification numbers and batches ----------------------------------------------------------
+
+
+def test_hardware_size_is_part_of_the_item():
+    assert offers("出设备\n群控 30台 九千\n卡池 64卡 2800") == [
+        ("hardware", None, S, 9000, 1, "item", "CNY"),
+        ("hardware", None, S, 2800, 1, "item", "CNY"),
+    ]
+
+
+def test_bare_count_before_a_price_is_the_batch_for_engagement():
+    assert offers("点赞 抖音 1w 60 快手 1w 45 小红书 1k 9") == [
+        ("fake_engagement", "douyin", S, 60, 10000, "item", "CNY"),
+        ("fake_engagement", "kuaishou", S, 45, 10000, "item", "CNY"),
+        ("fake_engagement", "xiaohongshu", S, 9, 1000, "item", "CNY"),
+    ]
+
+
+def test_engagement_word_after_a_batch_price_starts_the_next_item():
+    """评论 1k 12 收藏: 12 is the price of the batch, not a count of 收藏."""
+    assert offers("B站 点赞 1k 12 收藏 1k 18") == [
+        ("fake_engagement", "bilibili", S, 12, 1000, "item", "CNY"),
+        ("fake_engagement", "bilibili", S, 18, 1000, "item", "CNY"),
+    ]
+
+
+def test_records_in_batches():
+    assert offers("股民数据 5k 400") == [("personal_data", None, S, 400, 5000, "item", "CNY")]
+
+
+# -- periods and capacities ---------------------------------------------------------------------
+
+
+def test_weekly_price_in_numerals():
+    assert offers("陌陌号出租 包天30 包周一百八") == [
+        ("account_rental", "momo", S, 30, 1, "day", "CNY"),
+        ("account_rental", "momo", S, 180, 1, "week", "CNY"),
+    ]
+
+
+def test_weekday_is_not_a_price():
+    assert offers("QQ老号 20一个 周三发货") == [("account", "qq", S, 20, 1, "item", "CNY")]
+
+
+def test_paid_per_day():
+    assert offers("收微信收款码 跑分 每天给120 日结") == [
+        ("bank_card", "wechat", B, 120, 1, "day", "CNY")
+    ]
+
+
+def test_account_paid_per_day_is_rented():
+    assert offers("收 QQ号 一天给40 满三年的") == [
+        ("account_rental", "qq", B, 40, 1, "day", "CNY")
+    ]
+
+
+def test_daily_capacity_is_not_a_price():
+    assert offers("微博引流 每天800精准粉 包月五千") == [
+        ("fake_engagement", "weibo", S, 5000, 1, "month", "CNY")
+    ]
+
+
+def test_span_before_a_capacity_is_not_the_unit_of_the_price_before():
+    assert offers("宝妈粉 12一个 一天能出五百个") == [
+        ("fake_engagement", None, S, 12, 1, "item", "CNY")
+    ]
+
+
+def test_settled_daily_is_no_count_of_days():
+    assert offers("收 实名抖音号 80一个 日结") == [("account", "douyin", B, 80, 1, "item", "CNY")]
+
+
+# -- goods words in combination -----------------------------------------------------------------
+
+
+def test_official_account_votes_are_engagement():
+    assert offers("公众号投票 一票两毛 阅读量 1w 35") == [
+        ("fake_engagement", "wechat", S, 0.2, 1, "item", "CNY"),
+        ("fake_engagement", "wechat", S, 35, 10000, "item", "CNY"),
+    ]
+
+
+def test_an_account_with_followers_is_an_account():
+    assert offers("快手 3w粉 号 一个 2000") == [("account", "kuaishou", S, 2000, 1, "item", "CNY")]
+
+
+def test_follower_threshold_is_no_minimum_order():
+    found = extract("收抖音号 500粉以上 一个三十")["offers"]
+    assert [(o["goods"], o["platform"], o["price"], o["min_qty"]) for o in found] == [
+        ("account", "douyin", 30, None)
+    ]
+
+
+def test_views_with_an_account_word_stay_engagement():
+    assert offers("视频号 播放 1000 播放 15 元") == [
+        ("fake_engagement", "wechat", S, 15, 1000, "item", "CNY")
+    ]
+
+
+def test_internal_system_answering_per_query_is_a_lookup():
+    assert offers("圆通内部系统 可查收件人电话 十块一次 不出网点账号") == [
+        ("lookup_service", "yto", S, 10, 1, "query", "CNY")
+    ]
+
+
+# -- platforms carried and ordinary words --------------------------------------------------------
+
+
+def test_rental_and_platform_carry_to_the_next_grade():
+    assert offers("QQ日租，十年号35一天，普通号18一天") == [
+        ("account_rental", "qq", S, 35, 1, "day", "CNY"),
+        ("account_rental", "qq", S, 18, 1, "day", "CNY"),
+    ]
+
+
+def test_plane_in_a_travel_lookup_is_not_telegram():
+    assert offers("查行程 火车飞机酒店 二百一次") == [
+        ("lookup_service", None, S, 200, 1, "query", "CNY")
+    ]
+
+
+def test_travelling_is_not_a_listing():
+    assert extract("明天坐飞机回老家 这几天不出货") == {
+        "is_listing": False,
+        "offers": [],
+        "contacts": [],
+    }
+
+
+# -- buyers -------------------------------------------------------------------------------------
+
+
+def test_who_can_asks_to_buy():
+    assert offers("谁能查个开房记录？今天要，给300") == [
+        ("lookup_service", None, B, 300, 1, "query", "CNY")
+    ]
+
+
+def test_buyer_offering_an_amount_stays_a_buyer():
+    assert offers("有没有能查车主的？出200") == [
+        ("lookup_service", None, B, 200, 1, "query", "CNY")
+    ]
+
+
+def test_rough_price_is_a_price():
+    assert offers("求购抖音老号 五个 价格一百左右") == [
+        ("account", "douyin", B, 100, 1, "item", "CNY")
+    ]
+    assert offers("收探探号 预算八十左右") == [("account", "tantan", B, 80, 1, "item", "CNY")]
+
+
+def test_estimate_without_a_price_word_stays_no_price():
+    assert offers("出料子 300左右的量 0.5一条") == [
+        ("personal_data", None, S, 0.5, 1, "item", "CNY")
+    ]
+
+
+# -- withheld prices and notices ----------------------------------------------------------------
+
+
+def test_withheld_price_for_a_grade_described_by_what_it_has():
+    assert offers("淘宝号 实名 40一个，带花呗的私聊") == [
+        ("account", "taobao", S, 40, 1, "item", "CNY"),
+        ("account", "taobao", S, None, 1, "item", "CNY"),
+    ]
+
+
+def test_a_pause_notice_is_not_a_listing():
+    assert extract("本周暂停出料，下周一恢复")["is_listing"] is False
+    assert extract("接码暂停一天")["is_listing"] is False
