@@ -2,7 +2,7 @@
 
 The public surface is small and stable; everything else in ``nlp`` may change::
 
-    extract(text) -> {"is_listing": bool, "offers": [...], "contacts": [...]}
+    extract(text, context=None) -> {"is_listing": bool, "offers": [...], "contacts": [...]}
     tokens(text)  -> search tokens (the index stores and queries with these)
     redact(text, key) -> text with victims' personal data replaced
     EXTRACTOR_VERSION -> stored with every offer so offers can be rebuilt when rules change
@@ -25,11 +25,19 @@ EXTRACTOR_VERSION = f"x{CODE_VERSION}+{load_lexicon().version}"
 __all__ = ["EXTRACTOR_VERSION", "InputError", "extract", "redact", "tokens"]
 
 
-def extract(text: str) -> dict:
-    """The contract record of one post (see taxonomy.md), without its ``id``."""
+def extract(text: str, context: str | None = None) -> dict:
+    """The contract record of one post (see taxonomy.md), without its ``id``.
+
+    ``context`` is a short description of where the post was found (a channel's title, "接码平台
+    项目价格表"). A price table's row "微信 3.6元" does not say it prices SMS codes; the page does.
+    The context gives the goods, platform, currency and side a header line would, for what the
+    post leaves unsaid; it never makes an offer by itself nor turns talk into a listing.
+    """
     if not isinstance(text, str):
         raise TypeError(f"extract() needs str, not {type(text).__name__}")
-    post = read_post(text)
+    if context is not None and not isinstance(context, str):
+        raise TypeError(f"extract() needs context str or None, not {type(context).__name__}")
+    post = read_post(text, context)
     return {
         "is_listing": post.is_listing,
         "offers": [offer.as_dict() for offer in post.offers],

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -136,6 +137,20 @@ class Offer:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What the place a post was found in says about every post there, as a header line would:
+    a code platform's price table is about SMS codes, a channel titled 收号 buys."""
+
+    goods: str | None = None
+    platforms: tuple[str, ...] = ()
+    side: str | None = None
+    currency: str | None = None
+
+
+NO_PAGE = Page()
+
+
 @dataclass(slots=True)
 class Post:
     is_listing: bool
@@ -162,16 +177,17 @@ class _Reader:
         tokens: list[sc.Token],
         has_contact: bool = False,
         text: str = "",
-        currency: str | None = None,
+        page: Page = NO_PAGE,
     ):
         self.t = tokens
+        self.page = page
         self.text = text
         self.has_contact = has_contact  # a seller's contact: a post naming goods advertises them
         self.n = len(tokens)
         self.offers: list[Offer] = []
         self.keys: dict[tuple, Offer] = {}
         self.cues: set[str] = set()
-        self.side = "sell"
+        self.side = page.side or "sell"
         self.explicit_side = False
         self.ctx_goods: list[str] = []
         self.ctx_plats: list[str | None] = []
@@ -185,7 +201,7 @@ class _Reader:
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self.header_currency = header_currencies(text) if text else []
-        self.default_currency = currency or "CNY"  # the page's, or a header's above
+        self.default_currency = page.currency or "CNY"  # the page's, unless a header says
         self._reset_segment()
 
     # -- segment -------------------------------------------------------------------------------
@@ -650,7 +666,7 @@ class _Reader:
         elif self.seg_rent:
             chosen = ["account_rental"]  # 日租 50: renting, though the thing is not named
         elif plats or self.ctx_plats:
-            chosen = [_default_goods(plats or self.ctx_plats)]
+            chosen = [self.page.goods or _default_goods(plats or self.ctx_plats)]
         elif self.explicit_side:
             chosen = ["other"]
         else:
@@ -660,6 +676,9 @@ class _Reader:
                 plats = [None]
             else:
                 plats = list(self.ctx_plats) or [None]
+        if plats == [None] and self.page.platforms:
+            page_plats = [p for p in self.page.platforms if all(_fits(g, p) for g in chosen)]
+            plats = list(page_plats) or plats  # 老号 300 in a channel about Douyin accounts
         return chosen, plats
 
     def _make(
@@ -800,9 +819,36 @@ def prepare(text: str) -> tuple[str, bool]:
     return write_numbers(text), has_contact
 
 
-def read_post(text: str) -> Post:
+@functools.lru_cache(maxsize=256)
+def read_page(context: str) -> Page:
+    """The defaults a page's description gives its posts; a crawl passes the same few often."""
+    prepared, _ = prepare(context[:500])
+    goods: list[str] = []
+    plats: list[str] = []
+    side = None
+    for tok in sc.scan(prepared):
+        roles = tok.roles
+        if sc.GOODS in roles:
+            goods.append(roles[sc.GOODS])
+        if sc.HEAD in roles:
+            goods.append(roles[sc.HEAD])
+        if roles.get(sc.PLAT) not in (None, "none") and roles[sc.PLAT] not in plats:
+            plats.append(roles[sc.PLAT])
+        if roles.get(sc.SIDE) in ("sell", "buy"):
+            side = roles[sc.SIDE]
+    chosen = min(goods, key=_RANK.__getitem__) if goods else None
+    headers = header_currencies(prepared)
+    currency = headers[-1][1] if headers else None
+    if currency is None and any(w in prepared for w in ("usdt", "泰达")):
+        currency = "USDT"
+    return Page(chosen, tuple(plats), side, currency)
+
+
+def read_post(text: str, context: str | None = None) -> Post:
+    """The offers of a post; ``context`` describes where it was found (see ``read_page``)."""
     prepared, has_contact = prepare(text)
-    reader = _Reader(sc.scan(prepared), has_contact=has_contact, text=prepared)
+    page = read_page(context) if context else NO_PAGE
+    reader = _Reader(sc.scan(prepared), has_contact=has_contact, text=prepared, page=page)
     offers = reader.read()
     priced = any(o.price is not None for o in offers)
     unpriced = any(o.price is None for o in offers)

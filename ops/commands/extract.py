@@ -1,7 +1,8 @@
-"""``heishi extract [FILE]``: posts in, offers out, both as JSON Lines.
+"""``heishi extract [--context TEXT] [FILE]``: posts in, offers out, both as JSON Lines.
 
 The extractor runs without a store or a crawler, so an analyst can check what the rules make
-of a file of posts, and a pipeline can pipe crawled posts through it.
+of a file of posts, and a pipeline can pipe crawled posts through it. A post's own ``context``
+field (where it was found, e.g. a channel's title) wins over ``--context``.
 """
 
 from __future__ import annotations
@@ -34,12 +35,14 @@ def read_posts(fh: TextIO, source: str, need_id: bool = False) -> Iterator[dict]
             raise InputError('missing "text" (a string)', source, number)
         if need_id and "id" not in post:
             raise InputError('missing "id"', source, number)
+        if not isinstance(post.get("context", ""), str | None):
+            raise InputError('"context" must be a string', source, number)
         yield post
 
 
-def extracted(post: dict) -> dict:
+def extracted(post: dict, context: str | None = None) -> dict:
     """The post's own fields, then the extractor's (which replace any stale ones)."""
-    return {**post, **extract(post["text"])}
+    return {**post, **extract(post["text"], context=post.get("context") or context)}
 
 
 class Command(HeishiCommand):
@@ -48,8 +51,15 @@ class Command(HeishiCommand):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("file", nargs="?", metavar="FILE", help="posts, one JSON object a line")
+        parser.add_argument(
+            "--context",
+            metavar="TEXT",
+            help="where the posts were found (e.g. '接码平台 项目价格表'): the goods, platform, "
+            "currency and side their rows leave unsaid",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
+        self.context = args.context
         if args.file in (None, "-"):
             return self._run(sys.stdin, "<stdin>")
         try:
@@ -63,7 +73,7 @@ class Command(HeishiCommand):
         out = sys.stdout
         try:
             for post in read_posts(fh, source):
-                out.write(json.dumps(extracted(post), ensure_ascii=False) + "\n")
+                out.write(json.dumps(extracted(post, self.context), ensure_ascii=False) + "\n")
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8: {exc.reason}", source) from None
         finally:

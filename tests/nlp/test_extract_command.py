@@ -83,6 +83,29 @@ def test_wrong_record_shape(tmp_path, capsys, line, message):
     assert message in capsys.readouterr().err
 
 
+def test_extract_with_page_context(tmp_path, capsys):
+    """--context applies to every post; a post's own context field wins."""
+    posts = write_lines(
+        tmp_path / "posts.jsonl",
+        [
+            {"id": "r1", "text": "微信 3.6元 库存3641"},
+            {"id": "r2", "text": "微信 3.6元 库存3641", "context": "微信号批发"},
+            {"id": "r3", "text": "大家早"},
+        ],
+    )
+    assert main(["extract", "--context", "接码平台 项目价格表", str(posts)]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [o["goods"] for row in out for o in row["offers"]] == ["sms_code", "account"]
+    assert out[1]["context"] == "微信号批发" and out[2]["is_listing"] is False
+
+
+def test_context_field_must_be_text(tmp_path, capsys):
+    posts = write_lines(tmp_path / "posts.jsonl", [{"id": "c", "text": "微信 3元", "context": 7}])
+    assert main(["extract", str(posts)]) != 0
+    err = capsys.readouterr().err
+    assert f"{posts}:1:" in err and "context" in err and "Traceback" not in err
+
+
 def test_missing_file(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "nope.jsonl")]) != 0
     assert "nope.jsonl" in capsys.readouterr().err

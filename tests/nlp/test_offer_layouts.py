@@ -113,9 +113,7 @@ def test_paid_per_day():
 
 
 def test_account_paid_per_day_is_rented():
-    assert offers("收 QQ号 一天给40 满三年的") == [
-        ("account_rental", "qq", B, 40, 1, "day", "CNY")
-    ]
+    assert offers("收 QQ号 一天给40 满三年的") == [("account_rental", "qq", B, 40, 1, "day", "CNY")]
 
 
 def test_daily_capacity_is_not_a_price():
