@@ -445,8 +445,9 @@ class _Reader:
         unit = cls_tok.roles[sc.CLS]
         goods = cls_tok.roles.get(sc.GOODS)
         k = self._next(j)
-        if "粉" in self.text[cls_tok.start : cls_tok.end] and any(
-            g == "account" and not attr for g, attr in self.seg_goods
+        named = {g for g, attr in self.seg_goods if not attr}
+        if "粉" in self.text[cls_tok.start : cls_tok.end] and (
+            "account" in named or (not named and self.ctx_goods == ["account"])
         ):
             return (k if self._kind(k) == sc.MINQ else j) + 1  # 收快手号 1000粉以上: followers
         if goods and goods != "account":
@@ -479,10 +480,17 @@ class _Reader:
                 else:
                     self.pending_min = qty
             return k + 1
-        if self._kind(self._prev(i)) == sc.PER:
-            return j + 1  # 一箱 20台 9000: what one box holds, not how many the price buys
+        p = self._prev(i)
+        if self._kind(p) == sc.PER and (
+            self._kind(self._prev(p)) != sc.NUM or unit not in ("item", "query")
+        ):
+            # 一箱 20台 9000: what one box holds, not how many the price buys; after a price's
+            # 一个, 一万条 2500 is the next batch but 3年 80 is the next grade
+            return j + 1
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
+        elif self._kind(k) == sc.NUM and self._kind(self._next(k)) == sc.MEASURE:
+            k = self._next(self._next(k))  # 100人 1小时 30: the batch, for an hour, at a price
         if (
             qty is not None
             and k < self.n
@@ -596,6 +604,7 @@ class _Reader:
             and (lo.currency or hi.currency)
             and self.t[a].kind == sc.NUM
             and self.t[a].currency is None
+            and not (self.pending_qty is not None and self.pending_qty[2] == i)
         ):
             c = self._next(a)
             q = self._next(c)

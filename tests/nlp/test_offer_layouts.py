@@ -230,3 +230,46 @@ def test_withheld_price_for_a_grade_described_by_what_it_has():
 def test_a_pause_notice_is_not_a_listing():
     assert extract("本周暂停出料，下周一恢复")["is_listing"] is False
     assert extract("接码暂停一天")["is_listing"] is False
+
+
+# -- grades and batches written one after another -------------------------------------------------
+
+
+def test_follower_grades_after_an_account_stay_accounts():
+    assert offers("出抖音号 千粉 80 三千粉 150 万粉 500") == [
+        ("account", "douyin", S, 80, 1, "item", "CNY"),
+        ("account", "douyin", S, 150, 1, "item", "CNY"),
+        ("account", "douyin", S, 500, 1, "item", "CNY"),
+    ]
+
+
+def test_batch_tiers_each_with_its_own_count():
+    assert offers("涨粉 快手 1000粉 20元 一万粉 180元") == [
+        ("fake_engagement", "kuaishou", S, 20, 1000, "item", "CNY"),
+        ("fake_engagement", "kuaishou", S, 180, 10000, "item", "CNY"),
+    ]
+
+
+def test_batch_after_a_piece_price():
+    assert offers("面单 0.4一条 一万条 3000") == [
+        ("personal_data", None, S, 0.4, 1, "item", "CNY"),
+        ("personal_data", None, S, 3000, 10000, "item", "CNY"),
+    ]
+
+
+def test_batch_for_a_duration():
+    assert offers("快手直播人气 200人 2小时 50") == [
+        ("fake_engagement", "kuaishou", S, 50, 200, "item", "CNY")
+    ]
+
+
+def test_age_grade_after_a_piece_price_is_no_batch():
+    assert offers("收QQ老号 8年以上 60一个 5年 30") == [
+        ("account", "qq", B, 60, 1, "item", "CNY"),
+        ("account", "qq", B, 30, 1, "item", "CNY"),
+    ]
+
+
+def test_lexicon_platform_bound_virtual_goods_and_station_accounts():
+    assert offers("Q币 1000个 820元") == [("other", "qq", S, 820, 1000, "item", "CNY")]
+    assert offers("收驿站账号 一天给150") == [("insider_access", None, B, 150, 1, "day", "CNY")]
