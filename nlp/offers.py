@@ -651,6 +651,8 @@ class _Reader:
         if unit == "query" and "insider_access" in kinds:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
             kinds.add("lookup_service")
+        if {"sms_code", "account_rental"} <= kinds and "account" not in kinds:
+            kinds.discard("account_rental")  # 手机号码出租 接短信: codes received on a number
         if "account" in kinds and ("fake_engagement" not in self.seg_counted or per_qty == 1):
             kinds.discard("fake_engagement")  # 10w粉 号 1.5w: fans describe the account
         chosen = min(kinds, key=_RANK.__getitem__)

@@ -273,3 +273,35 @@ def test_age_grade_after_a_piece_price_is_no_batch():
 def test_lexicon_platform_bound_virtual_goods_and_station_accounts():
     assert offers("Q币 1000个 820元") == [("other", "qq", S, 820, 1000, "item", "CNY")]
     assert offers("收驿站账号 一天给150") == [("insider_access", None, B, 150, 1, "day", "CNY")]
+
+
+def test_video_channel_listed_with_platforms_is_a_platform():
+    assert offers("直播人气 快手 视频号 五百人 一小时 十五") == [
+        ("fake_engagement", "kuaishou", S, 15, 500, "item", "CNY"),
+        ("fake_engagement", "wechat", S, 15, 500, "item", "CNY"),
+    ]
+    assert offers("出视频号 带橱窗 260") == [("account", "wechat", S, 260, 1, "item", "CNY")]
+
+
+def test_police_system_in_an_offer_is_no_news():
+    assert offers("公安网 查人 一次 600") == [("lookup_service", None, S, 600, 1, "query", "CNY")]
+    assert extract("公安抓获一批卖料子的，每条0.5元")["is_listing"] is False
+
+
+def test_number_rented_to_receive_texts_is_a_code_service():
+    assert offers("手机号码出租 收短信 2元一次") == [("sms_code", None, S, 2, 1, "item", "CNY")]
+
+
+def test_asking_who_buys_sells():
+    assert offers("有人收对公户吗？一套8000 有就出") == [
+        ("bank_card", None, S, 8000, 1, "item", "CNY")
+    ]
+
+
+def test_other_services_by_name():
+    assert offers("快手 投流 代运营 包月 3000") == [
+        ("other", "kuaishou", S, 3000, 1, "month", "CNY")
+    ]
+    assert offers("查 QQ 聊天记录 1500一次") == [
+        ("lookup_service", "qq", S, 1500, 1, "query", "CNY")
+    ]
