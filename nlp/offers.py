@@ -64,6 +64,8 @@ PERIODS = frozenset(["day", "week", "month"])
 # An account priced per day or week is rented (一天给60); per month it may be a service (养号).
 RENTAL_PERIODS = frozenset(["day", "week"])
 # Words after which "NUM左右" is the price asked (价格两百左右), not an estimate of something else.
+# Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
+TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
 COURIERS = frozenset(["yto", "sf"])
@@ -332,6 +334,10 @@ class _Reader:
         goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
         return bool(goods) and goods <= BATCH_GOODS
 
+    def _account_goods(self) -> bool:
+        goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
+        return goods == {"account"}
+
     def _bundle(self) -> bool:
         """箱子 40台 一万八: a count written with hardware says what the one item holds."""
         goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
@@ -487,8 +493,15 @@ class _Reader:
             # 一箱 20台 9000: what one box holds, not how many the price buys; after a price's
             # 一个, 一万条 2500 is the next batch but 3年 80 is the next grade
             return j + 1
+        if unit == "year" and self._account_goods():
+            self.seg_variant = True
+            return j + 1  # 八年 30: an account's age, a grade, not a batch of years
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
+        elif (
+            self._kind(k) == sc.OTHER and self.text[self.t[k].start : self.t[k].end] in TOTAL_WORDS
+        ):
+            k = self._next(k)  # 100万条 预算3万: the batch, then what all of it costs
         elif self._kind(k) == sc.NUM and self._kind(self._next(k)) == sc.MEASURE:
             k = self._next(self._next(k))  # 100人 1小时 30: the batch, for an hour, at a price
         if (
@@ -580,6 +593,8 @@ class _Reader:
         consumed = last + 1
         a = self._next(last)
         p = self._prev(i)
+        if self._kind(p) == sc.SIDE and self._bid(p):
+            p = self._prev(p)  # 求租 一天出100: the buyer's bid per day
         per_before = self._kind(p) in (sc.PER, sc.PERIOD)
         per_before_close = per_before and p == i - 1
         # A per-one marker after the price wins when written against it (0.5一张) or when none

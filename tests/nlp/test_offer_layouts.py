@@ -305,3 +305,29 @@ def test_other_services_by_name():
     assert offers("查 QQ 聊天记录 1500一次") == [
         ("lookup_service", "qq", S, 1500, 1, "query", "CNY")
     ]
+
+
+def test_buyer_renting_pays_per_day():
+    assert offers("求租 快手号 带货用 一天出80") == [
+        ("account_rental", "kuaishou", B, 80, 1, "day", "CNY")
+    ]
+
+
+def test_hearsay_price_is_talk():
+    assert extract("听群友说 我看有人卖一块五一条 真的假的")["is_listing"] is False
+    assert extract("有人卖微信号 五十一个 靠谱吗")["is_listing"] is False
+
+
+def test_account_age_grades_in_a_row():
+    assert offers("收老QQ号 十年以上 一个60 七年 35 三年 12") == [
+        ("account", "qq", B, 60, 1, "item", "CNY"),
+        ("account", "qq", B, 35, 1, "item", "CNY"),
+        ("account", "qq", B, 12, 1, "item", "CNY"),
+    ]
+
+
+def test_budget_for_a_whole_batch():
+    assert offers("求购 宝妈数据 50万条 预算一万") == [
+        ("personal_data", None, B, 10000, 500000, "item", "CNY")
+    ]
+    assert offers("求购抖音号 十个 价格八十") == [("account", "douyin", B, 80, 1, "item", "CNY")]
