@@ -35,3 +35,18 @@ class PostItem(scrapy.Item):
 
     def to_post(self) -> Post:
         return Post(**{name: self[name] for name in POST_FIELDS if name in self})
+
+
+def extraction_input(post) -> tuple[str, str | None]:
+    """What the extractor reads of a post (an item or a stored post): its text, after its
+    title when the text does not repeat it (marketplace titles name the goods), and the
+    source's context (a price table's rows do not say that the table is a 接码 platform's).
+
+    Crawling and ``heishi reextract`` both read posts through this, so rebuilt offers are the
+    offers a crawl would have made.
+    """
+    text = post.get("text") or ""
+    title = (post.get("title") or "").strip().rstrip("…").removesuffix("...").strip()
+    if title and title not in text:  # a list page's title is often the text cut short
+        text = f"{title}\n{text}"
+    return text, (post.get("extra") or {}).get("context")

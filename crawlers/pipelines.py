@@ -21,7 +21,7 @@ from scrapy.exceptions import DropItem
 
 from crawlers import workers
 from crawlers.evidence import EvidenceArchive, evidence_root, sha256_hex
-from crawlers.items import POST_FIELDS, PostItem
+from crawlers.items import POST_FIELDS, PostItem, extraction_input
 from index import CrawlRun, open_store
 from index.records import post_id, utcnow
 from index.store import default_store_location
@@ -140,7 +140,8 @@ class ExtractPipeline:
             )
         self.key = (key or DEV_REDACT_KEY).encode("utf-8")
         self.workers = _workers(crawler.settings)
-        self._batch: list[tuple[str, asyncio.Future]] = []
+        # (what the extractor reads, the text to redact, the source's context), and its answer
+        self._batch: list[tuple[tuple[str, str, str | None], asyncio.Future]] = []
         self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -155,7 +156,8 @@ class ExtractPipeline:
             return item
         loop = asyncio.get_running_loop()
         done = loop.create_future()
-        self._batch.append((item["text"], done))
+        analysed, context = extraction_input(item)
+        self._batch.append(((analysed, item["text"], context), done))
         if len(self._batch) >= self.BATCH:
             self._send()
         elif self._timer is None:
@@ -190,8 +192,8 @@ class ExtractPipeline:
         batch, self._batch = self._batch, []
         if not batch:
             return
-        texts = [text for text, _ in batch]
-        sent = asyncio.ensure_future(workers.extract(texts, self.key, self.workers))
+        posts = [post for post, _ in batch]
+        sent = asyncio.ensure_future(workers.extract(posts, self.key, self.workers))
 
         def hand_out(sent: asyncio.Future) -> None:
             for index, (_, done) in enumerate(batch):

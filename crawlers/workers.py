@@ -107,9 +107,9 @@ async def _call(kind: str, workers: int, function, *args):
     return function(*args)
 
 
-async def extract(texts: list[str], key: bytes, workers: int):
+async def extract(posts: list[tuple[str, str, str | None]], key: bytes, workers: int):
     """:func:`extract_and_redact_many` in the extraction pool of ``workers`` processes."""
-    return await _call("extraction", workers, extract_and_redact_many, texts, key)
+    return await _call("extraction", workers, extract_and_redact_many, posts, key)
 
 
 async def write(location: str, posts: list[dict], extractions: list, workers: int) -> list[str]:
@@ -129,17 +129,18 @@ def shutdown() -> None:
 
 
 def extract_and_redact_many(
-    texts: list[str], key: bytes
+    posts: list[tuple[str, str, str | None]], key: bytes
 ) -> list[tuple[dict | None, str | None, str | None, str | None]]:
-    """For each text: its extraction (None if the extractor failed), its redacted text, the
-    extractor's error and the redaction's error. A text that cannot be redacted must not be
-    stored at all; one that cannot be extracted is stored without offers."""
+    """For each post (what the extractor reads, its text, its source's context): its
+    extraction (None if the extractor failed), its redacted text, the extractor's error and
+    the redaction's error. A text that cannot be redacted must not be stored at all; one that
+    cannot be extracted is stored without offers."""
     from nlp import extract, redact
 
     results = []
-    for text in texts:
+    for analysed, text, context in posts:
         try:
-            extraction, error = extract(text), None
+            extraction, error = extract(analysed, context=context), None
         except Exception as exc:
             extraction, error = None, f"{type(exc).__name__}: {exc}"
         try:

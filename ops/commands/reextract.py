@@ -12,6 +12,7 @@ import itertools
 import sys
 
 import nlp
+from crawlers.items import extraction_input
 from index.store import open_store
 from ops.commands import HeishiCommand
 
@@ -45,7 +46,8 @@ class Command(HeishiCommand):
                     if post.get("extractor_version") == version and not args.all:
                         counts["current"] += 1
                         continue
-                    extraction = nlp.extract(post["text"] or "")
+                    text, context = extraction_input(post)
+                    extraction = nlp.extract(text, context=context)
                     counts["offers"] += len(extraction["offers"])
                     work.append((post["id"], extraction, version))
                 store.put_extractions(work)

@@ -52,3 +52,19 @@ def test_reextract_skips_current_posts_unless_all(tmp_path, capsys):
 def test_reextract_on_a_missing_store_is_a_clear_error(tmp_path, capsys):
     assert main(["reextract", "--store", str(tmp_path / "nothing.db")]) == 2
     assert "nothing.db" in capsys.readouterr().err
+
+
+def test_reextract_reads_title_and_source_context_as_the_crawl_did(tmp_path):
+    path = tmp_path / "store.db"
+    row = Post(source="sms", key="r1", text="微信 3.6元 库存3641",
+               extra={"context": "接码平台 项目价格表"})
+    titled = Post(source="market", key="m1", title="出抖音白号", text="批量有货，一个1.2元")
+    with open_store(str(path)) as store:
+        store.upsert_posts([row, titled])
+
+    assert main(["reextract", "--store", str(path)]) == 0
+
+    with open_store(str(path), create=False) as store:
+        offers = {o["post_id"]: o for o in store.iter_offers()}
+    assert (offers[row.id]["goods"], offers[row.id]["platform"]) == ("sms_code", "wechat")
+    assert (offers[titled.id]["goods"], offers[titled.id]["platform"]) == ("account", "douyin")
