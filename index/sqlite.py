@@ -29,7 +29,16 @@ from index.query import (
 from index.query import (
     OFFER_FIELDS as QUERY_OFFER_FIELDS,
 )
-from index.records import OFFER_FIELDS, POST_FIELDS, RUN_STATUSES, CrawlRun, Post, utc_time, utcnow
+from index.records import (
+    OFFER_FIELDS,
+    POST_FIELDS,
+    RUN_STATUSES,
+    CrawlRun,
+    Post,
+    contact_key,
+    utc_time,
+    utcnow,
+)
 from index.sqlite_query import EPOCH, matching_offers, matching_posts, offer_conditions
 from index.store import Store, UpsertOutcome
 from index.tokens import document_tokens
@@ -831,7 +840,7 @@ def _extraction_rows(
             if c.get("type") and c.get("value") not in (None, "")
         ]
         contacts = list(dict.fromkeys(contacts))
-        seller = f"{contacts[0][0]}:{contacts[0][1]}" if contacts else None
+        seller = contact_key(*contacts[0]) if contacts else None
         offer_rows = []
         day = day_number(at)
         for n, offer in enumerate(extraction.get("offers") or []):
@@ -855,7 +864,7 @@ def _extraction_rows(
         raise StoreError(
             f"extraction of post {post_id!r} does not follow the offer contract: {exc}"
         ) from None
-    contact_rows = [(post_pk, f"{t}:{v}", t, v) for t, v in contacts]
+    contact_rows = [(post_pk, contact_key(t, v), t, v) for t, v in contacts]
     return offer_rows, contact_rows, int(bool(is_listing))
 
 
