@@ -64,6 +64,10 @@ PERIODS = frozenset(["day", "week", "month"])
 # An account priced per day or week is rented (一天给60); per month it may be a service (养号).
 RENTAL_PERIODS = frozenset(["day", "week"])
 # Words after which "NUM左右" is the price asked (价格两百左右), not an estimate of something else.
+# Measures that size a device only when written on the number (128卡); 月租 15 卡费 is a fee.
+WRITTEN_ON = frozenset(["卡", "路"])
+# Words between a per-one or period word and its price (一天 保底 300, 一个给5块, 包月 只要 99).
+LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价"])
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
 TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
@@ -360,6 +364,16 @@ class _Reader:
             and (sc.GOODS in self.t[m].roles or sc.CLS in self.t[m].roles)
         )
 
+    def _after_attribute(self, i: int) -> bool:
+        """带粉5万: the number right after a goods word that follows 带/含."""
+        p = i - 1
+        return (
+            p > 0
+            and self.t[p].kind == sc.GOODS
+            and self.t[p - 1].kind == sc.ATTR
+            and self.t[p - 1].value in ("带", "含")
+        )
+
     def _after_price_word(self, i: int) -> bool:
         return self.text[: self.t[i].start].rstrip(" :：").endswith(PRICE_WORDS)
 
@@ -373,8 +387,21 @@ class _Reader:
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         if self._span_is_capacity(self._prev(i)):
             return i + 1  # 每天500精准粉: how many a day, not a price a day
-        if nxt is not None and nxt.kind == sc.MEASURE and tok.currency is None:
+        if (
+            nxt is not None
+            and nxt.kind == sc.MEASURE
+            and tok.currency is None
+            and (j == i + 1 or self.text[nxt.start : nxt.end] not in WRITTEN_ON)
+        ):
+            if self._kind(self._next(j)) == sc.MINQ:
+                self.seg_variant = True  # 7级以上 价格私聊: a grade of the goods before
             return j + 1  # 2 小时, 64口, 6 级: a size or a time
+        if (
+            self._after_attribute(i)
+            and tok.currency is None
+            and (nxt is None or nxt.kind not in (sc.PER, sc.SLASH, sc.NUM))
+        ):
+            return i + 1  # 带粉5万, 带余额300: how much the item has, not its price
         before = self.t[i - 1] if i > 0 else None
         if before is not None and before.kind == sc.ATTR and before.value in ("送", "赠"):
             return i + 1  # 注册送10元: a gift, not a price
@@ -400,6 +427,8 @@ class _Reader:
             k = self._next(j)
             if k < self.n and self.t[k].kind == sc.NUM and self.t[k].value > tok.value:
                 after = self._next(k)
+                if self._kind(after) == sc.MEASURE:
+                    return after + 1  # 1-3级 20: a range of grades, then the price
                 if (
                     after >= self.n
                     or sc.CLS not in self.t[after].roles
@@ -595,6 +624,10 @@ class _Reader:
         p = self._prev(i)
         if self._kind(p) == sc.SIDE and self._bid(p):
             p = self._prev(p)  # 求租 一天出100: the buyer's bid per day
+        elif self._kind(p) == sc.OTHER and self.text[self.t[p].start : self.t[p].end] in LEAD_WORDS:
+            p = self._prev(p)  # 一天 保底 300 / 一个给5块: the period before the lead word
+        if not self.explicit_side and self.text[: lo.start].rstrip().endswith("给"):
+            self.side, self.explicit_side = "buy", True  # 一个给5块: what a buyer pays
         per_before = self._kind(p) in (sc.PER, sc.PERIOD)
         per_before_close = per_before and p == i - 1
         # A per-one marker after the price wins when written against it (0.5一张) or when none

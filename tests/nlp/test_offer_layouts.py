@@ -331,3 +331,43 @@ def test_budget_for_a_whole_batch():
         ("personal_data", None, B, 10000, 500000, "item", "CNY")
     ]
     assert offers("求购抖音号 十个 价格八十") == [("account", "douyin", B, 80, 1, "item", "CNY")]
+
+
+def test_grade_ranges_are_no_prices():
+    assert offers("快手号 1-5级 15 6-9级 40 10级以上 价格私聊") == [
+        ("account", "kuaishou", S, 15, 1, "item", "CNY"),
+        ("account", "kuaishou", S, 40, 1, "item", "CNY"),
+        ("account", "kuaishou", S, None, 1, "item", "CNY"),
+    ]
+
+
+def test_what_the_item_has_is_no_price():
+    assert offers("出 抖音 号 8000 带粉三万") == [("account", "douyin", S, 8000, 1, "item", "CNY")]
+    assert offers("一类卡带U盾1800一套") == [("bank_card", None, S, 1800, 1, "item", "CNY")]
+
+
+def test_device_slots_are_no_prices():
+    assert offers("出 卡池 一套 32卡 1500 一套 128卡 5000") == [
+        ("hardware", None, S, 1500, 1, "item", "CNY"),
+        ("hardware", None, S, 5000, 1, "item", "CNY"),
+    ]
+
+
+def test_lead_word_between_period_and_price():
+    assert offers("收 跑分 支付宝收款码 一天 保底 200") == [
+        ("bank_card", "alipay", B, 200, 1, "day", "CNY")
+    ]
+
+
+def test_what_a_buyer_pays():
+    assert offers("有接码的吗 whatsapp 要二十个 一个给三块") == [
+        ("sms_code", "whatsapp", B, 3, 1, "item", "CNY")
+    ]
+
+
+def test_ask_to_be_messaged_withholds_the_price():
+    assert offers("猫池 群控 设备 需要的私") == [("hardware", None, S, None, 1, "item", "CNY")]
+
+
+def test_buyers_story_is_talk():
+    assert extract("前天从群里拿了二十个号 一个三十 还不错")["is_listing"] is False
