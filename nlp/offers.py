@@ -272,6 +272,9 @@ class _Reader:
             elif kind == sc.NULLP:
                 self._null_price(i)
                 i += 1
+            elif kind == sc.OTHER and self._unlisted_platform(i):
+                self.seg_plats.append("none")
+                i += 1
             elif kind == sc.SPACE or kind == sc.OTHER:
                 i += 1
             else:
@@ -326,6 +329,21 @@ class _Reader:
         if tok.kind == sc.ATTR and tok.value in ("带", "含"):
             self.seg_with = True
 
+    def _unlisted_platform(self, i: int) -> bool:
+        """，Microsoft 0.3U: a Latin name opening a clause and priced is a platform we do not
+        list; it must not inherit the platform of the item before."""
+        tok = self.t[i]
+        word = self.text[tok.start : tok.end]
+        return (
+            len(word) >= 3
+            and word.isascii()
+            and word.isalpha()
+            and not self.seg_plats
+            and bool(self.ctx_plats)
+            and self._kind(self._prev(i)) in (None, sc.SEP)
+            and self._kind(self._next(i)) == sc.NUM
+        )
+
     def _bid(self, i: int) -> bool:
         return (
             self.side == "buy"
@@ -347,10 +365,15 @@ class _Reader:
         goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
         return "hardware" in goods
 
+    def _is_period_span(self, i: int) -> bool:
+        tok = self.t[i] if 0 <= i < self.n else None
+        return (
+            tok is not None and tok.kind == sc.PER and sc.SPAN in tok.roles and tok.value in PERIODS
+        )
+
     def _span_is_capacity(self, i: int) -> bool:
         """一天能出三百个 / 每天500精准粉: a span that says how many, not what a price is per."""
-        tok = self.t[i]
-        if tok.kind != sc.PER or sc.SPAN not in tok.roles or tok.value not in PERIODS:
+        if not self._is_period_span(i):
             return False
         k = self._next(i)
         if self._kind(k) == sc.CAP:
@@ -385,8 +408,14 @@ class _Reader:
         nxt = self.t[j] if j < self.n else None
         if self._beside_plus(i) or self._kind(self._prev(i)) == sc.CAP:
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
-        if self._span_is_capacity(self._prev(i)):
-            return i + 1  # 每天500精准粉: how many a day, not a price a day
+        p = self._prev(i)
+        if self._span_is_capacity(p) or (
+            self._kind(p) == sc.GOODS
+            and self._is_period_span(self._prev(p))
+            and not tok.currency
+            and (nxt is None or nxt.kind not in (sc.PER, sc.SLASH))
+        ):
+            return i + 1  # 每天500精准粉 / 每天加粉300: how many a day, not a price a day
         if (
             nxt is not None
             and nxt.kind == sc.MEASURE

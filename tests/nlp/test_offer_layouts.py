@@ -371,3 +371,28 @@ def test_ask_to_be_messaged_withholds_the_price():
 
 def test_buyers_story_is_talk():
     assert extract("前天从群里拿了二十个号 一个三十 还不错")["is_listing"] is False
+
+
+def test_unlisted_latin_name_does_not_inherit_the_platform_before():
+    assert offers("海外接码：Google 0.5U，Yahoo 0.2U") == [
+        ("sms_code", "google", S, 0.5, 1, "item", "USDT"),
+        ("sms_code", None, S, 0.2, 1, "item", "USDT"),
+    ]
+
+
+def test_daily_growth_named_before_its_count_is_a_capacity():
+    assert offers("QQ 引流 每天加粉200 包月 4000") == [
+        ("fake_engagement", "qq", S, 4000, 1, "month", "CNY")
+    ]
+
+
+def test_words_that_contain_a_side_word():
+    assert offers("收 饿了么 外卖 骑手号 八十一个") == [("account", None, B, 80, 1, "item", "CNY")]
+    assert offers("谁能解封快手的？出价300") == [
+        ("verification_service", "kuaishou", B, 300, 1, "item", "CNY")
+    ]
+    assert offers("出微信号 出价格私聊") == [("account", "wechat", S, None, 1, "item", "CNY")]
+
+
+def test_investigation_is_news():
+    assert extract("某台调查：一个实名QQ号在群里卖五十元")["is_listing"] is False
