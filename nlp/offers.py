@@ -340,7 +340,7 @@ class _Reader:
             and word.isalpha()
             and not self.seg_plats
             and bool(self.ctx_plats)
-            and self._kind(self._prev(i)) in (None, sc.SEP)
+            and self._kind(self._prev(i)) in (None, sc.SEP, sc.NUM, sc.PER)
             and self._kind(self._next(i)) == sc.NUM
         )
 
