@@ -396,3 +396,14 @@ def test_words_that_contain_a_side_word():
 
 def test_investigation_is_news():
     assert extract("某台调查：一个实名QQ号在群里卖五十元")["is_listing"] is False
+
+
+def test_complaint_about_prices_rising_is_talk():
+    assert extract("码商又涨价了 陌陌的码都要两块一个了")["is_listing"] is False
+
+
+def test_channel_members_are_engagement():
+    assert offers("飞机 群成员 1k 8u 频道成员 1k 12u") == [
+        ("fake_engagement", "telegram", S, 8, 1000, "item", "USDT"),
+        ("fake_engagement", "telegram", S, 12, 1000, "item", "USDT"),
+    ]
