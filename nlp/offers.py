@@ -18,6 +18,12 @@ last price. The rules, in the order a reader meets them:
   are not prices; contacts and sample records were masked before reading.
 - A price written before any goods is held until the goods are named (【80元】QQ老号).
 - A platform named only after the prices fills the offers it fits (收号80出号100,微信号…).
+- A currency stated once (接码价格（单位U）) prices the rows after it that state none; the page a
+  post was found on (``Page``: 接码平台 项目价格表) gives goods, platform, side and currency for
+  what the post leaves unsaid, but only to offers the post makes by itself.
+- A count is part of the item for hardware (箱子 40台 一万八), a batch for engagement and records
+  (抖音 1w 80), a grade for account ages and followers (八年 30, 10w粉 号); a span with a count
+  after it is a capacity (每天500精准粉 包月3000), not the unit of a price.
 """
 
 from __future__ import annotations
@@ -397,8 +403,12 @@ class _Reader:
             and self.t[p - 1].value in ("带", "含")
         )
 
+    def _before(self, pos: int) -> str:
+        """The few characters before ``pos``: enough for a word, and no copy of a long post."""
+        return self.text[max(0, pos - 8) : pos]
+
     def _after_price_word(self, i: int) -> bool:
-        return self.text[: self.t[i].start].rstrip(" :：").endswith(PRICE_WORDS)
+        return self._before(self.t[i].start).rstrip(" :：").endswith(PRICE_WORDS)
 
     # -- numbers -------------------------------------------------------------------------------
 
@@ -655,7 +665,7 @@ class _Reader:
             p = self._prev(p)  # 求租 一天出100: the buyer's bid per day
         elif self._kind(p) == sc.OTHER and self.text[self.t[p].start : self.t[p].end] in LEAD_WORDS:
             p = self._prev(p)  # 一天 保底 300 / 一个给5块: the period before the lead word
-        if not self.explicit_side and self.text[: lo.start].rstrip().endswith("给"):
+        if not self.explicit_side and self._before(lo.start).rstrip().endswith("给"):
             self.side, self.explicit_side = "buy", True  # 一个给5块: what a buyer pays
         per_before = self._kind(p) in (sc.PER, sc.PERIOD)
         per_before_close = per_before and p == i - 1
@@ -838,7 +848,7 @@ class _Reader:
 
     def _null_price(self, i: int) -> None:
         variant = self.seg_variant or (
-            self.offers and (self.seg_with or self.text[: self.t[i].start].endswith("的"))
+            self.offers and (self.seg_with or self._before(self.t[i].start).endswith("的"))
         )
         if (
             self._has_subject()
