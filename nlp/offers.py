@@ -92,6 +92,8 @@ _HEADER_CURRENCY = re.compile(
     r"|(?:均为|都是|统一)[ ]?(usdt|u|美金|美元|rmb|人民币)(?![a-z盾])"
     r"|(?<![a-z])(usdt|u)(?:结算|计价|价格|报价|价)"
 )
+# Every header match contains one of these; a post without any is not searched line by line.
+_HEADER_HINTS = ("单位", "币种", "计价", "结算", "均为", "都是", "统一", "(", "价")
 _CURRENCY_CODES = {
     "usdt": "USDT",
     "u": "USDT",
@@ -110,6 +112,8 @@ def header_currencies(text: str) -> list[tuple[int, str]]:
 
     One search per line, so a long paste costs one pass."""
     found: list[tuple[int, str]] = []
+    if not any(word in text for word in _HEADER_HINTS):
+        return found  # most posts: no search at all
     offset = 0
     for line in text.split("\n"):
         m = _HEADER_CURRENCY.search(line)
@@ -338,14 +342,14 @@ class _Reader:
     def _unlisted_platform(self, i: int) -> bool:
         """，Microsoft 0.3U: a Latin name opening a clause and priced is a platform we do not
         list; it must not inherit the platform of the item before."""
+        if self.seg_plats or not self.ctx_plats:
+            return False
         tok = self.t[i]
         word = self.text[tok.start : tok.end]
         return (
             len(word) >= 3
             and word.isascii()
             and word.isalpha()
-            and not self.seg_plats
-            and bool(self.ctx_plats)
             and self._kind(self._prev(i)) in (None, sc.SEP, sc.NUM, sc.PER)
             and self._kind(self._next(i)) == sc.NUM
         )
