@@ -12,6 +12,7 @@ import re
 # A clause that ends in a question particle, or a question mark anywhere.
 _QUESTION = re.compile(
     r"[?？]|[吗嘛呢么][\s,.!，。！~]|[吗嘛呢么]$|有没有|是不是|怎么|咋|哪里|哪家|哪位|哪个|为啥|为什么"
+    r"|多少钱|价格多少|多少一|什么价|啥价"
 )
 
 

@@ -407,3 +407,14 @@ def test_channel_members_are_engagement():
         ("fake_engagement", "telegram", S, 8, 1000, "item", "USDT"),
         ("fake_engagement", "telegram", S, 12, 1000, "item", "USDT"),
     ]
+
+
+def test_asking_the_price_is_a_question():
+    assert extract("谁出快手号了 多少钱一个")["is_listing"] is False
+    assert extract("今天谁出微信号了 价格多少")["is_listing"] is False
+
+
+def test_a_script_for_engagement_is_software():
+    assert offers("出 脚本 快手 自动 点赞 评论 包月 150") == [
+        ("other", "kuaishou", S, 150, 1, "month", "CNY")
+    ]
