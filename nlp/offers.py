@@ -90,7 +90,7 @@ _HEADER_CURRENCY = re.compile(
     r"(?:单位|币种|计价|结算)[:： ]*(usdt|u|美金|美元|usd|rmb|人民币|元|块)(?![a-z盾])"
     r"|\((usdt|u|美金|美元|usd|rmb|人民币)\)"
     r"|(?:均为|都是|统一)[ ]?(usdt|u|美金|美元|rmb|人民币)(?![a-z盾])"
-    r"|(?<![a-z])(usdt|u)(?:结算|计价|价格|报价|价)"
+    r"|(?<![a-z])(usdt|u) ?(?:结算|计价|价格|报价|价)"
 )
 # Every header match contains one of these; a post without any is not searched line by line.
 _HEADER_HINTS = ("单位", "币种", "计价", "结算", "均为", "都是", "统一", "(", "价")

@@ -418,3 +418,16 @@ def test_a_script_for_engagement_is_software():
     assert offers("出 脚本 快手 自动 点赞 评论 包月 150") == [
         ("other", "kuaishou", S, 150, 1, "month", "CNY")
     ]
+
+
+def test_header_currency_written_apart():
+    assert offers("接码 价格 U 结算\n陌陌 0.2\n探探 0.25") == [
+        ("sms_code", "momo", S, 0.2, 1, "item", "USDT"),
+        ("sms_code", "tantan", S, 0.25, 1, "item", "USDT"),
+    ]
+
+
+def test_branch_outlet_account_written_apart_is_insider():
+    assert offers("韵达 网点 账号 出租 日租 300") == [
+        ("insider_access", None, S, 300, 1, "day", "CNY")
+    ]
