@@ -622,6 +622,7 @@ class _Reader:
             or j >= self.n
             or sc.CLS not in self.t[j].roles
             or self.t[j].kind == sc.PER
+            or (j > i + 1 and self.t[j].kind == sc.GOODS)  # 100条 30 转发: the next item
         )
 
     def _priced(self, i: int, last: int, is_range: bool = False) -> bool:

@@ -431,3 +431,14 @@ def test_branch_outlet_account_written_apart_is_insider():
     assert offers("韵达 网点 账号 出租 日租 300") == [
         ("insider_access", None, S, 300, 1, "day", "CNY")
     ]
+
+
+def test_engagement_word_after_a_batch_price_written_apart():
+    assert offers("微博 评论 100条 25 转发 1000 40") == [
+        ("fake_engagement", "weibo", S, 25, 100, "item", "CNY"),
+        ("fake_engagement", "weibo", S, 40, 1000, "item", "CNY"),
+    ]
+
+
+def test_gift_cards_are_other_goods():
+    assert offers("回收 京东E卡 九折 私聊") == [("other", "jd", B, None, 1, "item", "CNY")]
