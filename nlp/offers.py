@@ -92,8 +92,6 @@ _HEADER_CURRENCY = re.compile(
     r"|(?:均为|都是|统一)[ ]?(usdt|u|美金|美元|rmb|人民币)(?![a-z盾])"
     r"|(?<![a-z])(usdt|u) ?(?:结算|计价|价格|报价|价)"
 )
-# Every header match contains one of these; a post without any is not searched line by line.
-_HEADER_HINTS = ("单位", "币种", "计价", "结算", "均为", "都是", "统一", "(", "价")
 _CURRENCY_CODES = {
     "usdt": "USDT",
     "u": "USDT",
@@ -112,8 +110,8 @@ def header_currencies(text: str) -> list[tuple[int, str]]:
 
     One search per line, so a long paste costs one pass."""
     found: list[tuple[int, str]] = []
-    if not any(word in text for word in _HEADER_HINTS):
-        return found  # most posts: no search at all
+    if _HEADER_CURRENCY.search(text) is None:
+        return found  # most posts: one search, no split
     offset = 0
     for line in text.split("\n"):
         m = _HEADER_CURRENCY.search(line)
@@ -217,6 +215,7 @@ class _Reader:
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self.header_currency = header_currencies(text) if text else []
+        self.gives = "给" in text  # 一个给5块: a buyer says what they pay
         self.default_currency = page.currency or "CNY"  # the page's, unless a header says
         self._reset_segment()
 
@@ -282,7 +281,12 @@ class _Reader:
             elif kind == sc.NULLP:
                 self._null_price(i)
                 i += 1
-            elif kind == sc.OTHER and self._unlisted_platform(i):
+            elif (
+                kind == sc.OTHER
+                and self.ctx_plats
+                and not self.seg_plats
+                and self._unlisted_platform(i)
+            ):
                 self.seg_plats.append("none")
                 i += 1
             elif kind == sc.SPACE or kind == sc.OTHER:
@@ -307,7 +311,7 @@ class _Reader:
         if sc.CUE in roles:
             self.cues.add(roles[sc.CUE])
         side = roles.get(sc.SIDE)
-        if side == "sell" and self._bid(i):
+        if side == "sell" and self.side == "buy" and self._bid(i):
             side = None  # 有没有能查定位的？出500: the buyer's bid
         if side in ("sell", "buy"):
             self.side = side
@@ -341,9 +345,8 @@ class _Reader:
 
     def _unlisted_platform(self, i: int) -> bool:
         """，Microsoft 0.3U: a Latin name opening a clause and priced is a platform we do not
-        list; it must not inherit the platform of the item before."""
-        if self.seg_plats or not self.ctx_plats:
-            return False
+        list; it must not inherit the platform of the item before. The caller checks first that
+        a platform is carried and the clause names none (most OTHER tokens stop there)."""
         tok = self.t[i]
         word = self.text[tok.start : tok.end]
         return (
@@ -420,13 +423,14 @@ class _Reader:
         tok = self.t[i]
         j = self._next(i)
         nxt = self.t[j] if j < self.n else None
-        if self._beside_plus(i) or self._kind(self._prev(i)) == sc.CAP:
-            return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         p = self._prev(i)
-        if self._span_is_capacity(p) or (
-            self._kind(p) == sc.GOODS
-            and self._is_period_span(self._prev(p))
+        p_kind = self.t[p].kind if p >= 0 else None
+        if p_kind == sc.CAP or self._beside_plus(i):
+            return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
+        if (p_kind == sc.PER and self._span_is_capacity(p)) or (
+            p_kind == sc.GOODS
             and not tok.currency
+            and self._is_period_span(self._prev(p))
             and (nxt is None or nxt.kind not in (sc.PER, sc.SLASH))
         ):
             return i + 1  # 每天500精准粉 / 每天加粉300: how many a day, not a price a day
@@ -440,8 +444,9 @@ class _Reader:
                 self.seg_variant = True  # 7级以上 价格私聊: a grade of the goods before
             return j + 1  # 2 小时, 64口, 6 级: a size or a time
         if (
-            self._after_attribute(i)
+            p_kind == sc.GOODS
             and tok.currency is None
+            and self._after_attribute(i)
             and (nxt is None or nxt.kind not in (sc.PER, sc.SLASH, sc.NUM))
         ):
             return i + 1  # 带粉5万, 带余额300: how much the item has, not its price
@@ -455,9 +460,8 @@ class _Reader:
                 if self._has_subject() or self.ctx_goods:
                     self._emit(i, i)  # 价格两百左右: the price asked, roughly
             return j + 1  # 额度5000以上, 300左右: a threshold or an estimate
-        p = self._prev(i)
         if (
-            self._kind(p) == sc.MINQ
+            p_kind == sc.MINQ
             and self.t[p].value == "before"
             and (nxt is None or sc.CLS not in nxt.roles)
         ):
@@ -670,7 +674,7 @@ class _Reader:
             p = self._prev(p)  # 求租 一天出100: the buyer's bid per day
         elif self._kind(p) == sc.OTHER and self.text[self.t[p].start : self.t[p].end] in LEAD_WORDS:
             p = self._prev(p)  # 一天 保底 300 / 一个给5块: the period before the lead word
-        if not self.explicit_side and self._before(lo.start).rstrip().endswith("给"):
+        if self.gives and not self.explicit_side and self._before(lo.start).rstrip().endswith("给"):
             self.side, self.explicit_side = "buy", True  # 一个给5块: what a buyer pays
         per_before = self._kind(p) in (sc.PER, sc.PERIOD)
         per_before_close = per_before and p == i - 1
