@@ -498,15 +498,14 @@ def scan(text: str) -> list[Token]:
     append = out.append
     pos = 0
     for m in _token_pattern().finditer(text):
-        start = m.start()
+        start, end = m.span()
         if start < pos:
             continue  # inside a number's currency or an id already read
         if start > pos:
             append(Token(OTHER, pos, start))
         group = m.lastgroup
-        end = m.end()
         if group == "term" or group == "word":
-            term = m.group()
+            term = text[start:end]
             found = roles.get(term)
             if found is None:
                 end = _WORD_TAIL.match(text, end).end()  # an unknown id such as abc123
@@ -516,14 +515,14 @@ def scan(text: str) -> list[Token]:
                 if kind is None:
                     append(Token(OTHER, start, end))  # a neutral word
                 else:
-                    append(Token(kind, start, end, found[kind], roles=found))
+                    append(Token(kind, start, end, found[kind], None, found))
         elif group == "num":
             token, end = _read_number(text, start)
             append(Token(OTHER, start, end) if token is None else token)
         elif group == "soft":
             append(Token(SPACE, start, end))
         elif group == "hard":
-            append(Token(SEP, start, end, m.group()))
+            append(Token(SEP, start, end, text[start]))
         else:
             append(Token(LIST, start, end))
         pos = end
