@@ -21,6 +21,7 @@ from nlp.redact import (
     WECHAT_MARKERS,
     Phone,
     VictimData,
+    find_phones,
     find_victim_data,
     fold_width,
 )
@@ -69,7 +70,9 @@ _TELEGRAM_LINK = re.compile(
     r"|tg://resolve\?domain=([A-Za-z][A-Za-z0-9_]{3,31})",
     re.IGNORECASE,
 )
-_URL_TAIL = r"[^\s<>\"'，。、；！？）》】」「《【（\u4e00-\u9fff]*"
+# A path ends at a comma or bracket too: width folding makes "，" a ",", and a post strings
+# contacts together with them ("t.me/a，[PHONE:…]，www.b.top").
+_URL_TAIL = r"[^\s<>\"'，。、；！？）》】」「《【（\u4e00-\u9fff,\[\]]*"
 _URL_SCHEME = re.compile(r"(?<![A-Za-z0-9])https?://([A-Za-z0-9]" + _URL_TAIL + r")", re.IGNORECASE)
 _TLDS = (
     "com|cn|net|org|top|xyz|vip|cc|me|io|info|shop|site|online|club|app|ltd|link|pw|ru|co|tk|ml"
@@ -176,12 +179,15 @@ def contact_spans(text: str, victims: VictimData | None = None) -> list[Contact]
     that mask or cut contacts out of a text, such as the jargon ranker. ``victims`` is
     :func:`nlp.redact.find_victim_data` of the same text, if the caller has it already."""
     folded = fold_width(text)
+    marked = list(_marked(folded))
     if victims is None:
+        if not marked and not find_phones(folded):
+            return []  # no candidate at all: whose numbers are victims' cannot matter
         victims = find_victim_data(text)
     kept: list[Contact] = []
     last_end = -1
     same_span: tuple[int, int] | None = None
-    for cand in sorted([*_marked(folded), *_phones(folded, victims.phones)]):
+    for cand in sorted([*marked, *_phones(folded, victims.phones)]):
         span = (cand.start, cand.end)
         if cand.start < last_end and not (cand.type == "wechat" and span == same_span):
             continue  # overlaps a contact already taken (the earlier, longer, surer one)

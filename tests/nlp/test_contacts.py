@@ -433,3 +433,11 @@ def test_numbers_spelt_in_characters():
         ("phone", "13800138000"),
     ]
     assert contacts("一一二二的那批货 三四个") == []
+
+
+def test_a_link_ends_at_the_comma_that_strings_contacts_together():
+    text = "出料 t.me/shop_kf2，[PHONE:af8579fcbb]，www.jm168.top 看样"
+    assert find_contacts(text) == [
+        {"type": "telegram", "value": "shop_kf2"},
+        {"type": "url", "value": "www.jm168.top"},
+    ]
