@@ -39,6 +39,21 @@ TOKENS = {"type": "text", "analyzer": "whitespace", "norms": True}
 TEXT = {"type": "text", "analyzer": "standard"}
 OPAQUE = {"type": "object", "enabled": False}  # kept in _source, never indexed
 
+# What one offer says (the taxonomy's fields and the unit price), in an offer document and
+# nested in its post alike.
+OFFER_VALUES = {
+    "goods": KEYWORD,
+    "platform": KEYWORD,
+    "side": KEYWORD,
+    "currency": KEYWORD,
+    "unit": KEYWORD,
+    "price": {"type": "double"},
+    "price_max": {"type": "double"},
+    "per_qty": {"type": "long"},
+    "min_qty": {"type": "long"},
+    "unit_price": {"type": "double"},
+}
+
 POST_PROPERTIES = {
     "id": KEYWORD,
     "source": KEYWORD,
@@ -66,18 +81,7 @@ POST_PROPERTIES = {
     "sellers": KEYWORD,
     "offers": {
         "type": "nested",
-        "properties": {
-            "goods": KEYWORD,
-            "platform": KEYWORD,
-            "side": KEYWORD,
-            "currency": KEYWORD,
-            "unit": KEYWORD,
-            "price": {"type": "double"},
-            "price_max": {"type": "double"},
-            "per_qty": {"type": "long"},
-            "min_qty": {"type": "long"},
-            "unit_price": {"type": "double"},
-        },
+        "properties": OFFER_VALUES,
     },
     "offer_refs": OPAQUE,
 }
@@ -92,16 +96,7 @@ OFFER_PROPERTIES = {
     "seller": KEYWORD,  # the post's first contact, as in the SQLite store
     "contact_keys": KEYWORD,  # every contact of the post: what seller filters match
     "contact_values": KEYWORD,
-    "goods": KEYWORD,
-    "platform": KEYWORD,
-    "side": KEYWORD,
-    "currency": KEYWORD,
-    "unit": KEYWORD,
-    "price": {"type": "double"},
-    "price_max": {"type": "double"},
-    "per_qty": {"type": "long"},
-    "min_qty": {"type": "long"},
-    "unit_price": {"type": "double"},
+    **OFFER_VALUES,
     "posted_at": DATE,
     "at": DATE,  # the post's: posted_at in UTC, else fetched_at; what trends count by
     "extractor_version": KEYWORD,

@@ -185,6 +185,23 @@ class ElasticStore(Store):
         ) else ""
         raise StoreError(f"{doing}: {len(failures)} write(s) failed: {shown}{more}")
 
+    def _bulk_conflicts(self, actions: Iterable[dict], doing: str) -> set[str]:
+        """Send conditional writes; the ids of posts someone else changed since we read them
+        (the caller reads those again and retries). Any other failure is raised."""
+        conflicts, failures = set(), []
+        for ok, item in self._bulk(actions, doing):
+            if ok:
+                continue
+            op, result = next(iter(item.items()))
+            if op == "delete" and result.get("status") == 404:
+                continue  # already gone: what we wanted
+            if result.get("status") == 409 and self._is_posts(result):
+                conflicts.add(result.get("_id"))
+            else:
+                failures.append(item)
+        self._raise_failures(failures, doing)
+        return conflicts
+
     def _is_posts(self, result: dict) -> bool:
         return mappings.kind_of(self.prefix, result.get("_index", "")) == "posts"
 
@@ -226,18 +243,7 @@ class ElasticStore(Store):
                     documents.moved_offer_actions(self.prefix, doc, old and old["_source"])
                 )
                 actions.append(documents.post_write_action(index, doc, old))
-            conflicts, failures = set(), []
-            for ok, item in self._bulk(actions, "store posts"):
-                if ok:
-                    continue
-                op, result = next(iter(item.items()))
-                if op == "delete" and result.get("status") == 404:
-                    continue  # already gone: what we wanted
-                if result.get("status") == 409 and self._is_posts(result):
-                    conflicts.add(result.get("_id"))
-                else:
-                    failures.append(item)
-            self._raise_failures(failures, "store posts")
+            conflicts = self._bulk_conflicts(actions, "store posts")
             todo = [i for i in todo if posts[i].id in conflicts]
             if not todo:
                 return [outcome for outcome in outcomes if outcome is not None]
@@ -308,18 +314,7 @@ class ElasticStore(Store):
                 actions.extend(
                     documents.extraction_actions(self.prefix, hits[post_id], extraction, version)
                 )
-            conflicts, failures = set(), []
-            for ok, item in self._bulk(actions, "store offers"):
-                if ok:
-                    continue
-                op, result = next(iter(item.items()))
-                if op == "delete" and result.get("status") == 404:
-                    continue  # already gone: what we wanted
-                if result.get("status") == 409 and self._is_posts(result):
-                    conflicts.add(result.get("_id"))
-                else:
-                    failures.append(item)
-            self._raise_failures(failures, "store offers")
+            conflicts = self._bulk_conflicts(actions, "store offers")
             items = [item for item in items if item[0] in conflicts]
             if not items:
                 return
