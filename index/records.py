@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
+from index.errors import StoreError
+
 POST_FIELDS = (
     "source", "key", "url", "channel", "author", "title", "price_text", "posted_at",
     "fetched_at", "evidence_sha256",
@@ -22,6 +24,12 @@ OFFER_FIELDS = (
 """The fields of one offer in the taxonomy contract."""
 
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
+
+
+def check_run(run: CrawlRun) -> None:
+    """Refuse a run whose status no reader of the run history would understand."""
+    if run.status not in RUN_STATUSES:
+        raise StoreError(f"crawl run status {run.status!r} is not one of {RUN_STATUSES}")
 
 
 def contact_key(contact_type: str, value: str) -> str:

@@ -32,9 +32,9 @@ from index.query import (
 from index.records import (
     OFFER_FIELDS,
     POST_FIELDS,
-    RUN_STATUSES,
     CrawlRun,
     Post,
+    check_run,
     contact_key,
     utc_time,
     utcnow,
@@ -531,13 +531,8 @@ class SQLiteStore(Store):
         )
 
     # -- crawl runs ----------------------------------------------------------------------
-    @staticmethod
-    def _check_run(run: CrawlRun) -> None:
-        if run.status not in RUN_STATUSES:
-            raise StoreError(f"crawl run status {run.status!r} is not one of {RUN_STATUSES}")
-
     def start_run(self, run: CrawlRun) -> CrawlRun:
-        self._check_run(run)
+        check_run(run)
         with self._write("record a crawl run") as db:
             cursor = db.execute(
                 "INSERT INTO crawl_runs (source, started_at, finished_at, status, pages, "
@@ -553,7 +548,7 @@ class SQLiteStore(Store):
         if run.id is None:
             self.start_run(run)
             return
-        self._check_run(run)
+        check_run(run)
         if run.finished_at is None:
             run.finished_at = utcnow()
         with self._write("record the end of a crawl run") as db:

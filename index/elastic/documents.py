@@ -21,7 +21,6 @@ from index.query import price_figures
 from index.records import (
     OFFER_FIELDS,
     POST_FIELDS,
-    RUN_STATUSES,
     CrawlRun,
     Post,
     contact_key,
@@ -356,11 +355,6 @@ def seller_action(prefix: str, contact: dict, post: dict) -> dict:
 
 
 # -- crawl runs --------------------------------------------------------------------------
-
-
-def check_run(run: CrawlRun) -> None:
-    if run.status not in RUN_STATUSES:
-        raise StoreError(f"crawl run status {run.status!r} is not one of {RUN_STATUSES}")
 
 
 def run_document(run: CrawlRun) -> dict:

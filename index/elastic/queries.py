@@ -232,15 +232,7 @@ def post_query(filters: Filters) -> dict:
     arrays, goods from one offer and platform from another would match together.
     """
     must = [text_clause(filters.text)] if filters.text else []
-    clauses: list[dict] = []
-    if filters.source:
-        clauses.append({"terms": {"source": filters.source}})
-    seller = seller_clause(filters.seller, "contacts.key", "contacts.value")
-    if seller:
-        clauses.append(seller)
-    when = time_clause(filters)
-    if when:
-        clauses.append(when)
+    clauses = post_clauses(filters, "contacts.key", "contacts.value")
     if filters.offer_filtered:
         clauses.append(
             {
@@ -256,16 +248,23 @@ def post_query(filters: Filters) -> dict:
 def offer_query(filters: Filters) -> dict:
     """Offers meeting the offer filters whose post meets the post filters."""
     must = [text_clause(filters.text)] if filters.text else []
-    clauses = offer_clauses(filters)
+    clauses = offer_clauses(filters) + post_clauses(filters, "contact_keys", "contact_values")
+    return _bool(must, clauses)
+
+
+def post_clauses(filters: Filters, key_field: str, value_field: str) -> list[dict]:
+    """The filters on what a post is (source, seller, time), with the fields its contacts
+    are kept in: nested in a post document, copied flat into each offer document."""
+    clauses: list[dict] = []
     if filters.source:
         clauses.append({"terms": {"source": filters.source}})
-    seller = seller_clause(filters.seller, "contact_keys", "contact_values")
+    seller = seller_clause(filters.seller, key_field, value_field)
     if seller:
         clauses.append(seller)
     when = time_clause(filters)
     if when:
         clauses.append(when)
-    return _bool(must, clauses)
+    return clauses
 
 
 def _offer_facet(name: str, size: int) -> dict:

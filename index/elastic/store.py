@@ -35,7 +35,7 @@ from index.query import (
     TrendQuery,
     parse_contact,
 )
-from index.records import CrawlRun, Post, utcnow
+from index.records import CrawlRun, Post, check_run, utcnow
 from index.store import Store, UpsertOutcome
 
 PREFIX_ENV = "HEISHI_ES_PREFIX"
@@ -322,7 +322,7 @@ class ElasticStore(Store):
 
     # -- crawl runs ----------------------------------------------------------------------
     def start_run(self, run: CrawlRun) -> CrawlRun:
-        documents.check_run(run)
+        check_run(run)
         self._ensure_setup()
         run.id = documents.new_run_id(run)
         self._write_run(run, "record a crawl run")
@@ -332,7 +332,7 @@ class ElasticStore(Store):
         if run.id is None:
             self.start_run(run)
             return
-        documents.check_run(run)
+        check_run(run)
         if run.finished_at is None:
             run.finished_at = utcnow()
         self._ensure_setup()

@@ -13,7 +13,7 @@ import pytest
 from index import Post, StoreError, UpsertOutcome
 from index.elastic import documents, mappings, queries
 from index.query import FACET_FIELDS, GROUP_FIELDS, SearchQuery, TrendQuery
-from index.records import CrawlRun
+from index.records import CrawlRun, check_run
 from index.tokens import index_tokens
 
 PREFIX = "heishi"
@@ -266,7 +266,7 @@ def test_run_documents_round_trip_and_ids_sort_by_start():
     assert early.id < late.id
     assert documents.run_from_document(documents.run_document(early)) == early
     with pytest.raises(StoreError, match="status"):
-        documents.check_run(CrawlRun(source="tg", status="done"))
+        check_run(CrawlRun(source="tg", status="done"))
 
 
 def test_copy_actions_are_the_same_twice_and_keep_times_and_versions():
