@@ -19,8 +19,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from jieba.analyse import default_tfidf
-
 from nlp.contacts import contact_spans
 from nlp.lexicon import Lexicon, load_lexicon
 from nlp.normalize import normalize
@@ -86,9 +84,18 @@ class _Tally:
 
 
 @functools.cache
+def _tfidf():
+    """jieba's TF-IDF model, loaded on first use: importing jieba.analyse loads its POS
+    dictionary too (half a second), which every ``heishi`` command would otherwise pay."""
+    from jieba.analyse import default_tfidf
+
+    return default_tfidf
+
+
+@functools.cache
 def _idf() -> tuple[dict[str, float], float]:
     """jieba's IDF table and its largest value (words absent from it count as rarest)."""
-    freq = default_tfidf.idf_freq
+    freq = _tfidf().idf_freq
     return freq, max(freq.values())
 
 
@@ -155,7 +162,7 @@ def _is_candidate(word: str, lex: Lexicon) -> bool:
         and (_HAN.search(word) is not None or len(word) >= 3)
         and word not in lex.words
         and word not in _STOP
-        and word not in default_tfidf.stop_words
+        and word not in _tfidf().stop_words
         and not all(c in _COUNTING or c in lex.units for c in word)  # 一条, 条起, 每张
         and word[0] not in _NOT_FIRST
         and word[-1] not in _NOT_LAST
