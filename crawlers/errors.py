@@ -26,3 +26,20 @@ class ConfigError(ValueError):
         self.file = file
         self.line = line
         self.field = field
+
+
+class FormatError(ValueError):
+    """A file or an answer is not what its reader expects (a truncated export, a page that
+    is not a t.me/s page, an API that answers ``BAD_KEY``).
+
+    The message starts with where: ``file:line: what is wrong`` (or the source's name), so the
+    user knows which of several imported files, or which source, to look at.
+    """
+
+    def __init__(self, message: str, where: str | None = None, line: int | None = None):
+        prefix = ""
+        if where is not None:
+            prefix = f"{where}:{line}: " if line is not None else f"{where}: "
+        super().__init__(prefix + message)
+        self.where = where
+        self.line = line
