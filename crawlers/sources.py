@@ -31,7 +31,8 @@ from crawlers.errors import ConfigError
 SOURCES_ENV = "HEISHI_SOURCES"
 DEFAULT_SOURCES = "sources.yaml"
 
-KINDS = ("listing",)
+KIND_BLOCKS = ("telegram", "sms_api", "json_api")  # see "Kinds beyond listing" at the end
+KINDS = ("listing", *KIND_BLOCKS)
 # Post fields a source may select; ``text`` is the one every post must have.
 FIELDS = ("text", "title", "author", "posted_at", "link", "price_text", "site_id", "channel")
 SECRET_HEADERS = ("cookie", "authorization", "proxy-authorization")
@@ -161,7 +162,7 @@ class Source:
     name: str
     kind: str
     start_urls: tuple[str, ...]
-    selectors: Selectors
+    selectors: Selectors | None  # listing sources; the other kinds read their own block
     browser: Browser | None = None
     encoding: str | None = None  # forces the page encoding when the site misdeclares it
     timezone: str = "Asia/Shanghai"  # of times the site writes without a zone
@@ -173,6 +174,7 @@ class Source:
     cookies: dict[str, FromEnv] = field(default_factory=dict)
     file: str = ""
     line: int = 0
+    options: KindOptions | None = None  # the block named after the kind (telegram: …)
 
     @property
     def where(self) -> str:
@@ -245,6 +247,7 @@ class _Reader:
         "headers",
         "cookies",
         "context",
+        *KIND_BLOCKS,
     }
     DEFAULT_KEYS = {"timezone", "schedule", "recrawl_age", "politeness", "headers", "encoding"}
     SELECTOR_KEYS = {"post", "fields", "next_page", "detail"}
@@ -288,7 +291,7 @@ class _Reader:
         return sources
 
     def source(self, node: yaml.Node, path: str, defaults: dict[str, yaml.Node]) -> Source:
-        keys = self.mapping(node, path, allowed=self.SOURCE_KEYS, required={"name", "selectors"})
+        keys = self.mapping(node, path, allowed=self.SOURCE_KEYS, required={"name"})
         name = self.string(keys["name"], f"{path}.name")
         if not _NAME.match(name):
             self.fail(
@@ -304,6 +307,7 @@ class _Reader:
         kind = self.string(keys["kind"], f"{path}.kind") if "kind" in keys else "listing"
         if kind not in KINDS:
             self.fail(keys["kind"], f"{path}.kind", f"{kind!r}: known kinds are {', '.join(KINDS)}")
+        options = read_kind_options(self, node, keys, kind, path)
         if "start_urls" not in keys:
             self.fail(node, f"{path}.start_urls", "missing: where the crawl starts")
         start_urls = tuple(self.strings(keys["start_urls"], f"{path}.start_urls"))
@@ -358,7 +362,11 @@ class _Reader:
             name=name,
             kind=kind,
             start_urls=start_urls,
-            selectors=self.selectors(keys["selectors"], f"{path}.selectors"),
+            selectors=(
+                self.selectors(keys["selectors"], f"{path}.selectors")
+                if kind == "listing"
+                else None
+            ),
             browser=self.browser(keys["browser"], f"{path}.browser") if "browser" in keys else None,
             encoding=encoding,
             timezone=timezone,
@@ -372,6 +380,7 @@ class _Reader:
             cookies=cookies,
             file=self.file,
             line=node.start_mark.line + 1,
+            options=options,
         )
 
     # -- parts of a source -------------------------------------------------------------------
@@ -585,3 +594,152 @@ class _Reader:
 
     def fail(self, node: yaml.Node, path: str, message: str):
         raise ConfigError(message, self.file, node.start_mark.line + 1, path)
+
+
+# -- Kinds beyond listing ----------------------------------------------------------------------
+# A source of kind telegram, sms_api or json_api has no CSS selectors; it describes itself in
+# a block named after its kind. Only its own block is allowed, and a listing source has none.
+#
+#   telegram:   since: 90d | 2026-01-01   how far back to page on a first crawl (?before=)
+#               max_pages: 50             a cap on pages per crawl
+#   sms_api:    protocol: sms-activate | 5sim
+#               api_key: {env: VARIABLE}  sms-activate's key, from the environment only
+#               countries: [0, 3]         also read getNumbersStatus (stock) of these
+#               catalogue: services.json  code -> name file; else getServicesList is asked
+#               currency: CNY | USD | USDT
+#   json_api:   items: JMESPath           the list of listings in one answer
+#               fields: {name: JMESPath}  text/title, site_id, price_text, author, location,
+#                                         posted_at, link, channel
+#               next_page: JMESPath       true while there are more pages (then page_param
+#               page_param: page          is counted up), or the next page's URL
+
+SMS_PROTOCOLS = ("sms-activate", "5sim")
+CURRENCIES = ("CNY", "USD", "USDT")
+
+
+@dataclass(frozen=True)
+class TelegramOptions:
+    since: timedelta | str | None = None  # an age, or an ISO date: backfill stops before it
+    max_pages: int | None = None
+
+
+@dataclass(frozen=True)
+class SmsApiOptions:
+    protocol: str = "sms-activate"
+    api_key: FromEnv | None = None
+    countries: tuple[str, ...] = ()
+    catalogue: str | None = None  # a file of the platform's services (code, name)
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class JsonApiOptions:
+    selectors: Any  # crawlers.formats.jsonapi.JsonSelectors
+
+
+KindOptions = TelegramOptions | SmsApiOptions | JsonApiOptions
+
+
+def read_kind_options(reader: _Reader, node, keys: dict, kind: str, path: str):
+    """The block of a source's kind, checked; ``selectors`` only for listing sources."""
+    for other in KIND_BLOCKS:
+        if other in keys and other != kind:
+            reader.fail(keys[other], f"{path}.{other}", f"only for kind {other} (this is {kind})")
+    if kind == "listing":
+        if "selectors" not in keys:
+            reader.fail(node, f"{path}.selectors", "missing")
+        return None
+    if "selectors" in keys:
+        reader.fail(keys["selectors"], f"{path}.selectors",
+                    f"a {kind} source has no CSS selectors; describe it under '{kind}:'")
+    block = keys.get(kind)
+    where = f"{path}.{kind}"
+    if kind == "telegram":
+        return _telegram_options(reader, block, where)
+    if block is None:
+        reader.fail(node, where, "missing")
+    if kind == "sms_api":
+        return _sms_api_options(reader, block, where)
+    return _json_api_options(reader, block, where)
+
+
+def _telegram_options(reader: _Reader, block, path: str) -> TelegramOptions:
+    if block is None:
+        return TelegramOptions()
+    keys = reader.mapping(block, path, allowed={"since", "max_pages"})
+    since = None
+    if "since" in keys:
+        value = reader.scalar(keys["since"], f"{path}.since")
+        if hasattr(value, "isoformat"):  # YAML reads 2026-01-01 as a date
+            since = value.isoformat()
+        else:
+            since = timedelta(seconds=reader.duration(keys["since"], f"{path}.since"))
+    max_pages = None
+    if "max_pages" in keys:
+        max_pages = reader.integer(keys["max_pages"], f"{path}.max_pages", minimum=1)
+    return TelegramOptions(since=since, max_pages=max_pages)
+
+
+def _sms_api_options(reader: _Reader, block, path: str) -> SmsApiOptions:
+    keys = reader.mapping(block, path, required={"protocol"},
+                          allowed={"protocol", "api_key", "countries", "catalogue", "currency"})
+    protocol = reader.string(keys["protocol"], f"{path}.protocol")
+    if protocol not in SMS_PROTOCOLS:
+        reader.fail(keys["protocol"], f"{path}.protocol",
+                    f"{protocol!r}: known protocols are {', '.join(SMS_PROTOCOLS)}")
+    api_key = None
+    if "api_key" in keys:
+        env = reader.mapping(keys["api_key"], f"{path}.api_key", allowed={"env"},
+                             required={"env"})
+        api_key = FromEnv(reader.string(env["env"], f"{path}.api_key.env"))
+    countries: tuple[str, ...] = ()
+    if "countries" in keys:
+        node = keys["countries"]
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        countries = tuple(str(reader.scalar(item, f"{path}.countries")) for item in items)
+    catalogue = None
+    if "catalogue" in keys:
+        catalogue = reader.string(keys["catalogue"], f"{path}.catalogue")
+        if not Path(catalogue).is_absolute():
+            catalogue = str(Path(reader.file).resolve().parent / catalogue)
+    currency = "USD"
+    if "currency" in keys:
+        currency = reader.string(keys["currency"], f"{path}.currency").upper()
+        if currency not in CURRENCIES:
+            reader.fail(keys["currency"], f"{path}.currency",
+                        f"{currency!r}: one of {', '.join(CURRENCIES)}")
+    return SmsApiOptions(protocol, api_key, countries, catalogue, currency)
+
+
+def _json_api_options(reader: _Reader, block, path: str) -> JsonApiOptions:
+    from crawlers.formats.jsonapi import FIELDS as JSON_FIELDS
+    from crawlers.formats.jsonapi import JsonSelectors, compile_expression
+
+    keys = reader.mapping(block, path, required={"items", "fields"},
+                          allowed={"items", "fields", "next_page", "page_param"})
+    expressions: dict[str, str] = {}
+
+    def expression(node, field_path: str, name: str):
+        text = reader.string(node, field_path)
+        expressions[name] = text
+        try:
+            return compile_expression(text)
+        except ValueError as exc:
+            reader.fail(node, field_path, f"bad JMESPath expression {text!r}: {exc}")
+
+    items = expression(keys["items"], f"{path}.items", "items")
+    field_nodes = reader.mapping(keys["fields"], f"{path}.fields", allowed=set(JSON_FIELDS))
+    if "text" not in field_nodes and "title" not in field_nodes:
+        reader.fail(keys["fields"], f"{path}.fields.text", "missing: every post needs a text")
+    if "site_id" not in field_nodes and "link" not in field_nodes:
+        reader.fail(keys["fields"], f"{path}.fields.site_id",
+                    "missing: give site_id (or link) so a listing is known again")
+    fields = {name: expression(value, f"{path}.fields.{name}", name)
+              for name, value in field_nodes.items()}
+    next_page = None
+    if "next_page" in keys:
+        next_page = expression(keys["next_page"], f"{path}.next_page", "next_page")
+    page_param = "page"
+    if "page_param" in keys:
+        page_param = reader.string(keys["page_param"], f"{path}.page_param")
+    return JsonApiOptions(JsonSelectors(items, fields, next_page, page_param, expressions))

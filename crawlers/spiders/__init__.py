@@ -9,9 +9,17 @@ import scrapy
 
 from crawlers.politeness import source_settings
 from crawlers.sources import Source
+from crawlers.spiders.json_api import JsonApiSpider
 from crawlers.spiders.listing import ListingSpider
+from crawlers.spiders.sms_api import SmsApiSpider
+from crawlers.spiders.telegram import TelegramSpider
 
-SPIDER_KINDS: dict[str, type[scrapy.Spider]] = {"listing": ListingSpider}
+SPIDER_KINDS: dict[str, type[scrapy.Spider]] = {
+    "listing": ListingSpider,
+    "telegram": TelegramSpider,
+    "sms_api": SmsApiSpider,
+    "json_api": JsonApiSpider,
+}
 
 
 def spider_class(source: Source) -> type[scrapy.Spider]:
