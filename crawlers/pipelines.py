@@ -237,6 +237,11 @@ class StorePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        source_config = getattr(self.crawler.spider, "source", None)
+        if getattr(source_config, "kind", None) == "sms_api" and not self.store.supports_stock:
+            # Refuse before anything is fetched (the store's error says why), rather than
+            # fail every write of the crawl.
+            self.store.add_stock_readings([])
         workers.start("store", self.workers)
         source = self.crawler.spider.name
         previous = self.store.runs(source, limit=1)
@@ -293,15 +298,17 @@ class StorePipeline:
             for id, item in zip(ids, batch, strict=True)
             if item.get("extraction") is not None
         ]
-        written = asyncio.ensure_future(self._write(posts, extractions))
+        readings = [dict(item["stock"], source=item["source"]) for item in batch
+                    if item.get("stock")]
+        written = asyncio.ensure_future(self._write(posts, extractions, readings))
         self._writes.add(written)
         written.add_done_callback(lambda done: self._written(done, ids))
 
-    async def _write(self, posts: list[dict], extractions: list) -> list[str]:
+    async def _write(self, posts: list[dict], extractions: list, readings: list) -> list[str]:
         evidence = self.crawler.get_item_pipeline(EvidencePipeline)
         if evidence is not None:
             await evidence.barrier()  # the pages first, then the posts that point at them
-        return await workers.write(self.location, posts, extractions, self.workers)
+        return await workers.write(self.location, posts, extractions, self.workers, readings)
 
     def _written(self, done: asyncio.Future, ids: list[str]) -> None:
         self._writes.discard(done)

@@ -112,9 +112,10 @@ async def extract(posts: list[tuple[str, str, str | None]], key: bytes, workers:
     return await _call("extraction", workers, extract_and_redact_many, posts, key)
 
 
-async def write(location: str, posts: list[dict], extractions: list, workers: int) -> list[str]:
+async def write(location: str, posts: list[dict], extractions: list, workers: int,
+                readings: list | None = None) -> list[str]:
     """:func:`write_posts` in the one store-writing process (inline if ``workers`` is 0)."""
-    return await _call("store", workers, write_posts, location, posts, extractions)
+    return await _call("store", workers, write_posts, location, posts, extractions, readings)
 
 
 @atexit.register
@@ -155,14 +156,23 @@ _stores: dict = {}
 
 
 def write_posts(
-    location: str, posts: list[dict], extractions: list[tuple[str, dict, str]]
+    location: str,
+    posts: list[dict],
+    extractions: list[tuple[str, dict, str]],
+    readings: list[dict] | None = None,
 ) -> list[str]:
-    """Upsert ``posts`` (Post fields) and their extractions; the outcome of each post."""
+    """Upsert ``posts`` (Post fields), their extractions and the stock readings that came
+    with them (code platforms); the outcome of each post."""
     store = _stores.get(location)
     if store is None:
         store = _stores[location] = open_store(location)
     outcomes = store.upsert_posts([Post(**post) for post in posts])
     if extractions:
         store.put_extractions(extractions)
+    if readings:
+        from index.sales import StockReading
+
+        store.add_stock_readings(
+            [StockReading.from_dict(reading["source"], reading) for reading in readings])
     store.flush()
     return [outcome.value for outcome in outcomes]

@@ -39,6 +39,7 @@ from index.records import (
     utc_time,
     utcnow,
 )
+from index.sales import SALES_INTERVALS, StockReading, estimate_sales
 from index.sqlite_query import EPOCH, matching_offers, matching_posts, offer_conditions
 from index.store import Store, UpsertOutcome
 from index.tokens import document_tokens
@@ -200,6 +201,22 @@ MIGRATIONS: list[str] = [
                count(*) AS posts, group_concat(DISTINCT p.source) AS sources
         FROM contacts c JOIN posts p ON p.pk = c.post_pk
         GROUP BY c.key;
+    """,
+    # Stock readings of code-receiving platforms (sms_api sources): numbers available per
+    # service and country at each crawl; falls between readings are the estimated sales.
+    """
+    CREATE TABLE stock_readings (
+        source TEXT NOT NULL,
+        service TEXT NOT NULL,
+        country TEXT NOT NULL,
+        read_at TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        price REAL,
+        currency TEXT NOT NULL,
+        platform TEXT,
+        PRIMARY KEY (source, service, country, read_at)
+    ) WITHOUT ROWID;
+    CREATE INDEX stock_readings_time ON stock_readings(read_at);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -770,6 +787,37 @@ class SQLiteStore(Store):
             for row in rows:
                 yield dict(zip(names, row[1:], strict=True))
             after = (rows[-1][0], rows[-1][2])
+
+    # -- stock readings --------------------------------------------------------------------
+    supports_stock = True
+
+    def add_stock_readings(self, readings: Sequence[StockReading]) -> int:
+        readings = list(readings)
+        if not readings:
+            return 0
+        with self._write("store stock readings") as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO stock_readings (source, service, country, read_at, count, "
+                "price, currency, platform) VALUES (?,?,?,?,?,?,?,?)",
+                [(r.source, r.service, r.country, utc_time(r.read_at) or r.read_at, r.count,
+                  r.price, r.currency, r.platform) for r in readings],
+            )
+            return db.total_changes - before
+
+    def sales(self, interval: str = "week", source: list[str] | None = None,
+              since: str | None = None, until: str | None = None) -> list[dict]:
+        if interval not in SALES_INTERVALS:
+            raise StoreError(f"interval {interval!r} is not one of {SALES_INTERVALS}")
+        where, params = "1", []
+        if source:
+            where = f"source IN ({','.join('?' * len(source))})"
+            params = list(source)
+        with self._read("read stock readings") as db:
+            rows = db.execute(
+                "SELECT source, service, country, count, read_at, price, currency, platform "
+                f"FROM stock_readings WHERE {where}", params).fetchall()
+        return estimate_sales((StockReading(*row) for row in rows), interval, since, until)
 
     # -- reading -------------------------------------------------------------------------
     def stats(self) -> dict:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 
+from index.errors import StoreError
 from index.query import Filters, SearchQuery, SearchResult, TrendQuery
 from index.records import CrawlRun, Post
 
@@ -132,6 +133,21 @@ class Store(ABC):
     @abstractmethod
     def iter_offers(self, filters: Filters | None = None) -> Iterator[dict]:
         """Every stored offer (matching ``filters``), with post id, source, time and seller."""
+
+    # -- stock readings of code-receiving platforms (estimated sales) ---------------------
+    supports_stock = False
+
+    def add_stock_readings(self, readings: Sequence) -> int:
+        """Keep :class:`index.sales.StockReading` records; the same reading twice is kept once.
+        Returns how many were new."""
+        raise StoreError(f"{self!r}: stock readings (sms_api sources, estimated sales) are "
+                         "not supported on this backend yet; use the embedded SQLite store")
+
+    def sales(self, interval: str = "week", source: list[str] | None = None,
+              since: str | None = None, until: str | None = None) -> list[dict]:
+        """Estimated sales per period, source and service (see :mod:`index.sales`)."""
+        raise StoreError(f"{self!r}: estimated sales are not supported on this backend yet; "
+                         "use the embedded SQLite store")
 
     def flush(self) -> None:  # noqa: B027 - optional for backends that write at once
         """Make buffered writes durable."""
