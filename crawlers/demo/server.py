@@ -32,6 +32,7 @@ from .content import (
     write_more,
     write_sms_table,
 )
+from .feeds import Feeds
 
 CONTENT_TYPES = {  # how each board declares (or hides) its encoding in the HTTP header
     "gbk": "text/html",
@@ -87,6 +88,9 @@ class DemoMarket:
         self._routes: dict[str, Response] = {}
         self._bench: dict[str, Response] = {}
         self._render_all()
+        # Places that are not boards (issue 8): a Telegram channel at /s/<channel>, a code
+        # platform's API, a marketplace's JSON search API (see feeds.py).
+        self.feeds = Feeds(seed)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -241,6 +245,8 @@ class DemoMarket:
         """The answer to one GET of ``target`` (path and query, as in the request line)."""
         with self._lock:
             self.requests[target] += 1
+        if (answer := self.feeds.respond(target)) is not None:
+            return Response(*answer)
         parts = urlsplit(target)
         path = parts.path
         if path.startswith("/slow/") or path == "/slow":
@@ -292,8 +298,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
-    def _answer(self, send_body: bool) -> None:
-        response = self.server.market.respond(self.path)
+    def do_POST(self) -> None:
+        """Form posts (the code platform's API takes its key in the body): the form's fields
+        are read as if they were the query."""
+        length = int(self.headers.get("Content-Length") or 0)
+        form = self.rfile.read(length).decode("latin-1") if length else ""
+        self._answer(send_body=True, target=f"{self.path}{'&' if '?' in self.path else '?'}{form}")
+
+    def _answer(self, send_body: bool, target: str | None = None) -> None:
+        response = self.server.market.respond(target or self.path)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))

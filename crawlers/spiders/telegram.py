@@ -38,7 +38,7 @@ class TelegramSpider(MessageSpider):
         items = [self.message_item(message, response, fetched_at, page.context)
                  for message in page.messages]
         stored = self.stored([post_id(self.name, item["key"]) for item in items])
-        older = page.older or (min(page.ids) if page.ids and min(page.ids) > 1 else None)
+        older = page.older
         why_stop = self.stop_reason(items, stored, pages, older)
         if why_stop is None:
             yield self.page_request(self.before_url(response.url, older), self.parse,

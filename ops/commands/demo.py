@@ -17,6 +17,7 @@ from ops.errors import UsageError
 
 DEMO_PORT = 8642
 DEMO_URL_ENV = "HEISHI_DEMO_URL"
+DEMO_SMS_KEY_ENV = "HEISHI_DEMO_SMS_KEY"
 
 
 class Command(HeishiCommand):
@@ -47,6 +48,9 @@ class Command(HeishiCommand):
             market.start()
         previous = os.environ.get(DEMO_URL_ENV)
         os.environ[DEMO_URL_ENV] = market.base_url
+        from crawlers.demo.feeds import SMS_KEY  # the demo code platform's key, as a user's
+
+        os.environ.setdefault(DEMO_SMS_KEY_ENV, SMS_KEY)  # would be in their environment
         try:
             print(f"demo market serving on {market.base_url}", file=sys.stderr)
             sources = [
