@@ -69,6 +69,11 @@ class EvidencePipeline:
         if response is None:
             return item
         sha256 = self._kept.get(response)
+        if sha256 is None and response.meta.get("heishi_import"):
+            # An imported file already archived (imported before) is not archived again.
+            known = sha256_hex(response.body)
+            if self.archive.blob_path(known).exists():
+                sha256 = self._kept[response] = known
         if sha256 is None:
             sha256 = sha256_hex(response.body)
             fetched_at = datetime.fromisoformat(item.get("fetched_at") or utcnow())

@@ -9,6 +9,7 @@ import scrapy
 
 from crawlers.politeness import source_settings
 from crawlers.sources import Source
+from crawlers.spiders.imports import ImportSpider
 from crawlers.spiders.json_api import JsonApiSpider
 from crawlers.spiders.listing import ListingSpider
 from crawlers.spiders.sms_api import SmsApiSpider
@@ -19,6 +20,7 @@ SPIDER_KINDS: dict[str, type[scrapy.Spider]] = {
     "telegram": TelegramSpider,
     "sms_api": SmsApiSpider,
     "json_api": JsonApiSpider,
+    "import": ImportSpider,  # heishi import: files, never in sources.yaml
 }
 
 

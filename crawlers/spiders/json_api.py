@@ -26,7 +26,7 @@ class JsonApiSpider(MessageSpider):
         fetched_at = utcnow()
         self.crawler.stats.inc_value("heishi/pages")
         selectors = self.source.options.selectors
-        where = f"{self.name}: {response.url}"
+        where = response.url
         try:
             data = load_json(response.body, where)
             messages = read_listings(data, selectors, where)

@@ -45,9 +45,8 @@ class MessageSpider(ListingSpider):
 
     def unreadable(self, error: FormatError, response: Response) -> None:
         """An answer that is not what the source's kind reads: the run fails, saying why."""
-        message = str(error) if self.name in str(error) else f"{self.name}: {error}"
-        self.failures.append(message)
+        self.failures.append(str(error))  # the run's errors are shown under the source's name
         if response.meta.get("heishi_start"):
             self.start_failed = True
         self.crawler.stats.inc_value("heishi/unreadable")
-        self.logger.error("%s", message)
+        self.logger.error("%s: %s", self.name, error)

@@ -51,22 +51,22 @@ class SmsApiSpider(MessageSpider):
             self._key = options.api_key.value()
             if self._key is None:
                 self.failures.append(
-                    f"{self.name}: sms_api.api_key: ${options.api_key.name} is not set")
+                    f"sms_api.api_key: ${options.api_key.name} is not set")
 
     async def start(self):
         options = self.source.options
         if options.protocol == "sms-activate" and self._key is None and options.api_key:
             self.start_failed = True
-            self.logger.error("%s", self.failures[-1])
+            self.logger.error("%s: %s", self.name, self.failures[-1])
             return
         if options.catalogue:
             try:
                 self.catalogue = sms_activate_services(Path(options.catalogue).read_bytes(),
                                                        options.catalogue)
             except (OSError, FormatError) as exc:
-                self.failures.append(f"{self.name}: sms_api.catalogue: {exc}")
+                self.failures.append(f"sms_api.catalogue: {exc}")
                 self.start_failed = True
-                self.logger.error("%s", self.failures[-1])
+                self.logger.error("%s: %s", self.name, self.failures[-1])
                 return
         for url in self.source.start_urls:
             if options.protocol == "5sim":
@@ -173,5 +173,5 @@ class SmsApiSpider(MessageSpider):
         action = response.request.body.decode("latin-1") if response.request else ""
         action = next((part[7:] for part in action.split("&") if part.startswith("action=")),
                       "")
-        return f"{self.name}: {response.url}" + (f" ({action})" if action else "")
+        return response.url + (f" ({action})" if action else "")
 

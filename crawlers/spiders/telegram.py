@@ -30,7 +30,7 @@ class TelegramSpider(MessageSpider):
         fetched_at = utcnow()
         self.crawler.stats.inc_value("heishi/pages")
         try:
-            page = parse_channel_page(response.body, f"{self.name}: {response.url}")
+            page = parse_channel_page(response.body, response.url)
         except FormatError as exc:
             self.unreadable(exc, response)
             return
