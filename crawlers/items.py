@@ -32,7 +32,7 @@ class PostItem(scrapy.Item):
 
     capture = scrapy.Field()
     extraction = scrapy.Field()
-    stock = scrapy.Field()  # a code platform's stock reading (dict of index.sales.StockReading)
+    stock = scrapy.Field()  # a code platform's stock readings (dicts of index.sales.StockReading)
 
     def to_post(self) -> Post:
         return Post(**{name: self[name] for name in POST_FIELDS if name in self})

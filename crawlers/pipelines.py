@@ -303,8 +303,8 @@ class StorePipeline:
             for id, item in zip(ids, batch, strict=True)
             if item.get("extraction") is not None
         ]
-        readings = [dict(item["stock"], source=item["source"]) for item in batch
-                    if item.get("stock")]
+        readings = [dict(reading, source=item["source"]) for item in batch
+                    for reading in item.get("stock") or ()]
         written = asyncio.ensure_future(self._write(posts, extractions, readings))
         self._writes.add(written)
         written.add_done_callback(lambda done: self._written(done, ids))

@@ -29,7 +29,7 @@ class StockReading:
     service: str  # the platform's service code (``wb``, ``tg``)
     country: str  # the platform's country id or name
     count: int
-    read_at: str  # ISO-8601 UTC
+    read_at: str  # ISO-8601 UTC (to the microsecond: two readings in a second are two)
     price: float | None = None
     currency: str = "USD"
     platform: str | None = None  # heishi's platform id, when the service maps to one
@@ -56,9 +56,9 @@ def estimate_sales(
 ) -> list[dict]:
     """One row per period, source, service and currency: numbers ``sold`` (falls in stock
     between consecutive readings of a service in a country, summed over countries), the
-    ``revenue`` (each fall times the price at the earlier reading), the countries and the
-    readings it rests on. A fall counts in the period of the later reading; ``since`` and
-    ``until`` (dates, inclusive) select on that time."""
+    ``revenue`` (each fall times the price at the earlier reading), the ``countries`` and the
+    ``intervals`` (pairs of consecutive readings) it rests on. A fall counts in the period of
+    the later reading; ``since`` and ``until`` (dates, inclusive) select on that time."""
     series: dict[tuple[str, str, str], list[StockReading]] = {}
     for reading in readings:
         series.setdefault((reading.source, reading.service, reading.country), []).append(reading)
@@ -74,9 +74,9 @@ def estimate_sales(
             row = rows.setdefault(key, {
                 "period": period, "start": start, "source": source, "service": service,
                 "platform": after.platform or before.platform, "currency": before.currency,
-                "sold": 0, "revenue": 0.0, "countries": set(), "readings": 0,
+                "sold": 0, "revenue": 0.0, "countries": set(), "intervals": 0,
             })
-            row["readings"] += 1
+            row["intervals"] += 1
             row["countries"].add(country)
             drop = before.count - after.count
             if drop > 0:

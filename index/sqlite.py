@@ -800,7 +800,7 @@ class SQLiteStore(Store):
             db.executemany(
                 "INSERT OR IGNORE INTO stock_readings (source, service, country, read_at, count, "
                 "price, currency, platform) VALUES (?,?,?,?,?,?,?,?)",
-                [(r.source, r.service, r.country, utc_time(r.read_at) or r.read_at, r.count,
+                [(r.source, r.service, r.country, r.read_at, r.count,
                   r.price, r.currency, r.platform) for r in readings],
             )
             return db.total_changes - before

@@ -7,6 +7,8 @@ platform's API and a marketplace's JSON search API.
   ``api_key`` = :data:`SMS_KEY`): ``getServicesList``, ``getPrices``, ``getNumbersStatus``.
   Every ``getPrices`` is a new stock reading: the counts fall by a known amount per service
   and country between two readings (``stock_drop``), so tests know the sales to expect;
+  ``getNumbersStatus`` already shows the next reading's counts (sales go on after the price
+  list was read), so one crawl of it sees sales, and the next ``getPrices`` shows no more;
 - ``/5sim/v1/guest/prices`` answers the same prices in 5sim's guest shape;
 - ``/market/api/search?page=N`` answers like Goofish's search API (``resultList`` of
   ``data.item.main`` with ``exContent`` and ``clickParam``), 10 items a page, three pages.
@@ -308,7 +310,9 @@ class Feeds:
             country = query.get("country", ["0"])[-1]
             if country not in {c for c, _, _ in COUNTRIES}:
                 return 200, b"BAD_COUNTRY", TEXT, ()
-            reading = max(0, self.readings["sms-activate"] - 1)  # as at the latest getPrices
+            # Numbers go on selling after the price list was read: the stock now is that of
+            # the next reading (which the next getPrices will show, unchanged).
+            reading = self.readings["sms-activate"]
             data = {f"{code}_0": str(self.stock(code, country, reading))
                     for code, _, _ in SERVICES}
             return 200, json.dumps(data).encode(), JSON, ()

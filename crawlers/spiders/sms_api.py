@@ -16,6 +16,7 @@ and of the evidence. 5sim's guest ``/v1/guest/prices`` needs no key.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,6 +39,12 @@ from crawlers.spiders.messages import MessageSpider
 from index.records import utcnow
 from nlp.lexicon import load_lexicon
 
+
+def utc_now_precise() -> str:
+    """Readings a second apart are two readings: times to the microsecond."""
+    return datetime.now(UTC).isoformat()
+
+
 CURRENCY_MARKS = {"CNY": ("", "元"), "USD": ("$", ""), "USDT": ("", "U")}
 
 
@@ -45,6 +52,9 @@ class SmsApiSpider(MessageSpider):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.catalogue: dict[str, str] = {}
+        # getNumbersStatus' counts, read after the price list: a second reading per crawl
+        self.later_stock: dict[tuple[str, str], tuple[int, str]] = {}
+        self.prices_read_at: dict[str, str] = {}  # when each price list was answered
         self._key = None
         options = self.source.options
         if options.api_key is not None:
@@ -99,6 +109,7 @@ class SmsApiSpider(MessageSpider):
 
     def parse_prices(self, response: Response, base: str):
         self.crawler.stats.inc_value("heishi/pages")
+        self.prices_read_at[response.url] = utc_now_precise()
         try:
             rows = sms_activate_prices(response.body, self.where(response))
         except FormatError as exc:
@@ -123,13 +134,15 @@ class SmsApiSpider(MessageSpider):
         except FormatError as exc:  # prices are still worth keeping without this country's stock
             self.unreadable(exc, response)
             stock = {}
-        rows = [PriceRow(row.country, row.service, row.price, stock[row.service])
-                if row.country == country and row.service in stock else row for row in rows]
+        read_at = utc_now_precise()
+        for service, count in stock.items():
+            self.later_stock[(country, service)] = (count, read_at)
         yield from self.next_stock(base, rows, prices, countries)
 
     # -- 5sim --------------------------------------------------------------------------------
     def parse_5sim(self, response: Response):
         self.crawler.stats.inc_value("heishi/pages")
+        self.prices_read_at[response.url] = utc_now_precise()
         try:
             rows = fivesim_prices(response.body, self.where(response))
         except FormatError as exc:
@@ -140,6 +153,7 @@ class SmsApiSpider(MessageSpider):
     # -- rows into posts ---------------------------------------------------------------------
     def row_items(self, rows: list[PriceRow], response: Response) -> Iterator[PostItem]:
         fetched_at = utcnow()
+        read_at = self.prices_read_at.get(response.url) or utc_now_precise()
         aliases = load_lexicon().platform_aliases
         currency = self.source.options.currency
         before, after = CURRENCY_MARKS[currency]
@@ -161,12 +175,16 @@ class SmsApiSpider(MessageSpider):
                 extra={"service": row.service, "country": row.country},
             )
             item = self.message_item(message, response, fetched_at, "接码平台 项目价格表")
+            reading = {"service": row.service, "country": row.country, "platform": platform,
+                       "price": row.price, "currency": currency}
+            readings = []
             if row.count is not None:
-                item["stock"] = {
-                    "service": row.service, "country": row.country, "platform": platform,
-                    "price": row.price, "currency": currency, "count": row.count,
-                    "read_at": fetched_at,
-                }
+                readings.append({**reading, "count": row.count, "read_at": read_at})
+            later = self.later_stock.get((row.country, row.service))
+            if later is not None:
+                readings.append({**reading, "count": later[0], "read_at": later[1]})
+            if readings:
+                item["stock"] = readings
             yield item
 
     def where(self, response: Response) -> str:

@@ -68,4 +68,22 @@ class Command(HeishiCommand):
             else:
                 os.environ[DEMO_URL_ENV] = previous
         print_results(results, args)
+        show_sales(args)
         return 0 if all(result.status == "ok" for result in results) else 1
+
+
+def show_sales(args: argparse.Namespace) -> None:
+    """The code platforms' estimated sales so far (``heishi trend --sales``), after the crawl."""
+    from index.store import open_store
+    from ops.commands.trend import SALES_COLUMNS
+    from ops.render import write_table
+
+    if args.json:  # one row per source there; `heishi trend --sales --json` gives these
+        return
+    with open_store(args.store, create=False) as store:
+        if not store.supports_stock:
+            return
+        rows = store.sales()
+    if rows:
+        write_table(rows, SALES_COLUMNS, sys.stdout,
+                    title="estimated sales of code platforms (stock falls × price)")

@@ -35,9 +35,14 @@ class Command(HeishiCommand):
                             help="bucket size (weeks are ISO weeks from Monday)")
         parser.add_argument("--by", choices=GROUP_FIELDS, help="one series per value of")
         parser.add_argument("--plot", metavar="FILE.png", help="also draw the trend to FILE")
+        parser.add_argument("--sales", action="store_true",
+                            help="estimated sales of code platforms (sms_api sources): numbers "
+                            "sold (stock falls) and revenue per service and period")
         add_output_arguments(parser)
 
     def run(self, args: argparse.Namespace) -> int:
+        if args.sales:
+            return self.run_sales(args)
         query = trend_query_from_args(args)
         if args.plot and not args.plot.lower().endswith((".png", ".svg", ".pdf")):
             raise UsageError(f"--plot {args.plot}: give a .png, .svg or .pdf file name")
@@ -53,6 +58,25 @@ class Command(HeishiCommand):
                 plot(rows, query.by, args.plot, title=title)
                 audit.record(self.name, {**audit_query, "plot": True}, len(rows), args.plot)
         return 0
+
+
+    def run_sales(self, args: argparse.Namespace) -> int:
+        """``--sales``: the stock-drop estimate of :mod:`index.sales` (filters: source, dates)."""
+        query = trend_query_from_args(args)  # validates the filters and dates
+        sources = list(query.source or []) or None
+        since = query.since.isoformat() if query.since else None
+        until = query.until.isoformat() if query.until else None
+        with open_store(args.store, create=False) as store:
+            rows = store.sales(query.interval, sources, since, until)
+        Output(args, self.name).write(
+            rows, SALES_COLUMNS, title=f"estimated sales per {query.interval}",
+            query={"sales": True, "interval": query.interval, "source": sources,
+                   "since": since, "until": until, "store": args.store})
+        return 0
+
+
+SALES_COLUMNS = ("period", "source", "service", "platform", "currency", "sold", "revenue",
+                 "countries", "intervals")
 
 
 def plot(rows: list[dict], by: str | None, path: str, *, title: str) -> None:
