@@ -190,7 +190,7 @@ def test_qq_bad_files_name_file_and_line():
     with pytest.raises(FormatError, match=r"^notes\.txt:1: not a QQ message export"):
         parse_qq_export("购物清单\r\n牛奶\r\n".encode(), "notes.txt")
     with pytest.raises(FormatError, match=r"^cut\.txt: a QQ export without any message"):
-        parse_qq_export("消息记录（此消息记录为文本格式，不支持重新导入）\r\n\r\n".encode(), "cut.txt")
+        parse_qq_export("消息记录（此消息记录为文本格式）\r\n\r\n".encode(), "cut.txt")
     with pytest.raises(FormatError, match="cannot tell the text encoding"):
         parse_qq_export(b"\x01\xff\xff" * 10, "binary.txt")
 
