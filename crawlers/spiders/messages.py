@@ -50,3 +50,11 @@ class MessageSpider(ListingSpider):
             self.start_failed = True
         self.crawler.stats.inc_value("heishi/unreadable")
         self.logger.error("%s: %s", self.name, error)
+
+    def outcome(self, reason: str) -> tuple[str, list[str]]:
+        """An answer that could not be read fails the run, even when other answers were read:
+        what it held is missing, and the next crawl must not take this one as complete."""
+        status, errors = super().outcome(reason)
+        if self.crawler.stats.get_value("heishi/unreadable", 0):
+            status = "failed"
+        return status, errors

@@ -1,0 +1,290 @@
+"""The demo market's channel, code platform API and marketplace API, crawled over loopback by
+the real ``heishi crawl`` (a subprocess each): backfill, versions, stock readings, estimated
+sales, and bad answers that fail a run by name without losing what is stored."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawlers.demo.feeds import COUNTRIES, SERVICES, SMS_KEY
+from crawlers.errors import ConfigError
+from crawlers.sources import load_sources
+from index import StoreError, open_store, post_id
+from index.elastic.store import ElasticStore
+from tests.crawlers.crawling import REPO, Crawl, crawl_env, run_crawl
+
+CHANNEL = "demo-telegram"
+
+
+def env_for(market, **extra):
+    return crawl_env(market, **{"HEISHI_DEMO_SMS_KEY": SMS_KEY, **extra})
+
+
+def stored(store: Path, source: str) -> dict[str, dict]:
+    with open_store(str(store)) as db:
+        return {post["key"]: post for post in db.iter_posts(source)}
+
+
+# -- the Telegram channel --------------------------------------------------------------------
+
+
+@dataclass
+class Channel:
+    store: Path
+    first: Crawl
+    second: Crawl
+    third: Crawl
+    before_requests: list[int]  # how many ?before= pages each crawl asked for
+    edited: int
+
+
+@pytest.fixture(scope="module")
+def channel(market, tmp_path_factory) -> Channel:
+    folder = tmp_path_factory.mktemp("channel")
+    store, evidence, env = folder / "h.db", folder / "ev", env_for(market)
+
+    def backfills() -> int:
+        return sum(n for target, n in market.requests.items()
+                   if target.startswith("/s/") and "before=" in target)
+
+    counts = [backfills()]
+    first = run_crawl(store, evidence, CHANNEL, env=env)
+    counts.append(backfills())
+    second = run_crawl(store, evidence, CHANNEL, env=env)
+    counts.append(backfills())
+    market.feeds.post("出QQ老号 八年 80元一个\n私聊 @heishi_demo_kefu")
+    market.feeds.edit(44, "出微信老号 满五年 500元一个，可换绑")
+    third = run_crawl(store, evidence, CHANNEL, env=env)
+    counts.append(backfills())
+    steps = [later - earlier for earlier, later in zip(counts, counts[1:], strict=False)]
+    return Channel(store, first, second, third, steps, 44)
+
+
+def test_channel_first_crawl_backfills_every_message(channel, market):
+    row = channel.first.rows[CHANNEL]
+    assert row["status"] == "ok", channel.first.stderr
+    truth = [m for m in market.feeds.messages if not m.service and m.id <= 45]
+    assert row["pages"] == 3 and channel.before_requests[0] == 2
+    posts = stored(channel.store, CHANNEL)
+    assert {f"heishi_demo/{m.id}" for m in truth} <= set(posts)
+    assert "heishi_demo/1" not in posts and "heishi_demo/23" not in posts  # service messages
+    assert row["new"] == len(truth) == 43
+
+
+def test_channel_posts_carry_the_message_fields(channel, market):
+    posts = stored(channel.store, CHANNEL)
+    truth = {m.id: m for m in market.feeds.messages}
+    signed = posts["heishi_demo/40"]
+    assert signed["author"] == "客服小林" == truth[40].signature
+    assert signed["text"] == truth[40].text and "\n" in signed["text"]  # line breaks kept
+    assert signed["posted_at"] == truth[40].at.isoformat()
+    assert signed["url"] == "https://t.me/heishi_demo/40"
+    assert signed["extra"]["views"] == round(truth[40].views, -2) or signed["extra"]["views"]
+    assert posts["heishi_demo/36"]["extra"]["forwarded_from"] == "黑市资源二群"
+    assert posts["heishi_demo/33"]["extra"]["reply_to"] == 32
+    context = posts["heishi_demo/2"]["extra"]["context"]
+    assert context.startswith("黑市资源频道") and "出售微信老号" in context  # title, description
+    with open_store(str(channel.store)) as db:
+        goods = {o["goods"] for o in db.iter_offers() if o["source"] == CHANNEL}
+    assert {"account", "sms_code"} <= goods
+
+
+def test_backfill_stops_at_messages_already_stored(channel):
+    second = channel.second.rows[CHANNEL]
+    assert second["status"] == "ok" and second["new"] == 0 and second["pages"] == 1
+    assert channel.before_requests[1] == 0  # no ?before= page asked again
+
+
+def test_new_and_edited_messages_after_a_crawl(channel):
+    third = channel.third.rows[CHANNEL]
+    assert third["new"] == 1 and third["changed"] == 1 and third["pages"] == 1
+    assert channel.before_requests[2] == 0
+    key = f"heishi_demo/{channel.edited}"
+    with open_store(str(channel.store)) as db:
+        post = db.get_post(post_id(CHANNEL, key))
+        versions = db.post_versions(post_id(CHANNEL, key))
+    assert post["text"] == "出微信老号 满五年 500元一个，可换绑" and post["extra"]["edited"]
+    assert len(versions) == 1 and versions[0]["text"] != post["text"]
+
+
+def test_backfill_stops_at_the_date_limit(market, tmp_path):
+    limit = next(m for m in market.feeds.messages if m.id == 40).at.date()
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - name: channel-since\n    kind: telegram\n"
+        f'    start_urls: ["{market.base_url}/s/heishi_demo"]\n'
+        f"    telegram: {{since: {limit.isoformat()}}}\n"
+        "    politeness: {delay: 0, robots: false}\n", encoding="utf-8")
+    done = run_crawl(tmp_path / "h.db", tmp_path / "ev", "--sources-file", str(path), "-v",
+                     env=env_for(market))
+    row = done.rows["channel-since"]
+    assert row["status"] == "ok" and row["pages"] == 1 and row["new"] == 20
+    assert "telegram.since" in done.stderr
+
+
+# -- the code platform -----------------------------------------------------------------------
+
+
+def expected_sales(market, crawls: int) -> dict[str, tuple[int, float]]:
+    """Per service: numbers sold and revenue after ``crawls`` crawls of demo-sms-api. Stock
+    falls by ``stock_drop`` between two price lists; getNumbersStatus (countries 3 and 6)
+    already shows the next list's counts, so there each crawl sees one more fall."""
+    feeds = market.feeds
+    sold: dict[str, tuple[int, float]] = {}
+    for code, _, _ in SERVICES:
+        units, revenue = 0, 0.0
+        for country, _, _ in COUNTRIES:
+            falls = crawls if country in ("3", "6") else crawls - 1
+            drop = feeds.stock_drop(code, country) * falls
+            units += drop
+            revenue += drop * feeds.price(code, country)
+        sold[code] = (units, round(revenue, 2))
+    return sold
+
+
+def sales_rows(store: Path, source: str) -> dict[str, dict]:
+    done = subprocess.run(
+        [sys.executable, "-m", "ops.cli", "trend", "--sales", "--json", "--source", source,
+         "--store", str(store)],
+        cwd=REPO, env=crawl_env(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return {row["service"]: row for row in map(json.loads, done.stdout.splitlines())}
+
+
+def test_code_platform_prices_stock_and_estimated_sales(market, tmp_path):
+    store, evidence, env = tmp_path / "h.db", tmp_path / "ev", env_for(market)
+    first = run_crawl(store, evidence, "demo-sms-api", env=env)
+    row = first.rows["demo-sms-api"]
+    assert row["status"] == "ok" and row["new"] == len(SERVICES) * len(COUNTRIES) == 15
+    assert row["pages"] == 4  # services, prices, stock of two countries
+    posts = stored(store, "demo-sms-api")
+    wechat = posts["3/wb"]
+    assert wechat["text"] == "接码 wechat (WeChat, wb) 中国: 3.6元"
+    with open_store(str(store)) as db:
+        offers = {(o["post_id"], o["goods"], o["platform"], o["price"], o["currency"])
+                  for o in db.iter_offers()}
+    assert (post_id("demo-sms-api", "3/wb"), "sms_code", "wechat", 3.6, "CNY") in offers
+    assert (post_id("demo-sms-api", "6/tg"), "sms_code", "telegram", 1.25, "CNY") in offers
+    assert {row["service"]: row["sold"] for row in sales_rows(store, "demo-sms-api").values()} \
+        == {code: units for code, (units, _) in expected_sales(market, 1).items()}
+
+    second = run_crawl(store, evidence, "demo-sms-api", env=env)
+    assert second.rows["demo-sms-api"]["seen"] == 15 and second.rows["demo-sms-api"]["new"] == 0
+    rows = sales_rows(store, "demo-sms-api")
+    expected = expected_sales(market, 2)
+    assert {code: (row["sold"], row["revenue"]) for code, row in rows.items()} == expected
+    assert rows["wb"]["platform"] == "wechat" and rows["wb"]["currency"] == "CNY"
+
+
+def test_code_platform_faults_fail_the_run_by_name_and_keep_what_is_stored(market, tmp_path):
+    store, evidence = tmp_path / "h.db", tmp_path / "ev"
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - name: codes\n    kind: sms_api\n"
+        f'    start_urls: ["{market.base_url}/sms-api/stubs/handler_api.php"]\n'
+        "    sms_api: {protocol: sms-activate, api_key: {env: HEISHI_DEMO_SMS_KEY}, "
+        "countries: [3], currency: CNY}\n"
+        "    politeness: {delay: 0, robots: false, retries: 0}\n", encoding="utf-8")
+    good = run_crawl(store, evidence, "--sources-file", str(path), env=env_for(market))
+    assert good.rows["codes"]["status"] == "ok" and good.rows["codes"]["new"] == 15
+    with open_store(str(store)) as db:
+        readings = len(db.sales())
+
+    cases = [
+        ("BAD_KEY", env_for(market, HEISHI_DEMO_SMS_KEY="wrong"), None),
+        ("is not set", crawl_env(market), None),
+        ("malformed JSON", env_for(market), "malformed"),
+        ("HTTP 429", env_for(market), "429"),
+    ]
+    for message, env, fault in cases:
+        market.feeds.sms_fault = fault
+        try:
+            done = run_crawl(store, evidence, "--sources-file", str(path), env=env)
+        finally:
+            market.feeds.sms_fault = None
+        row = done.rows["codes"]
+        assert done.returncode == 1 and row["status"] == "failed", (message, row)
+        assert any(message in error for error in row["errors"]), (message, row["errors"])
+        assert any("codes" in line and message in line  # logged under the source's name
+                   for line in done.stderr.splitlines()), done.stderr
+        with open_store(str(store)) as db:
+            assert len(stored(store, "codes")) == 15  # nothing already stored is lost
+            assert len(db.sales()) == readings
+
+
+def test_5sim_guest_prices(market, tmp_path):
+    done = run_crawl(tmp_path / "h.db", tmp_path / "ev", "demo-5sim", env=env_for(market))
+    row = done.rows["demo-5sim"]
+    assert row["status"] == "ok" and row["new"] == 15
+    with open_store(str(tmp_path / "h.db")) as db:
+        platforms = {o["platform"] for o in db.iter_offers() if o["goods"] == "sms_code"}
+    assert {"wechat", "qq", "telegram", "google"} <= platforms
+
+
+def test_stock_readings_are_refused_by_elasticsearch_with_a_reason():
+    store = ElasticStore.__new__(ElasticStore)  # no cluster here: only the refusal is tested
+    store.url, store.prefix = "http://es.invalid:9200", "heishi"
+    assert not store.supports_stock
+    with pytest.raises(StoreError, match="not supported on this backend yet"):
+        store.add_stock_readings([])
+    with pytest.raises(StoreError, match="not supported on this backend yet"):
+        store.sales()
+
+
+# -- the marketplace search API --------------------------------------------------------------
+
+
+def test_marketplace_api_pages_then_stops_at_nothing_new(market, tmp_path):
+    store, evidence, env = tmp_path / "h.db", tmp_path / "ev", env_for(market)
+    first = run_crawl(store, evidence, "demo-market-api", env=env)
+    row = first.rows["demo-market-api"]
+    assert row["status"] == "ok" and row["pages"] == 3 and row["new"] == 30
+    posts = stored(store, "demo-market-api")
+    truth = {i["data"]["item"]["main"]["exContent"]["itemId"]: i["data"]["item"]["main"]
+             for i in market.feeds.items}
+    assert set(posts) == set(truth)
+    for key, post in posts.items():
+        assert post["price_text"] == "¥" + truth[key]["clickParam"]["args"]["price"]
+        assert post["author"] == truth[key]["exContent"]["userNickName"]
+        assert post["url"] == f"https://www.goofish.com/item?id={key}"
+    with open_store(str(store)) as db:
+        priced = {o["post_id"] for o in db.iter_offers() if o["price"]}
+    assert len(priced) == 30
+    second = run_crawl(store, evidence, "demo-market-api", env=env)
+    assert second.rows["demo-market-api"]["pages"] == 1
+    assert second.rows["demo-market-api"]["new"] == 0
+
+
+def test_a_jmespath_that_does_not_compile_names_file_line_and_field(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - name: market\n    kind: json_api\n"
+        '    start_urls: ["http://127.0.0.1:1/api"]\n'
+        "    json_api:\n      items: data.list[]\n      fields:\n"
+        "        site_id: id\n        text: join('', [title\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_sources(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:9: sources[market].json_api.fields.text: bad JMESPath")
+
+
+def test_kind_blocks_are_checked(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - name: channel\n    kind: telegram\n"
+        '    start_urls: ["http://127.0.0.1:1/s/x"]\n'
+        "    selectors: {post: div, fields: {text: p}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r":5: sources\[channel\]\.selectors: a telegram"):
+        load_sources(path)
+    path.write_text(
+        "sources:\n  - name: codes\n    kind: sms_api\n"
+        '    start_urls: ["http://127.0.0.1:1/api"]\n'
+        "    sms_api: {protocol: smshub}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"protocol: 'smshub': known protocols"):
+        load_sources(path)
