@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nlp.errors import InputError
+
 
 class ConfigError(ValueError):
     """``sources.yaml`` (or a source named on the command line) cannot be used.
@@ -28,18 +30,15 @@ class ConfigError(ValueError):
         self.field = field
 
 
-class FormatError(ValueError):
+class FormatError(InputError):
     """A file or an answer is not what its reader expects (a truncated export, a page that
     is not a t.me/s page, an API that answers ``BAD_KEY``).
 
-    The message starts with where: ``file:line: what is wrong`` (or the source's name), so the
-    user knows which of several imported files, or which source, to look at.
+    The message starts with where: ``file:line: what is wrong`` (or the URL), so the user
+    knows which of several imported files, or which answer of a source, to look at. It is
+    ``nlp``'s input error, for files and answers instead of JSON Lines posts.
     """
 
-    def __init__(self, message: str, where: str | None = None, line: int | None = None):
-        prefix = ""
-        if where is not None:
-            prefix = f"{where}:{line}: " if line is not None else f"{where}: "
-        super().__init__(prefix + message)
-        self.where = where
-        self.line = line
+    @property
+    def where(self) -> str | None:
+        return self.source
