@@ -53,8 +53,46 @@ def describe_bulk_error(item: dict) -> str:
     return f"{op} {result.get('_index')}/{result.get('_id')}: {reason}".strip()
 
 
+# How long a point in time stays open between two pages of a full read.
+PIT_KEEP_ALIVE = "2m"
+
+
+def build_page_request(query: dict, pit_id: str, size: int, after: list | None) -> dict:
+    """One page of a full read in a point in time: ``_shard_doc`` order is the cheapest
+    total order, and ``search_after`` carries on from the last hit of the page before."""
+    request: dict = {
+        "query": query,
+        "size": int(size),
+        "pit": {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE},
+        "sort": [{"_shard_doc": "asc"}],
+        "track_total_hits": False,
+    }
+    if after is not None:
+        request["search_after"] = after
+    return request
+
+
+def raise_shard_failures(answer: dict, doing: str) -> None:
+    """A search answered by only some shards holds only some hits: one line, not a result."""
+    shards = answer.get("_shards") or {}
+    failed = int(shards.get("failed") or 0)
+    if not failed:
+        return
+    reasons = []
+    for failure in shards.get("failures") or []:
+        reason = failure.get("reason") or {}
+        text = f"{reason.get('type', 'error')}: {reason.get('reason', '')}".strip(": ")
+        where = failure.get("index")
+        reasons.append(f"{where}: {text}" if where else text)
+    detail = f" ({'; '.join(dict.fromkeys(reasons))})" if reasons else ""
+    raise StoreError(
+        f"{doing}: {failed} of {shards.get('total', '?')} shards failed{detail}; "
+        "the answer would be incomplete, try again when the cluster is healthy"
+    )
+
+
 def posts_of_source(source: str | None) -> dict:
-    """A ``query`` (as for ``helpers.scan``) selecting every post, or those of one source."""
+    """A ``query`` (for a full read) selecting every post, or those of one source."""
     if source is None:
         return {"query": {"match_all": {}}}
     return {"query": {"bool": {"filter": [{"term": {"source": source}}]}}}

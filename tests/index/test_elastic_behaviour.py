@@ -1,0 +1,151 @@
+"""What the Elasticsearch store does against a server, shown on a fake one over loopback.
+
+The fake (:mod:`tests.index.fake_cluster`) answers as a cluster would to the requests heishi
+sends, including refusals a least-privilege key gets, conflicting writers and failed shards;
+these tests check what heishi sends, in which order, and what the user is told.
+"""
+
+from __future__ import annotations
+
+import elasticsearch
+import pytest
+
+from index import Post, StoreError
+from index.elastic import ElasticStore
+from index.elastic.connection import CLIENT_REQUIREMENT
+from tests.index.fake_cluster import FakeCluster
+
+EXTRACTION = {
+    "is_listing": True,
+    "offers": [{"goods": "account", "platform": "wechat", "side": "sell", "price": 400,
+                "price_max": None, "currency": "CNY", "per_qty": 1, "unit": "item",
+                "min_qty": None}],
+    "contacts": [{"type": "qq", "value": "2049385761"}],
+}
+
+
+def post(key: str, posted_at: str = "2026-10-31T10:00:00+00:00", text: str = "出微信老号 400一个"):
+    return Post(source="tg", key=key, text=text, posted_at=posted_at,
+                fetched_at="2026-11-01T08:00:00+00:00")
+
+
+def store(cluster: FakeCluster, **options) -> ElasticStore:
+    return ElasticStore(cluster.url, prefix="heishi", max_retries=0, **options)
+
+
+def test_the_installed_client_talks_to_8x_and_9x_servers():
+    assert elasticsearch.__versionstr__.startswith("8."), CLIENT_REQUIREMENT
+    for version in ("8.9.0", "8.19.2", "9.1.0"):
+        with FakeCluster(version) as cluster, store(cluster) as opened:
+            opened.upsert_posts([post("m1")])
+            assert opened.get_post(post("m1").id)["text"] == "出微信老号 400一个"
+            assert opened.version == tuple(int(n) for n in version.split(".")[:2])
+
+
+def test_a_server_the_client_cannot_talk_to_names_the_client_to_install():
+    with FakeCluster("7.17.0") as cluster, pytest.raises(StoreError) as caught:
+        store(cluster)
+    assert "refuses this client's API version" in str(caught.value)
+    assert CLIENT_REQUIREMENT in str(caught.value)
+
+
+def test_a_key_without_the_monitor_privilege_opens_the_store():
+    with FakeCluster() as cluster:
+        cluster.refused = {"monitor"}
+        with store(cluster) as opened:
+            assert opened.version is None
+            opened.upsert_posts([post("m1")])
+            assert opened.stats is not None
+        assert "GET /" in cluster.paths()  # asked, and its 403 taken as "reachable"
+
+
+def test_a_writer_key_writes_into_indices_an_administrator_set_up():
+    with FakeCluster() as cluster:
+        with store(cluster) as admin:
+            admin.setup(admin=True)
+        cluster.refused = {"monitor", "templates", "mapping"}
+        with store(cluster) as writer:
+            writer.upsert_posts([post("m1")])
+            writer.put_extraction(post("m1").id, EXTRACTION, "x1")
+            assert writer.get_post(post("m1").id)["is_listing"] is True
+
+
+def test_a_writer_key_on_a_cluster_nobody_set_up_is_told_what_to_do():
+    with FakeCluster() as cluster:
+        cluster.refused = {"templates", "mapping"}
+        with store(cluster) as writer, pytest.raises(StoreError, match="heishi index setup"):
+            writer.upsert_posts([post("m1")])
+
+
+def test_an_administrator_setup_refused_is_an_error():
+    with FakeCluster() as cluster:
+        cluster.refused = {"templates"}
+        with store(cluster) as admin, pytest.raises(StoreError, match="403"):
+            admin.setup(admin=True)
+
+
+def test_reads_by_id_name_the_concrete_index_not_the_alias():
+    with FakeCluster() as cluster, store(cluster) as opened:
+        opened.upsert_posts([post("m1")])
+        opened.get_post(post("m1").id)
+        run = opened.start_run(_run())
+        opened.finish_run(run)
+        by_id = [p for p in cluster.paths() if p.endswith(("_mget",)) or "/_doc/" in p]
+        assert by_id and all("heishi-posts-000001" in p or "heishi-runs-000001" in p
+                             for p in by_id), by_id
+
+
+def _run():
+    from index.records import CrawlRun
+
+    return CrawlRun(source="tg", started_at="2026-11-01T08:00:00+00:00")
+
+
+def offer_actions(lines: list[dict]) -> list[dict]:
+    return [line for line in lines if "-offers-" in next(iter(line.values()))["_index"]]
+
+
+def test_offers_move_only_after_their_post_is_written():
+    with FakeCluster() as cluster, store(cluster) as opened:
+        opened.upsert_posts([post("m1")])
+        opened.put_extraction(post("m1").id, EXTRACTION, "x1")
+        before = len(cluster.bulk_lines())
+        moved = post("m1", posted_at="2026-12-02T10:00:00+00:00", text="出微信老号 380一个")
+
+        cluster.conflict_posts = True  # another writer wins every round
+        with pytest.raises(StoreError, match="kept changing"):
+            opened.upsert_posts([moved])
+        lost = cluster.bulk_lines()[before:]
+        assert lost and not any(offer_actions(lines) for lines in lost)
+        assert cluster.indices["heishi-offers-2026.10"]["docs"]  # still where they were
+
+        cluster.conflict_posts = False
+        before = len(cluster.bulk_lines())
+        opened.upsert_posts([moved])
+        won = cluster.bulk_lines()[before:]
+        assert not offer_actions(won[0])  # the post write goes alone, first
+        assert offer_actions(won[1])
+        assert cluster.indices["heishi-offers-2026.12"]["docs"]
+        assert not cluster.indices["heishi-offers-2026.10"]["docs"]
+
+
+def test_full_reads_page_through_a_point_in_time():
+    with FakeCluster() as cluster, store(cluster, chunk_size=2) as opened:
+        opened.upsert_posts([post(f"m{n}") for n in range(5)])
+        assert len(list(opened.iter_posts())) == 5
+        paths = cluster.paths()
+        assert "POST /heishi-posts/_pit" in paths and "DELETE /_pit" in paths
+        assert paths.count("POST /_search") == 3  # 2 + 2 + 1: the short page is the last
+        assert not any("scroll" in p for p in paths)
+
+
+def test_a_failed_shard_is_one_clear_error_and_the_point_in_time_is_closed():
+    with FakeCluster() as cluster, store(cluster) as opened:
+        opened.upsert_posts([post("m1")])
+        cluster.failed_shards = 1
+        with pytest.raises(StoreError) as caught:
+            list(opened.iter_posts())
+        message = str(caught.value)
+        assert "1 of 3 shards failed" in message and "node_not_connected_exception" in message
+        assert "\n" not in message
+        assert cluster.paths()[-1] == "DELETE /_pit"
