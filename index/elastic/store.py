@@ -22,6 +22,7 @@ from elasticsearch import helpers
 from index.elastic import documents, mappings, queries
 from index.elastic.connection import (
     CLIENT_ERRORS,
+    EXACT_PERCENTILES_SINCE,
     ConnectionSettings,
     check_reachable,
     connect,
@@ -517,8 +518,28 @@ class ElasticStore(Store):
         )
 
     def trend(self, query: TrendQuery) -> list[dict]:
-        answer = self._search("offers", queries.build_trend_request(query), "trend")
-        return queries.read_trend(query, answer)
+        rows: list[dict] = []
+        after = None
+        while True:
+            answer = self._search("offers", queries.build_trend_request(query, after), "trend")
+            queries.raise_shard_failures(answer, f"{self.url}: trend")
+            rows.extend(queries.read_trend(query, answer))
+            after = queries.trend_after_key(answer)
+            if after is None:
+                return queries.sort_trend(query, rows)
+            if len(rows) >= queries.MAX_TREND_ROWS:
+                raise StoreError(
+                    f"trend: more than {queries.MAX_TREND_ROWS:,} rows; narrow the range "
+                    "(--since/--until), choose a longer --interval or fewer --by values"
+                )
+
+    def approximate_figures(self) -> list[str]:
+        figures = [f"sellers above {queries.BUCKET_PRECISION:,} per period"]
+        if self.version is None or self.version < EXACT_PERCENTILES_SINCE:
+            figures.append("quartiles (server version before 8.9 or unknown)")
+        else:
+            figures.append("quartiles of periods with several thousand offers")
+        return figures
 
     def seller(self, contact: str) -> dict | None:
         key = parse_contact(contact)

@@ -27,6 +27,7 @@ class FakeCluster:
         self.refused: set[str] = set()  # "monitor", "templates", "mapping"
         self.conflict_posts = False  # every conditional post write loses (409)
         self.failed_shards = 0
+        self.trend_pages: list[dict] = []  # answers to trend searches, one a request
         self.lock = threading.Lock()
         self.seq = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -117,6 +118,8 @@ class FakeCluster:
             return 200, {"succeeded": True, "num_freed": 1}
         if segments == ["_search"]:
             return 200, self._page(body)
+        if segments[-1:] == ["_search"] and "trend" in (body or {}).get("aggs", {}):
+            return 200, self.trend_pages.pop(0) if self.trend_pages else {"aggregations": {}}
         if len(segments) == 2 and segments[1] == "_pit":
             names = self._resolve(segments[0])
             if not names:

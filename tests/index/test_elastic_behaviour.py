@@ -11,8 +11,9 @@ import elasticsearch
 import pytest
 
 from index import Post, StoreError
-from index.elastic import ElasticStore
+from index.elastic import ElasticStore, queries
 from index.elastic.connection import CLIENT_REQUIREMENT
+from index.query import TrendQuery
 from tests.index.fake_cluster import FakeCluster
 
 EXTRACTION = {
@@ -149,3 +150,52 @@ def test_a_failed_shard_is_one_clear_error_and_the_point_in_time_is_closed():
         assert "1 of 3 shards failed" in message and "node_not_connected_exception" in message
         assert "\n" not in message
         assert cluster.paths()[-1] == "DELETE /_pit"
+
+
+def trend_bucket(day: str, platform: str | None) -> dict:
+    return {"key": {"period": day, "by": platform}, "doc_count": 1, "sellers": {"value": 1},
+            "priced": {"doc_count": 1, "quartiles": {"values": {"50.0": 4.0}},
+                       "mean": {"value": 4.0}}}
+
+
+def test_a_trend_reads_every_page_and_refuses_an_endless_one(monkeypatch):
+    query = TrendQuery(interval="day", by="platform")
+    with FakeCluster() as cluster, store(cluster) as opened:
+        opened.setup()
+        cluster.trend_pages = [
+            {"aggregations": {"trend": {"buckets": [trend_bucket("2026-11-01", "qq")],
+                                        "after_key": {"period": 1, "by": "qq"}}}},
+            {"aggregations": {"trend": {"buckets": [trend_bucket("2026-11-02", None)],
+                                        "after_key": {"period": 2, "by": None}}}},
+            {"aggregations": {"trend": {"buckets": []}}},
+        ]
+        rows = opened.trend(query)
+        assert [(r["period"], r["platform"]) for r in rows] == [("2026-11-01", "qq"),
+                                                                ("2026-11-02", "none")]
+        sent = [body for _, path, body in cluster.requests if path.endswith("_search?")
+                or "_search" in path and body and "aggs" in body]
+        assert [b["aggs"]["trend"]["composite"].get("after") for b in sent] == [
+            None, {"period": 1, "by": "qq"}, {"period": 2, "by": None}]
+
+        monkeypatch.setattr(queries, "MAX_TREND_ROWS", 2)
+        cluster.trend_pages = [
+            {"aggregations": {"trend": {"buckets": [trend_bucket(f"2026-11-0{n}", "qq")],
+                                        "after_key": {"period": n, "by": "qq"}}}}
+            for n in range(1, 5)
+        ]
+        with pytest.raises(StoreError, match="narrow the range"):
+            opened.trend(query)
+
+
+def test_the_trend_command_says_which_figures_are_approximate(monkeypatch, capsys):
+    from ops.cli import main
+
+    with FakeCluster("8.8.2") as cluster:
+        monkeypatch.setenv("HEISHI_STORE", cluster.url)
+        with store(cluster) as opened:
+            opened.setup()
+        cluster.trend_pages = [{"aggregations": {"trend": {"buckets": [
+            trend_bucket("2026-11-02", None)], "after_key": {"period": 1}}}}]
+        assert main(["trend", "--interval", "week"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "approximate" in out and "before 8.9" in out
