@@ -120,6 +120,10 @@ class FakeCluster:
             return 200, self._page(body)
         if segments[-1:] == ["_search"] and "trend" in (body or {}).get("aggs", {}):
             return 200, self.trend_pages.pop(0) if self.trend_pages else {"aggregations": {}}
+        if segments[-1:] == ["_search"]:  # counts only: no aggregation is computed
+            names = self._resolve(segments[0])
+            count = sum(len(self.indices[n]["docs"]) for n in names)
+            return 200, {"hits": {"total": {"value": count}, "hits": []}, "aggregations": {}}
         if len(segments) == 2 and segments[1] == "_pit":
             names = self._resolve(segments[0])
             if not names:

@@ -199,3 +199,32 @@ def test_the_trend_command_says_which_figures_are_approximate(monkeypatch, capsy
         assert main(["trend", "--interval", "week"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "approximate" in out and "before 8.9" in out
+
+
+def test_index_setup_is_the_administrators_step(capsys):
+    from ops.cli import main
+
+    with FakeCluster() as cluster:
+        cluster.refused = {"templates"}
+        assert main(["index", "setup", cluster.url]) == 2
+        assert "403" in capsys.readouterr().err
+        cluster.refused = set()
+        assert main(["index", "setup", cluster.url, "--prefix", "ti"]) == 0
+        assert set(cluster.templates) == {f"ti-{kind}" for kind in
+                                          ("posts", "offers", "sellers", "runs")}
+
+
+def test_index_copy_writes_under_the_prefix_from_the_environment(tmp_path, monkeypatch):
+    from index import open_store
+    from ops.cli import main
+
+    path = tmp_path / "heishi.db"
+    with open_store(str(path)) as local:
+        local.upsert_posts([post("m1")])
+    monkeypatch.setenv("HEISHI_ES_PREFIX", "ti")
+    monkeypatch.setenv("HEISHI_AUDIT_LOG", str(tmp_path / "audit.log"))
+    with FakeCluster() as cluster:
+        cluster.trend_pages = []
+        assert main(["index", "copy", "--to", "es", cluster.url, "--store", str(path)]) == 0
+        assert post("m1").id in cluster.indices["ti-posts-000001"]["docs"]
+        assert not any(name.startswith("heishi-") for name in cluster.indices)
