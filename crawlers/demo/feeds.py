@@ -9,6 +9,7 @@ platform's API and a marketplace's JSON search API.
   and country between two readings (``stock_drop``), so tests know the sales to expect;
   ``getNumbersStatus`` already shows the next reading's counts (sales go on after the price
   list was read), so one crawl of it sees sales, and the next ``getPrices`` shows no more;
+  ``?fault=429|malformed|NO_NUMBERS|BAD_KEY`` in the URL (or ``sms_fault``) makes it misbehave;
 - ``/5sim/v1/guest/prices`` answers the same prices in 5sim's guest shape;
 - ``/market/api/search?page=N`` answers like Goofish's search API (``resultList`` of
   ``data.item.main`` with ``exContent`` and ``clickParam``), 10 items a page, three pages.
@@ -286,7 +287,8 @@ class Feeds:
         return {"wb": "wechat", "qq": "qq", "tg": "telegram", "go": "google"}.get(code, "other")
 
     def _sms_activate(self, query: dict) -> tuple:
-        fault = self.sms_fault
+        fault = query.get("fault", ["none"])[-1]  # a source's URL may ask for its own fault
+        fault = self.sms_fault if fault == "none" else fault
         if fault == "429":
             return 429, b"Too Many Requests", TEXT, (("Retry-After", "1"),)
         if query.get("api_key", [""])[-1] != SMS_KEY or fault == "BAD_KEY":
