@@ -266,6 +266,33 @@ def test_code_platform_faults_fail_the_run_by_name_and_keep_what_is_stored(marke
         assert db.sales() == sales
 
 
+SERVICES_JSON = REPO.parent / "shared" / "samples" / "sms_activation"
+
+
+@pytest.mark.skipif(not SERVICES_JSON.is_dir(),
+                    reason=f"real samples not found at {SERVICES_JSON} (../shared is absent)")
+def test_a_catalogue_file_maps_service_codes_to_platforms(market, tmp_path):
+    (catalogue,) = SERVICES_JSON.glob("*services.json")  # sms-activate's own, read in place
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "sources:\n  - name: codes\n    kind: sms_api\n"
+        f'    start_urls: ["{market.base_url}/sms-api/stubs/handler_api.php"]\n'
+        "    sms_api: {protocol: sms-activate, api_key: {env: HEISHI_DEMO_SMS_KEY}, "
+        f"catalogue: '{catalogue}', currency: CNY}}\n"
+        "    politeness: {delay: 0, robots: false}\n", encoding="utf-8")
+    def catalogue_requests() -> int:
+        return sum(n for target, n in market.requests.items() if "getServicesList" in target)
+
+    before = catalogue_requests()
+    done = run_crawl(tmp_path / "h.db", tmp_path / "ev", "--sources-file", str(path),
+                     env=env_for(market))
+    assert done.rows["codes"]["status"] == "ok" and done.rows["codes"]["pages"] == 1
+    assert catalogue_requests() == before  # the file is the catalogue: none asked for
+    posts = stored(tmp_path / "h.db", "codes")
+    assert posts["3/qq"]["text"] == "接码 qq (Tencent QQ, qq) 中国: 1.8元"  # the file's names
+    assert posts["3/go"]["text"].startswith("接码 google (Google,youtube,Gmail, go)")
+
+
 def test_stock_readings_are_refused_by_elasticsearch_with_a_reason():
     store = ElasticStore.__new__(ElasticStore)  # no cluster here: only the refusal is tested
     store.url, store.prefix = "http://es.invalid:9200", "heishi"
