@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -229,6 +228,3 @@ def _is_date_line(node) -> bool:
 def _inside(node, class_name: str) -> bool:
     return bool(node.xpath(f"ancestor::div[contains(@class, '{class_name}')]"))
 
-
-def iter_messages(export: Export) -> Iterator[Message]:
-    yield from export.messages

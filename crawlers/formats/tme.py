@@ -252,9 +252,3 @@ def _first_text(node, path) -> str | None:
         if text:
             return text
     return None
-
-
-def channel_url(channel: str, before: int | None = None, base: str = TME) -> str:
-    """The preview page of ``channel`` (its newest messages, or those before ``before``)."""
-    url = f"{base.rstrip('/')}/s/{channel}"
-    return f"{url}?before={before}" if before is not None else url
