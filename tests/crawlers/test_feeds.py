@@ -5,6 +5,7 @@ sales, and bad answers that fail a run by name without losing what is stored."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -106,19 +107,31 @@ def test_backfill_stops_at_stored_messages_and_edits_become_versions(channel):
     assert len(versions) == 1 and versions[0]["text"] != post["text"]
 
 
-def test_backfill_stops_at_the_date_limit(market, tmp_path):
+def test_backfill_stops_at_the_date_limit_and_pages_of_the_wrong_kind_fail(market, tmp_path):
     limit = next(m for m in market.feeds.messages if m.id == 40).at.date()
     path = tmp_path / "sources.yaml"
     path.write_text(
         "sources:\n  - name: channel-since\n    kind: telegram\n"
         f'    start_urls: ["{market.base_url}/s/heishi_demo"]\n'
         f"    telegram: {{since: {limit.isoformat()}}}\n"
-        "    politeness: {delay: 0, robots: false}\n", encoding="utf-8")
+        "    politeness: {delay: 0, robots: false}\n"
+        # A board is neither a t.me/s page nor a JSON answer: each run fails, saying so.
+        "  - name: not-a-channel\n    kind: telegram\n"
+        f'    start_urls: ["{market.base_url}/forum/"]\n'
+        "  - name: not-json\n    kind: json_api\n"
+        f'    start_urls: ["{market.base_url}/forum/"]\n'
+        "    json_api: {items: 'data.list', fields: {site_id: id, text: title}}\n",
+        encoding="utf-8")
     done = run_crawl(tmp_path / "h.db", tmp_path / "ev", "--sources-file", str(path), "-v",
                      env=env_for(market))
     row = done.rows["channel-since"]
     assert row["status"] == "ok" and row["pages"] == 1 and row["new"] == 20
     assert "telegram.since" in done.stderr
+    for name, message in (("not-a-channel", "not a Telegram channel page"),
+                          ("not-json", "malformed JSON")):
+        assert done.rows[name]["status"] == "failed" and done.rows[name]["new"] == 0
+        (error,) = done.rows[name]["errors"]
+        assert re.match(rf"{re.escape(market.base_url)}/forum/(:\d+)?: {message}", error), error
 
 
 # -- the code platform -----------------------------------------------------------------------
