@@ -179,6 +179,8 @@ def offer_clauses(filters: Filters, path: str = "") -> list[dict]:
         clauses.append({"terms": {f"{path}side": filters.side}})
     if filters.currency:
         clauses.append({"terms": {f"{path}currency": filters.currency}})
+    if filters.unit:
+        clauses.append({"terms": {f"{path}unit": filters.unit}})
     price: dict = {}
     if filters.price_min is not None:
         price["gte"] = filters.price_min
@@ -329,11 +331,9 @@ def read_facets(answer: dict) -> dict[str, dict[str, int]]:
     return facets
 
 
-def _metrics(currency: str | None) -> dict:
-    """Sellers, and unit-price figures over the offers priced in ``currency`` (None: any)."""
+def _metrics() -> dict:
+    """Sellers, and unit-price figures over the priced offers (of one unit and currency)."""
     priced = [{"exists": {"field": "unit_price"}}]
-    if currency is not None:
-        priced.append({"term": {"currency": currency}})
     return {
         "sellers": {"cardinality": {"field": "seller", "precision_threshold": EXACT_UP_TO}},
         "priced": {
@@ -352,7 +352,6 @@ def build_trend_request(query: TrendQuery) -> dict:
     Weeks are ISO weeks starting Monday, as Elasticsearch's calendar week is. Percentiles are
     TDigest estimates: exact for small buckets, within a fraction of a percent for large ones.
     """
-    currency = None if query.by == "currency" else query.price_currency
     periods: dict = {
         "date_histogram": {
             "field": "at",
@@ -362,11 +361,18 @@ def build_trend_request(query: TrendQuery) -> dict:
             "time_zone": "UTC",
         }
     }
+    # Like with like: every row is one unit and currency (a day rental, a month rental and a
+    # sale never share a median).
+    units = {"units": {
+        "multi_terms": {"terms": [{"field": "unit"}, {"field": "currency"}], "size": MANY,
+                        "order": {"_key": "asc"}},
+        "aggs": _metrics(),
+    }}
     if query.by is None:
-        periods["aggs"] = _metrics(currency)
+        periods["aggs"] = units
     else:
         terms = {"field": query.by, "size": MANY, "order": {"_key": "asc"}, "missing": "none"}
-        periods["aggs"] = {"by": {"terms": terms, "aggs": _metrics(currency)}}
+        periods["aggs"] = {"by": {"terms": terms, "aggs": units}}
     return {
         "query": offer_query(query),
         "size": 0,
@@ -375,7 +381,7 @@ def build_trend_request(query: TrendQuery) -> dict:
     }
 
 
-def _figures(bucket: dict, currency: str | None) -> dict:
+def _figures(bucket: dict) -> dict:
     priced = bucket["priced"]
     values = priced["quartiles"].get("values") or {}
 
@@ -383,10 +389,12 @@ def _figures(bucket: dict, currency: str | None) -> dict:
         value = values.get(percent)
         return None if value is None or priced["doc_count"] == 0 else value
 
+    unit, currency = bucket["key"]
     return {
+        "unit": unit,
+        "currency": currency,
         "offers": bucket["doc_count"],
         "sellers": int(bucket["sellers"]["value"]),
-        "currency": currency,
         "priced": priced["doc_count"],
         "price_median": pick("50.0"),
         "price_p25": pick("25.0"),
@@ -401,11 +409,11 @@ def read_trend(query: TrendQuery, answer: dict) -> list[dict]:
         label, start = period_of(period["key_as_string"], query.interval)
         head = {"period": label, "start": start}
         if query.by is None:
-            rows.append({**head, **_figures(period, query.price_currency)})
+            rows.extend({**head, **_figures(u)} for u in period["units"]["buckets"])
             continue
         for bucket in period["by"]["buckets"]:
-            currency = bucket["key"] if query.by == "currency" else query.price_currency
-            rows.append({**head, query.by: bucket["key"], **_figures(bucket, currency)})
+            rows.extend({**head, query.by: bucket["key"], **_figures(u)}
+                        for u in bucket["units"]["buckets"])
     return rows
 
 

@@ -398,11 +398,12 @@ def test_trend_request_histogram_sellers_and_price_figures():
     histogram = periods["date_histogram"]
     assert (histogram["field"], histogram["calendar_interval"]) == ("at", "week")
     assert histogram["min_doc_count"] == 1
-    metrics = periods["aggs"]
+    units = periods["aggs"]["units"]
+    assert units["multi_terms"]["terms"] == [{"field": "unit"}, {"field": "currency"}]
+    metrics = units["aggs"]
     assert metrics["sellers"]["cardinality"]["field"] == "seller"
     priced = metrics["priced"]
-    assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}},
-                                                    {"term": {"currency": "CNY"}}]}}
+    assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}}]}}
     assert priced["aggs"]["quartiles"] == {
         "percentiles": {"field": "unit_price", "percents": [25, 50, 75]}}
     assert priced["aggs"]["mean"] == {"avg": {"field": "unit_price"}}
@@ -416,10 +417,25 @@ def test_trend_split_by_a_field(interval):
     assert periods["date_histogram"]["calendar_interval"] == interval
     split = periods["aggs"]["by"]
     assert split["terms"]["field"] == "platform" and split["terms"]["missing"] == "none"
-    assert {"term": {"currency": "USDT"}} in split["aggs"]["priced"]["filter"]["bool"]["filter"]
-    by_currency = queries.build_trend_request(TrendQuery(by="currency"))
-    priced = by_currency["aggs"]["periods"]["aggs"]["by"]["aggs"]["priced"]
-    assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}}]}}
+    assert {"terms": {"currency": ["USDT"]}} in body["query"]["bool"]["filter"]
+    assert "multi_terms" in split["aggs"]["units"]  # per unit and currency inside each value
+
+
+def test_trend_rows_are_per_unit_and_currency():
+    answer = {"aggregations": {"periods": {"buckets": [{
+        "key_as_string": "2026-11-16", "doc_count": 3,
+        "units": {"buckets": [
+            {"key": ["day", "CNY"], "doc_count": 2, "sellers": {"value": 2},
+             "priced": {"doc_count": 2, "quartiles": {"values": {"25.0": 50, "50.0": 50,
+                                                                 "75.0": 50}},
+                        "mean": {"value": 50}}},
+            {"key": ["month", "CNY"], "doc_count": 1, "sellers": {"value": 1},
+             "priced": {"doc_count": 1, "quartiles": {"values": {"25.0": 750, "50.0": 750,
+                                                                 "75.0": 750}},
+                        "mean": {"value": 750}}}]}}]}}}
+    rows = queries.read_trend(TrendQuery(interval="week"), answer)
+    assert [(r["period"], r["unit"], r["currency"], r["price_median"]) for r in rows] == [
+        ("2026-W47", "day", "CNY", 50), ("2026-W47", "month", "CNY", 750)]
 
 
 def test_every_field_a_request_names_is_mapped():
