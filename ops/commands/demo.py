@@ -64,4 +64,18 @@ class Command(HeishiCommand):
             else:
                 os.environ[DEMO_URL_ENV] = previous
         print_results(results, args)
-        return 0 if all(result.status == "ok" for result in results) else 1
+        ok = all(result.status == "ok" for result in results)
+        print(f"digest: {write_latest_digest(args.store)}")
+        return 0 if ok else 1
+
+
+def write_latest_digest(location: str | None):
+    """The digest of the latest week the demo market has posts in (README: price index)."""
+    from index.store import open_store
+    from ops import digest as digests
+
+    with open_store(location, create=False) as store:
+        monday = digests.latest_week(store, complete=False)
+        digest = digests.build(store, monday, digests.Settings.from_env(
+            rates=digests.Rates.load()))
+    return digests.write_digest(digest).html
