@@ -11,8 +11,14 @@ import argparse
 import os
 import sys
 
+from index.records import utcnow
 from ops.commands import HeishiCommand
-from ops.commands.crawl import add_crawl_arguments, crawl_with_progress, print_results
+from ops.commands.crawl import (
+    add_crawl_arguments,
+    alerts_after_crawl,
+    crawl_with_progress,
+    print_results,
+)
 from ops.errors import UsageError
 
 DEMO_PORT = 8642
@@ -56,6 +62,7 @@ class Command(HeishiCommand):
             ]
             if not sources:
                 raise UsageError("no source in the sources file points at $HEISHI_DEMO_URL")
+            started = utcnow()
             results = crawl_with_progress(sources, args)
         finally:
             market.stop()
@@ -64,6 +71,7 @@ class Command(HeishiCommand):
             else:
                 os.environ[DEMO_URL_ENV] = previous
         print_results(results, args)
+        alerts_after_crawl(args, started)
         ok = all(result.status == "ok" for result in results)
         print(f"digest: {write_latest_digest(args.store)}")
         return 0 if ok else 1

@@ -16,30 +16,17 @@ from datetime import date
 
 import pytest
 
-from crawlers.demo import DemoMarket
 from crawlers.demo.history import SPIKE_WEEK, WEEKS
 from index import open_store
 from index.query import TrendQuery
 from ops.cli import main
 from ops.digest import Settings, build, mail_message, write_digest
-from tests.crawlers.crawling import crawl_env, run_crawl
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 LAST_WEEK = date(2026, 11, 16)
-
-
-@pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("history")
-    store = folder / "heishi.db"
-    with DemoMarket(port=0) as market:
-        done = run_crawl(store, folder / "evidence", "demo-history", env=crawl_env(market))
-        paths = market.price_paths()
-    assert done.rows["demo-history"]["status"] == "ok", done.stderr
-    return store, paths
 
 
 def key_filters(key: str) -> dict:
