@@ -1,5 +1,10 @@
 """The weekly aggregates (:mod:`index.weekly`) in the SQLite store: kept up to date, and read.
 
+Two tables: ``offer_weeks``, one row per week and (goods, platform, side, unit, currency,
+source) with the exact values, which any combination of filters can merge; and
+``offer_rollups``, the figures of a week ready-made for everything or per value of one
+dimension, which the common trends read without merging anything.
+
 The store collects the aggregate keys a write touches (offers stored, replaced or moved to
 another week or source) and calls :func:`refresh` before that write commits, so the
 aggregates never disagree with the offers a reader sees in the same snapshot.
@@ -8,13 +13,12 @@ aggregates never disagree with the offers a reader sees in the same snapshot.
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 from index.query import TrendQuery, period_of
 from index.sqlite_query import EPOCH, Where
-from index.weekly import Merged, pack_prices, pack_sellers, seller_hash
+from index.weekly import Merged, pack_prices, pack_sellers, seller_hash, sorted_quantiles
 
 # (week, goods, platform, side, unit, currency, source); '' for no platform / side.
 Key = tuple[int, str, str, str, str, str, str]
@@ -36,6 +40,22 @@ MIGRATION = """
         PRIMARY KEY (week, goods, platform, side, unit, currency, source)
     ) WITHOUT ROWID;
     CREATE INDEX offer_weeks_goods ON offer_weeks(goods, week);
+    -- Rollups: the figures of a week for everything, or per value of one dimension (goods,
+    -- platform, side, source), computed once from that week's offers, so the common trends
+    -- (the whole market, one goods category, by goods) read a few rows per week.
+    CREATE TABLE offer_rollups (
+        week INTEGER NOT NULL,
+        dim TEXT NOT NULL,             -- all | goods | platform | side | source
+        value TEXT NOT NULL,           -- '' for all, and for no platform / side
+        unit TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        offers INTEGER NOT NULL,
+        sellers INTEGER NOT NULL,
+        priced INTEGER NOT NULL,
+        price_sum REAL NOT NULL,
+        p25 REAL, p50 REAL, p75 REAL,
+        PRIMARY KEY (dim, value, week, unit, currency)
+    ) WITHOUT ROWID;
     CREATE INDEX offers_seller_day ON offers(seller_key, day);
     CREATE INDEX posts_first_seen ON posts(first_seen);
 """
@@ -67,48 +87,113 @@ def keys_of_posts(db: sqlite3.Connection, pks: Iterable[int]) -> set[Key]:
 
 
 def all_keys(db: sqlite3.Connection) -> set[Key]:
-    return set(db.execute(
-        f"SELECT DISTINCT {WEEK_SQL}, goods, coalesce(platform, ''), coalesce(side, ''), unit, "
-        "currency, source FROM offers"))
+    """One key per week that has offers (a refresh recomputes whole weeks)."""
+    return {(week, "", "", "", "", "", "") for (week,) in db.execute(
+        f"SELECT DISTINCT {WEEK_SQL} FROM offers")}
+
+
+DIMENSIONS = ("goods", "platform", "side", "source")  # what a rollup row is split by
+ROLLUP_SETS = ("all", *DIMENSIONS)  # grouping sets: everything, or one dimension
 
 
 def refresh(db: sqlite3.Connection, keys: set[Key]) -> None:
-    """Recompute the aggregate rows of ``keys`` from the offers (one read per goods and week,
-    through the covering ``offers_trend_goods`` index)."""
-    by_goods_week: dict[tuple[str, int], set[Key]] = defaultdict(set)
-    for key in keys:
-        by_goods_week[(key[1], key[0])].add(key)
-    for (goods, week), wanted in by_goods_week.items():
-        groups: dict[Key, tuple[list, set, list]] = {}
-        for platform, side, unit, currency, source, price, seller in db.execute(
-            "SELECT coalesce(platform, ''), coalesce(side, ''), unit, currency, source, "
-            "unit_price, seller_key FROM offers WHERE goods = ? AND day BETWEEN ? AND ?",
-            (goods, week, week + 6),
+    """Recompute every aggregate of the weeks ``keys`` fall in, from that week's offers (one
+    read per week through the covering ``offers_trend_day`` index): the fine rows with their
+    values, and the rollups with their figures computed once."""
+    for week in sorted({key[0] for key in keys}):
+        fine: dict[tuple, list] = {}
+        for goods, platform, side, unit, currency, source, price, seller in db.execute(
+            "SELECT goods, coalesce(platform, ''), coalesce(side, ''), unit, currency, source, "
+            "unit_price, seller_key FROM offers WHERE day BETWEEN ? AND ?",
+            (week, week + 6),
         ):
-            key = (week, goods, platform, side, unit, currency, source)
-            if key not in wanted:
-                continue
-            group = groups.get(key)
+            key = (goods, platform, side, unit, currency, source)
+            group = fine.get(key)
             if group is None:
-                group = groups[key] = ([], set(), [0])
-            group[2][0] += 1
+                group = fine[key] = [0, [], set()]
+            group[0] += 1
             if price is not None:
-                group[0].append(price)
+                group[1].append(price)
             if seller is not None:
-                group[1].add(seller)
+                group[2].add(seller)
+        rollup: dict[tuple, list] = {}  # merged from the fine groups, not offer by offer
+        for (goods, platform, side, unit, currency, source), (count, prices, sellers) in \
+                fine.items():
+            for dim, value in (("all", ""), ("goods", goods), ("platform", platform),
+                               ("side", side), ("source", source)):
+                group = rollup.get((dim, value, unit, currency))
+                if group is None:
+                    group = rollup[(dim, value, unit, currency)] = [0, [], set()]
+                group[0] += count
+                group[1].extend(prices)
+                group[2] |= sellers
+        db.execute("DELETE FROM offer_weeks WHERE week = ?", (week,))
+        db.execute("DELETE FROM offer_rollups WHERE week = ?", (week,))
         db.executemany(
-            "DELETE FROM offer_weeks WHERE week = ? AND goods = ? AND platform = ? AND side = ? "
-            "AND unit = ? AND currency = ? AND source = ?",
-            [k for k in wanted if k not in groups],
-        )
-        db.executemany(
-            "INSERT OR REPLACE INTO offer_weeks (week, goods, platform, side, unit, currency, "
-            "source, offers, priced, price_sum, prices, sellers) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(*key, count[0], len(prices), float(sum(prices)), pack_prices(prices),
+            "INSERT INTO offer_weeks (week, goods, platform, side, unit, currency, source, "
+            "offers, priced, price_sum, prices, sellers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(week, *key, count, len(prices), float(sum(prices)), pack_prices(prices),
               pack_sellers(seller_hash(s) for s in sellers))
-             for key, (prices, sellers, count) in groups.items()],
+             for key, (count, prices, sellers) in fine.items()],
         )
+        rows = []
+        for key, (count, prices, sellers) in rollup.items():
+            prices.sort()
+            p25, p50, p75 = sorted_quantiles(prices, (0.25, 0.5, 0.75)) if prices \
+                else (None, None, None)
+            rows.append((week, *key, count, len(sellers), len(prices), float(sum(prices)),
+                         p25, p50, p75))
+        db.executemany(
+            "INSERT INTO offer_rollups (week, dim, value, unit, currency, offers, sellers, "
+            "priced, price_sum, p25, p50, p75) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def rollup_of(query) -> tuple[str, list[str] | None] | None:
+    """The grouping set (and values) that holds ``query``'s rows ready-made, if one does:
+    no dimension at all, or one dimension split by (``by``) or fixed to one value."""
+    filtered = {dim: getattr(query, dim) for dim in DIMENSIONS if getattr(query, dim)}
+    by = query.by if query.by in DIMENSIONS else None
+    dims = set(filtered) | ({by} if by else set())
+    if not dims:
+        return "all", None
+    if len(dims) > 1:
+        return None
+    (dim,) = dims
+    values = filtered.get(dim)
+    if values is not None:
+        values = ["" if dim == "platform" and v == "none" else v for v in values]
+    if by == dim or (values is not None and len(values) == 1):
+        return dim, values
+    return None
+
+
+def rollup_trend(db: sqlite3.Connection, query: TrendQuery, dim: str,
+                 values: list[str] | None) -> list[dict]:
+    where = Where()
+    where.add("dim = ?", dim)
+    if values is not None:
+        where.any_of("value", values)
+    where.any_of("unit", query.unit)
+    where.any_of("currency", query.currency)
+    if query.since is not None:
+        where.add("week >= ?", week_of((query.since - EPOCH).days))
+    if query.until is not None:
+        where.add("week <= ?", week_of((query.until - EPOCH).days))
+    rows = []
+    for (week, value, unit, currency, offers, sellers, priced, price_sum, p25, p50,
+         p75) in db.execute(
+            "SELECT week, value, unit, currency, offers, sellers, priced, price_sum, p25, p50, "
+            f"p75 FROM offer_rollups WHERE {where.sql()}", where.params):
+        start = (EPOCH + timedelta(days=week)).isoformat()
+        row = {"period": period_of(start, "week")[0], "start": start}
+        if query.by:
+            row[query.by] = {"unit": unit, "currency": currency}.get(query.by, value or "none")
+        row.update(unit=unit, currency=currency, offers=offers, sellers=sellers, priced=priced,
+                   price_median=p50, price_p25=p25, price_p75=p75,
+                   price_mean=price_sum / priced if priced else None)
+        rows.append(row)
+    rows.sort(key=lambda r: (r["start"], r.get(query.by) or "", r["unit"], r["currency"]))
+    return rows
 
 
 def answerable(query: TrendQuery) -> bool:
@@ -155,6 +240,9 @@ def merged_groups(db: sqlite3.Connection, query, fields: tuple[str, ...]) -> dic
 
 
 def trend(db: sqlite3.Connection, query: TrendQuery) -> list[dict]:
+    ready = rollup_of(query)
+    if ready is not None:
+        return rollup_trend(db, query, *ready)
     by = query.by
     fields = ("unit", "currency") if by in (None, "unit", "currency") else (by, "unit", "currency")
     groups = merged_groups(db, query, fields)

@@ -20,12 +20,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 EMPTY = b""
 
 
+@lru_cache(maxsize=1 << 17)  # sellers come back week after week
 def seller_hash(key: str) -> int:
     """A seller key as a signed 64-bit number (collisions: ~1 in 10^19 per pair)."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(),
@@ -99,7 +101,7 @@ class Merged:
                 "price_p75": p75, "price_mean": self.price_sum / self.priced}
 
 
-def sorted_quantiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+def sorted_quantiles(values, qs: tuple[float, ...]) -> list[float]:
     """Quantiles of sorted values, interpolating between closest ranks (no sorting again)."""
     last = len(values) - 1
     out = []

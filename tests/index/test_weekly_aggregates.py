@@ -51,6 +51,9 @@ QUERIES = [
     TrendQuery(interval="week", by="source", goods=["account_rental"], unit=["day", "month"]),
     TrendQuery(interval="week", platform=["none"], currency=["USDT"]),
     TrendQuery(interval="week", since="2026-08-17", until="2026-09-20"),
+    TrendQuery(interval="week", goods=["account"], unit=["item"]),
+    TrendQuery(interval="week", by="side", side=["buy"]),
+    TrendQuery(interval="week", by="currency", goods=["account", "sms_code"]),
 ]
 
 
@@ -108,6 +111,7 @@ def test_a_store_without_aggregates_is_upgraded(tmp_path, store):
     from index.sqlite_weeks import MIGRATION
     step = MIGRATIONS.index(MIGRATION)
     db.execute("DROP TABLE offer_weeks")
+    db.execute("DROP TABLE offer_rollups")
     db.execute("DROP INDEX offers_seller_day")
     db.execute("DROP INDEX posts_first_seen")
     assert version >= step + 1
