@@ -55,7 +55,7 @@ def index_chart(digest: Digest) -> bytes:
     for name in [MARKET, *digest.goods]:
         series = digest.chain.series.get(name, {})
         points = [(d, series[w].index) for d, w in zip(days, weeks, strict=True) if w in series]
-        if not points:
+        if len(points) < 2 and name != MARKET:  # a category new this week has no line yet
             continue
         axis.plot([p[0] for p in points], [p[1] for p in points],
                   linewidth=2.6 if name == MARKET else 1.2, marker="o" if name == MARKET else "",
@@ -69,13 +69,21 @@ def index_chart(digest: Digest) -> bytes:
 
 
 def medians_chart(digest: Digest) -> bytes:
-    """Median unit price (CNY) of each basket item, one panel per goods category."""
-    goods = sorted(digest.medians)
+    """Median unit price (CNY) of each basket item, one panel per goods category (those with
+    two weeks or more in the chart's window: one point is no line)."""
+    window = set(_weeks(digest))
+    goods = sorted(g for g, items in digest.medians.items()
+                   if any(len(window & set(weeks)) > 1 for weeks in items.values()))
     columns = 2 if len(goods) > 1 else 1
     rows = max(1, -(-len(goods) // columns))
     plt, figure = _figure(8, 2.4 * rows)
     weeks = _weeks(digest)
     days = _days(weeks)
+    if not goods:
+        axis = figure.add_subplot()
+        axis.text(0.5, 0.5, "no basket item has two weeks of prices yet", ha="center",
+                  va="center")
+        axis.set_axis_off()
     for n, name in enumerate(goods, start=1):
         axis = figure.add_subplot(rows, columns, n)
         items = digest.medians[name]

@@ -44,7 +44,7 @@ def headline(digest: Digest) -> dict:
     return {
         "index": market.index if market else None,
         "change": market.change if market else None,
-        "items": len(digest.rows),
+        "basket": len(digest.rows),
         "linked": market.items if market else 0,
         "goods": [(g, digest.index(g)) for g in digest.goods],
     }
@@ -87,7 +87,7 @@ def to_markdown(digest: Digest) -> str:
         f"Week {digest.monday} to {digest.sunday} (UTC). Generated {digest.generated_at}.",
         "",
         f"**Market index: {number(head['index'])}** ({percent(head['change'])} on the week "
-        f"before; base week {digest.chain.weeks[0]} = 100), over {head['items']} basket "
+        f"before; base week {digest.chain.weeks[0]} = 100), over {head['basket']} basket "
         f"items, {head['linked']} of them priced both weeks.",
         "",
         "| goods | index | change |", "|---|---:|---:|",
