@@ -125,3 +125,31 @@ def test_a_store_without_aggregates_is_upgraded(tmp_path, store):
     with SQLiteStore(path) as reopened:
         for query in QUERIES:
             same_rows(reopened, query)
+
+
+def test_generic_readers_agree_with_sqlite(store):
+    """The Store's generic digest readers (what Elasticsearch uses) give SQLite's answers."""
+    from datetime import date
+
+    import numpy as np
+
+    from index.query import Filters
+    from index.store import Store
+
+    s = store[0]
+    for filters in (Filters(side=["sell"]), Filters(goods=["account"], until="2026-09-06")):
+        fast, slow = s.weekly_items(filters), Store.weekly_items(s, filters)
+        assert [(i["week"], i["goods"], i["platform"], i["side"], i["unit"], i["currency"],
+                 i["offers"], i["sellers"]) for i in fast] == \
+               [(i["week"], i["goods"], i["platform"], i["side"], i["unit"], i["currency"],
+                 i["offers"], i["sellers"]) for i in slow]
+        for a, b in zip(fast, slow, strict=True):
+            assert np.allclose(a["prices"], b["prices"])
+    since, until = date(2026, 9, 7), date(2026, 9, 13)
+    assert s.seller_activity(since, until) == Store.seller_activity(s, since, until)
+    assert s.source_activity(since, until) == Store.source_activity(s, since, until)
+    new = list(s.posts_stored_since(None))
+    generic = {p["id"]: p for p in Store.posts_stored_since(s, None)}
+    assert len(new) == len(generic) == 600
+    for post in new:
+        assert len(post["offers"]) == len(generic[post["id"]]["offers"])
