@@ -221,3 +221,31 @@ def test_mail_message_has_a_text_alternative(history):
     written = write_digest(digest, store.parent / "mail")
     message = mail_message(written, ["x@example.org"])
     assert message.is_multipart() and message.get_content_type() == "multipart/alternative"
+
+
+def test_scheduled_digest_writes_the_latest_complete_week(history, tmp_path, monkeypatch):
+    from ops import digest as digests
+
+    store, _ = history
+    monkeypatch.setenv("HEISHI_STORE", str(store))
+    monkeypatch.setenv("HEISHI_DIGEST_DIR", str(tmp_path / "digests"))
+    monkeypatch.delenv("HEISHI_DIGEST_TO", raising=False)
+    real = digests.latest_week
+    # as if the scheduler ran on Monday 2026-11-23: W47 has just ended
+    monkeypatch.setattr(digests, "latest_week",
+                        lambda s: real(s, today=date(2026, 11, 23)))
+    assert digests.scheduled_digest() is None
+    written = tmp_path / "digests" / "2026-W47"
+    assert sorted(p.name for p in written.iterdir()) == sorted(digests.FILES)
+    # on Wednesday of W47 that week is not over: the digest is of W46
+    with open_store(str(store)) as s:
+        assert real(s, today=date(2026, 11, 18)) == date(2026, 11, 9)
+        assert real(s, today=date(2026, 11, 18), complete=False) == LAST_WEEK
+
+
+def test_demo_ends_with_the_latest_weeks_digest(history, tmp_path, monkeypatch):
+    from ops.commands.demo import write_latest_digest
+
+    monkeypatch.setenv("HEISHI_DIGEST_DIR", str(tmp_path / "digests"))
+    path = write_latest_digest(str(history[0]))
+    assert path == tmp_path / "digests" / "2026-W47" / "digest.html" and path.exists()
