@@ -13,8 +13,9 @@ crawl's measured weekly medians and price index can be compared with what the ma
 
 Each week the sellers of an item ask prices spread symmetrically around the path, so the
 median of the honest asks is the path itself; some weeks one seller asks several times the
-going price (an outlier the digest's median-absolute-deviation rule removes), and a buyer
-bids below it (side ``buy``, never in the sellers' index).
+going price (an outlier the digest's median-absolute-deviation rule removes), in the week
+before the last one a seller dumps WeChat accounts at 60% of the price (what a watch rule
+on prices catches), and a buyer bids below it (side ``buy``, never in the sellers' index).
 """
 
 from __future__ import annotations
@@ -160,6 +161,12 @@ def write_history(seed: int) -> list[Listing]:
                 text = item.template.format(price=price, price2=price2, contact=contact)
                 title = text.split("，")[0]
                 drafts.append((_moment(rng, monday), handle, title,
+                               item.field.format(price=price), text, True, item.goods))
+            if w == WEEKS - 2 and item_no == 0:  # a seller dumps accounts at 60% of the price
+                handle, contact = active[-1][0], active[-1][1]
+                price = _format(target * 0.6, item.decimals)
+                text = item.template.format(price=price, price2="", contact=contact)
+                drafts.append((_moment(rng, monday), handle, text.split("，")[0],
                                item.field.format(price=price), text, True, item.goods))
             if w % 4 == 1:  # an outlier: one seller asks several times the going price
                 handle, contact = active[0][0], active[0][1]

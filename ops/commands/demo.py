@@ -73,8 +73,31 @@ class Command(HeishiCommand):
         print_results(results, args)
         alerts_after_crawl(args, started)
         ok = all(result.status == "ok" for result in results)
-        print(f"digest: {write_latest_digest(args.store)}")
+        from ops.digest import DigestError
+
+        try:
+            print(f"digest: {write_latest_digest(args.store)}")
+        except DigestError as exc:  # e.g. a sources file without the market's history
+            print(f"digest: not written: {exc}")
+        print(example_alerts(args.store))
         return 0 if ok else 1
+
+
+def example_alerts(location: str | None) -> str:
+    """What the example watch rules would have fired on in the demo store (a retro-hunt)."""
+    from pathlib import Path
+
+    from index.store import open_store
+    from ops import alerts
+
+    rules = Path(alerts.__file__).with_name("example-rules.yaml")
+    with open_store(location, create=False) as store:
+        matches = alerts.retro_hunt(store, alerts.load_rules(rules))
+    counts: dict[str, int] = {}
+    for match in matches:
+        counts[match.rule.name] = counts.get(match.rule.name, 0) + 1
+    fired = ", ".join(f"{name} {n}" for name, n in sorted(counts.items())) or "none"
+    return f"alerts the example rules would have sent: {fired} (heishi alerts test {rules})"
 
 
 def write_latest_digest(location: str | None):
