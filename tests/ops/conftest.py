@@ -18,3 +18,9 @@ def history(tmp_path_factory):
         paths = market.price_paths()
     assert done.rows["demo-history"]["status"] == "ok", done.stderr
     return store, paths
+
+
+@pytest.fixture(autouse=True)
+def audit_log(tmp_path, monkeypatch):
+    """Exports are audited: into the test's folder, never the working tree's var/."""
+    monkeypatch.setenv("HEISHI_AUDIT_LOG", str(tmp_path / "audit.log"))
