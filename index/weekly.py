@@ -9,7 +9,9 @@ Each row holds its counts and the *exact* unit prices of its offers (sorted, flo
 distinct sellers (64-bit hashes of seller keys, sorted), so figures over several rows (a week
 of every source, a goods category across platforms) stay exact: quartiles are taken over the
 merged values, sellers counted over the union. The values of one week are a small fraction of
-the history, and numpy merges them without a Python loop per offer.
+the history, and numpy merges them without a Python loop per offer. The SQLite store also
+keeps rollups, each week's figures ready-made for the whole market and per value of one
+dimension (``index.sqlite_weeks``), so the commonest trends merge nothing at all.
 
 Side is part of the key beyond the issue's (goods, platform, unit, currency, source): bids and
 asks are different prices and must not share a median.
