@@ -92,6 +92,9 @@ def to_markdown(digest: Digest) -> str:
         "",
         "| goods | index | change |", "|---|---:|---:|",
     ]
+    if not digest.rows:
+        lines[6:6] = [f"No item had {s.min_sellers} distinct sellers this week: no price can be "
+                      "published for it.", ""]
     lines += [f"| {g} | {number(link.index)} | {percent(link.change)} |"
               for g, link in head["goods"]]
     lines += [
