@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.weekly import sorted_quantiles
+
 MAD_SCALE = 1.4826  # MAD × this estimates the standard deviation of normal data
 MARKET = "market"
 
@@ -54,14 +56,15 @@ class Elementary:
 
 def without_outliers(prices: Sequence[float] | np.ndarray, k: float = 3.0) -> np.ndarray:
     """The asks within ``k`` scaled MADs of their median (all of them when MAD is 0)."""
-    values = np.sort(np.asarray(prices, dtype=float))
+    values = np.sort(np.asarray(prices, dtype=float))  # already sorted: a linear pass
     if values.size < 3:
         return values
-    median = float(np.median(values))
-    mad = float(np.median(np.abs(values - median)))
+    median = sorted_quantiles(values, (0.5,))[0]
+    deviations = np.abs(values - median)
+    mad = float(np.median(deviations))
     if mad == 0:
         return values
-    return values[np.abs(values - median) <= k * MAD_SCALE * mad]
+    return values[deviations <= k * MAD_SCALE * mad]
 
 
 def elementary(key: ItemKey, offers: int, sellers: int, prices, rate: float,
@@ -70,7 +73,7 @@ def elementary(key: ItemKey, offers: int, sellers: int, prices, rate: float,
     kept = without_outliers(prices, k)
     if kept.size == 0:
         return None
-    p25, p50, p75 = (float(x) for x in np.quantile(kept, [0.25, 0.5, 0.75]))
+    p25, p50, p75 = sorted_quantiles(kept, (0.25, 0.5, 0.75))
     return Elementary(key=key, offers=offers, sellers=sellers, kept=int(kept.size), price=p50,
                       p25=p25, p75=p75, price_cny=p50 * rate,
                       offers_priced=int(np.asarray(prices).size))
