@@ -70,6 +70,10 @@ rules:
   - name: yto-usdt
     keywords: [圆通]
     regex: '\\d+U/天'
+  - name: dumped-accounts
+    goods: [account]
+    platform: [wechat]
+    price_below: 20
 """)
     assert main(["alerts", "test", str(rules), "--store", str(store), "--json"]) == 0
     fired = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -90,6 +94,10 @@ rules:
     # a new seller of codes fires once: on that seller's first post of sms_code
     assert len(by_rule["new-code-seller"]) == len(sms_sellers)
     assert len(by_rule["yto-usdt"]) == yto_posts > 0
+    # the one seller who dumps WeChat accounts at 60% of the going price, in 2026-W46
+    dumped = by_rule["dumped-accounts"]
+    assert len(dumped) == 1 and "% under last week's median" in dumped[0]["reasons"]
+    assert week_of(dumped[0]) == "2026-W46"
 
 
 def week_of(post) -> str:
