@@ -11,6 +11,7 @@ platform's API and a marketplace's JSON search API.
   list was read), so one crawl of it sees sales, and the next ``getPrices`` shows no more;
   ``?fault=429|malformed|NO_NUMBERS|BAD_KEY`` in the URL (or ``sms_fault``) makes it misbehave;
 - ``/5sim/v1/guest/prices`` answers the same prices in 5sim's guest shape;
+- price lists carry ``Last-Modified`` (2026-11-21 10:00 China time), the time their posts take;
 - ``/market/api/search?page=N`` answers like Goofish's search API (``resultList`` of
   ``data.item.main`` with ``exContent`` and ``clickParam``), 10 items a page, three pages.
 
@@ -24,11 +25,13 @@ import random
 import threading
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
+from email.utils import format_datetime
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
 CHINA = timezone(timedelta(hours=8))
-UTC = UTC
+NEWEST_MESSAGE = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)  # 09:00 China time, 2026-W47
+PRICES_UPDATED = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)  # the price lists' Last-Modified
 CHANNEL = "heishi_demo"
 CHANNEL_TITLE = "黑市资源频道 | 微信号 QQ号 接码"
 CHANNEL_DESCRIPTION = "出售微信老号、QQ号、接码服务，长期稳定。\n客服 @heishi_demo_kefu"
@@ -36,6 +39,7 @@ PER_PAGE = 20
 SMS_KEY = "demo-sms-key"
 MARKET_PAGES = 3
 MARKET_PER_PAGE = 10
+LAST_MODIFIED = (("Last-Modified", format_datetime(PRICES_UPDATED, usegmt=True)),)
 HTML = "text/html; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -75,11 +79,14 @@ def channel_messages(seed: int) -> list[ChannelMessage]:
     """The channel's history, oldest first: 45 messages with ids 1..45, two of them service
     messages (the channel's creation and a pin)."""
     rng = random.Random(f"channel-{seed}")
-    start = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
+    # Like the boards, the channel's history ends with the demo market's week (2026-W47):
+    # gaps are drawn first, then laid back from the newest message.
+    gaps = [timedelta(hours=rng.randint(6, 30), minutes=rng.randint(0, 59)) for _ in range(44)]
+    start = NEWEST_MESSAGE - sum(gaps, timedelta())
     messages = [ChannelMessage(1, "Channel created", start, 0, service=True)]
     at = start
-    for number in range(2, 46):
-        at += timedelta(hours=rng.randint(6, 30), minutes=rng.randint(0, 59))
+    for number, gap in zip(range(2, 46), gaps, strict=True):
+        at += gap
         if number == 23:
             messages.append(ChannelMessage(number, "黑市资源频道 pinned «频道规则»", at, 0,
                                            service=True))
@@ -213,7 +220,7 @@ class Feeds:
         """A new message at the top of the channel."""
         with self._lock:
             last = self.messages[-1]
-            message = ChannelMessage(last.id + 1, text, last.at + timedelta(hours=1), 10)
+            message = ChannelMessage(last.id + 1, text, last.at + timedelta(minutes=10), 10)
             self.messages = [*self.messages, message]
         return message
 
@@ -259,7 +266,7 @@ class Feeds:
             data = {name: {self._5sim_product(code): {"any": {
                 "cost": self.price(code, cid), "count": self.stock(code, cid, reading)}}
                 for code, _, _ in SERVICES} for cid, name, _ in COUNTRIES}
-            return 200, json.dumps(data).encode(), JSON, ()
+            return 200, json.dumps(data).encode(), JSON, LAST_MODIFIED
         if path == "/market/api/search":
             page = query.get("page", ["1"])[-1]
             if not page.isdigit() or not 1 <= int(page) <= MARKET_PAGES:
@@ -307,7 +314,7 @@ class Feeds:
             data = {cid: {code: {"cost": self.price(code, cid),
                                  "count": self.stock(code, cid, reading)}
                           for code, _, _ in SERVICES} for cid, _, _ in COUNTRIES}
-            return 200, json.dumps(data).encode(), JSON, ()
+            return 200, json.dumps(data).encode(), JSON, LAST_MODIFIED
         if action == "getNumbersStatus":
             country = query.get("country", ["0"])[-1]
             if country not in {c for c, _, _ in COUNTRIES}:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,6 +39,18 @@ from crawlers.items import PostItem
 from crawlers.spiders.messages import MessageSpider
 from index.records import utcnow
 from nlp.lexicon import load_lexicon
+
+
+def last_modified(response: Response) -> str | None:
+    """When the platform says its price list last changed (``Last-Modified``), if it says:
+    the time its offers are dated by; without it they take the crawl's time."""
+    value = response.headers.get(b"Last-Modified")
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value.decode("latin-1")).isoformat()
+    except (TypeError, ValueError):
+        return None
 
 
 def utc_now_precise() -> str:
@@ -157,6 +170,7 @@ class SmsApiSpider(MessageSpider):
         aliases = load_lexicon().platform_aliases
         currency = self.source.options.currency
         before, after = CURRENCY_MARKS[currency]
+        updated = last_modified(response)
         for row in rows:
             if row.price is None:
                 continue  # listed without a price: nothing on offer
@@ -169,6 +183,7 @@ class SmsApiSpider(MessageSpider):
             message = Message(
                 key=f"{row.country}/{row.service}",
                 text=text,
+                posted_at=updated,
                 title=f"{name} {country}",
                 price_text=f"{before}{row.price:g}{after}",
                 url=response.url,
