@@ -75,6 +75,17 @@ def build(case: dict, posts: list[dict], views: list[dict], requests: dict[str, 
     """The bundle of one case. ``posts`` are the stored posts, ``views`` what the request
     shows of them; ``wait_for`` maps a source to the CSS its pages need before a picture."""
     out = _Zip(key, known)
+    try:
+        return _build(out, case, posts, views, requests, evidence_root=evidence_root, key=key,
+                      known=known, browser=browser, live=live, wait_for=wait_for)
+    except BaseException:
+        out.zip.close()
+        raise
+
+
+def _build(out: _Zip, case: dict, posts: list[dict], views: list[dict],
+           requests: dict[str, str], *, evidence_root: Path, key: bytes, known: set[str],
+           browser: Chromium | None, live: bool, wait_for: dict[str, str | None]) -> Bundle:
     notes: list[str] = []
     created = case["created_at"]
     for language, text in requests.items():
