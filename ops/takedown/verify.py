@@ -39,8 +39,9 @@ VERIFY_SOURCE = "takedown-verify"  # where re-fetched pages go in the evidence a
 GONE_STATUSES = (404, 410)
 _TELEGRAM_POST = re.compile(r"^/(?:s/)?([A-Za-z0-9_]{4,})/(\d+)/?$")
 _SPACE = re.compile(r"\s+")
-MIN_FRAGMENT = 6  # characters of post text that must still be on the page
-FRAGMENTS = 5
+MIN_FRAGMENT = 2  # characters a word of the post needs to be looked for
+FRAGMENTS = 40  # the longest words of a post looked for
+SHARE_PRESENT = 0.5  # of their characters found: the post is still there
 
 
 @dataclass
@@ -90,20 +91,19 @@ def _headers(message) -> list[tuple[bytes, bytes]]:
 
 
 def fragments(text: str) -> list[str]:
-    """The longest runs of a stored post's text without redaction tokens, spaces squeezed out:
-    what must still be on the page for the post to be there."""
+    """The words of a stored post's text (runs between spaces and redaction tokens), longest
+    first: what should still be on the page while the post is there."""
     pieces = []
     for part in REDACTED_TOKEN.split(text or ""):
-        for line in part.splitlines():
-            squeezed = _SPACE.sub("", line).strip("…")
-            if len(squeezed) >= MIN_FRAGMENT:
-                pieces.append(squeezed[:60])
-    return sorted(set(pieces), key=len, reverse=True)[:FRAGMENTS]
+        pieces += [piece.strip("…") for piece in part.split()]
+    return sorted({p for p in pieces if len(p) >= MIN_FRAGMENT}, key=len, reverse=True
+                  )[:FRAGMENTS]
 
 
 def still_there(post: dict, fetched: Fetched) -> bool | None:
-    """True when the page still carries the post, False when not, None when the post has no
-    text long enough to tell."""
+    """True when the page still carries most of the post's words (a stored text may join
+    cells or fields the page shows apart), False when it does not, None when the post has
+    no words to look for."""
     wanted = fragments(post.get("text") or "") or fragments(post.get("title") or "")
     if not wanted:
         return None
@@ -112,7 +112,8 @@ def still_there(post: dict, fetched: Fetched) -> bool | None:
     _, page = html_to_unicode(content_type, fetched.body)
     haystacks = [_SPACE.sub("", html_text.extract_text(page) if "<" in page else page),
                  _SPACE.sub("", html.unescape(page))]
-    return any(piece in hay for piece in wanted for hay in haystacks)
+    found = sum(len(piece) for piece in wanted if any(piece in hay for hay in haystacks))
+    return found >= SHARE_PRESENT * sum(len(piece) for piece in wanted)
 
 
 def judge(post: dict, fetched: Fetched) -> tuple[str, str]:
