@@ -57,6 +57,11 @@ class Command(HeishiCommand):
             if not sources:
                 raise UsageError("no source in the sources file points at $HEISHI_DEMO_URL")
             results = crawl_with_progress(sources, args)
+            takedown = None
+            if all(result.status == "ok" for result in results):
+                from ops.commands.takedown import demo_case
+
+                takedown = demo_case(args.store, args.evidence)  # the market is up to picture
         finally:
             market.stop()
             if previous is None:
@@ -64,4 +69,6 @@ class Command(HeishiCommand):
             else:
                 os.environ[DEMO_URL_ENV] = previous
         print_results(results, args)
+        if takedown:
+            print(takedown, file=sys.stderr)
         return 0 if all(result.status == "ok" for result in results) else 1

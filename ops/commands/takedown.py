@@ -17,7 +17,7 @@ from pathlib import Path
 
 from crawlers.evidence import evidence_root
 from index.records import CASE_STATES, OPEN_CASE_STATES
-from index.store import open_store
+from index.store import default_store_location, open_store
 from ops.audit import AuditLog, who
 from ops.commands import HeishiCommand
 from ops.errors import UsageError
@@ -193,6 +193,37 @@ class Command(HeishiCommand):
             console_for(sys.stdout).print(
                 f"{len(open_cases)} open case(s); removed now: {', '.join(removed) or 'none'}")
         return 0
+
+
+def demo_case(store_location: str | None, evidence: str | None) -> str | None:
+    """``heishi demo``'s last step, while the market is up: a takedown request for the
+    newest listing of the demo forum, with a live screenshot. Returns what to tell; a
+    failure is told, never fatal."""
+    from index.query import SearchQuery
+    from ops.errors import user_errors
+    from ops.takedown.config import load_config
+    from ops.takedown.draft import draft
+    from ops.takedown.redaction import redact_key
+
+    try:
+        config = load_config(required=False)
+        if config.requester is None:
+            return "takedown: no requester in takedown.yaml; no demo request drafted"
+        with open_store(store_location, create=False) as store:
+            hits = store.search(SearchQuery(source=["demo-forum"], limit=20)).hits
+            posts = [hit for hit in hits if hit.get("is_listing")][:1]
+            if not posts:
+                return None
+            location = store_location or default_store_location()
+            out = Path(location).parent / "takedown"  # beside the demo's store
+            (case,) = draft(store, config, posts, {"post": [posts[0]["id"]]}, out=out,
+                            evidence_root=evidence_root(evidence), key=redact_key(),
+                            by=who(), timeout=15)
+    except user_errors() as exc:
+        return f"takedown: no demo request drafted: {exc}"
+    return (f"takedown request drafted for the newest forum listing: {case.folder}/ "
+            "(request.zh.md, request.en.md, request.eml, evidence.zip); "
+            "`heishi takedown list` shows the case")
 
 
 def _shared(parser: argparse.ArgumentParser, *, evidence: bool = False,
