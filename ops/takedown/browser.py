@@ -30,9 +30,22 @@ _READ_TEXT = """() => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (!(n.parentNode && skip.has(n.parentNode.nodeName))) nodes.push(n);
   }
+  // Which nodes start a line as the page shows it: a new block, or after a <br>. Table
+  // cells and inline elements continue their row's line (as innerText reads them).
+  const inline = new Set(['inline', 'inline-block', 'table-cell', 'contents', 'inline-flex']);
+  const blockOf = (node) => {
+    for (let e = node.parentElement; e; e = e.parentElement) {
+      if (!inline.has(getComputedStyle(e).display)) return e;
+    }
+    return null;
+  };
+  const blocks = nodes.map(blockOf);
+  const breaks = nodes.map((n, i) => i === 0 || blocks[i] !== blocks[i - 1] ||
+    (n.previousSibling !== null && n.previousSibling.nodeName === 'BR'));
   const fields = Array.from(document.querySelectorAll('input, textarea'));
   window.__heishi = {nodes, fields};
-  return nodes.map((n) => n.nodeValue).concat(fields.map((f) => f.value || ''));
+  return {values: nodes.map((n) => n.nodeValue).concat(fields.map((f) => f.value || '')),
+          breaks: breaks.concat(fields.map(() => true))};
 }"""
 _WRITE_TEXT = """(values) => {
   const {nodes, fields} = window.__heishi;
@@ -163,8 +176,8 @@ class Chromium:
                  known: set[str], *, live: bool, taken_at: str) -> Shot:
         page.evaluate(_HIDE_PICTURES)
         for _ in range(2):  # a script may rewrite the page between redaction and picture
-            pieces = page.evaluate(_READ_TEXT)
-            page.evaluate(_WRITE_TEXT, redact_pieces(pieces, key, known))
+            read = page.evaluate(_READ_TEXT)
+            page.evaluate(_WRITE_TEXT, redact_pieces(read["values"], key, known, read["breaks"]))
             if _count_leaks(page.evaluate(_READ_TEXT), key, known) == 0:
                 break
         else:
@@ -176,7 +189,8 @@ class Chromium:
         if _count_leaks(after, key, known):
             raise UsageError(f"{url}: the page changed while it was pictured and shows victims' "
                              "data again; no screenshot kept, nothing written")
-        text = page.inner_text("body") if page.query_selector("body") else "\n".join(after)
+        text = page.inner_text("body") if page.query_selector("body") else \
+            "\n".join(after["values"])
         return Shot(png, text, taken_at, live, url)
 
     # -- fetching ----------------------------------------------------------------------------
@@ -203,8 +217,15 @@ class Chromium:
             context.close()
 
 
-def _count_leaks(pieces: list[str], key: bytes, known: set[str]) -> int:
-    return len(leaks("\n".join(pieces), key, known))
+def _count_leaks(read: dict, key: bytes, known: set[str]) -> int:
+    """Victims' numbers readable on the page: read as the redaction read it, node by node,
+    and with inline nodes run together (a number split over two spans is one on screen)."""
+    values, breaks = read["values"], read["breaks"]
+    def lines(glue: str) -> str:
+        return "".join(("\n" if brk else glue) + value if i else value
+                       for i, (value, brk) in enumerate(zip(values, breaks, strict=True)))
+    return sum(len(leaks(text, key, known))
+               for text in (lines(" "), lines(""), "\n".join(values)))
 
 
 def _now() -> str:

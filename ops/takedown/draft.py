@@ -97,6 +97,7 @@ def draft(store: Store, config: TakedownConfig, posts: list[dict], target: dict,
           timeout: float = 30.0, wait_for: dict[str, str | None] | None = None
           ) -> list[Drafted]:
     requester = config.need_requester()
+    store.get_case("")  # a store without a ledger says so now, before any page is visited
     groups = group_by_platform(posts, config)
     known = victim_tokens(p.get("text") or "" for p in posts)
     known |= _tokens_of_same_pages(store, posts)

@@ -28,9 +28,6 @@ from nlp.redact import (
     token,
 )
 
-# Pieces of a page are joined with this: no number pattern crosses a line break.
-_JOIN = "\n"
-
 
 def redact_key() -> bytes:
     """The deployment's key (the crawl's), so bundle tokens match the stored posts' tokens."""
@@ -70,28 +67,45 @@ def redact_text(text: str, key: bytes, known: set[str] = frozenset()) -> str:
     return redact_pieces([text], key, known)[0]
 
 
-def redact_pieces(pieces: Sequence[str], key: bytes, known: set[str] = frozenset()
-                  ) -> list[str]:
+def redact_pieces(pieces: Sequence[str], key: bytes, known: set[str] = frozenset(),
+                  breaks: Sequence[bool] | None = None) -> list[str]:
     """Each piece (a page's text nodes, in order) redacted, read together so that a sample
-    block spread over many elements is still seen as one."""
-    joined = _JOIN.join(pieces)
+    spread over many elements is still seen as one. ``breaks[i]`` says piece ``i`` starts a
+    new line as the page shows it (a new block, after a ``<br>``); else it continues the
+    line (cells of one table row, inline elements). Without ``breaks`` every piece is a line.
+    """
+    if breaks is None:
+        breaks = [True] * len(pieces)
+    joined_parts, starts, pos = [], [], 0
+    for i, piece in enumerate(pieces):
+        if i:
+            glue = "\n" if breaks[i] else " "
+            joined_parts.append(glue)
+            pos += 1
+        starts.append(pos)
+        joined_parts.append(piece)
+        pos += len(piece)
+    joined = "".join(joined_parts)
     findings = _findings(joined, key, set(known))
     if not findings:
         return list(pieces)
-    out, offset = [], 0
-    i = 0
-    for piece in pieces:
-        end_of_piece = offset + len(piece)
-        parts, pos = [], offset
+    out, i = [], 0
+    for piece, start_of_piece in zip(pieces, starts, strict=True):
+        end_of_piece = start_of_piece + len(piece)
+        parts, at = [], start_of_piece
         while i < len(findings) and findings[i][0] < end_of_piece:
             start, end, tok = findings[i]
-            parts.append(joined[pos:start])
-            parts.append(tok)
-            pos = min(end, end_of_piece)
+            if start < at:  # a number begun in an earlier piece: its rest goes too
+                start = at
+            parts.append(joined[at:start])
+            if start == findings[i][0]:
+                parts.append(tok)
+            at = min(end, end_of_piece)
+            if end > end_of_piece:
+                break  # it goes on in the next piece
             i += 1
-        parts.append(joined[pos:end_of_piece])
+        parts.append(joined[at:end_of_piece])
         out.append("".join(parts))
-        offset = end_of_piece + len(_JOIN)
     return out
 
 
