@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from crawlers.settings import PLAYWRIGHT_LAUNCH_OPTIONS
 from ops.errors import UsageError
-from ops.takedown.redaction import leaks, redact_pieces
+from ops.takedown.redaction import leaks, redact_pieces, with_tokens_of
 
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -175,6 +175,8 @@ class Chromium:
     def _picture(self, page, url: str, banner: list[str], alarm: bool, key: bytes,
                  known: set[str], *, live: bool, taken_at: str) -> Shot:
         page.evaluate(_HIDE_PICTURES)
+        visible = page.evaluate("() => document.body ? document.body.innerText : ''")
+        known = with_tokens_of(visible, key, known)  # victims as the page's layout shows them
         for _ in range(2):  # a script may rewrite the page between redaction and picture
             read = page.evaluate(_READ_TEXT)
             page.evaluate(_WRITE_TEXT, redact_pieces(read["values"], key, known, read["breaks"]))

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import html_text
 from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from crawlers.evidence import EvidenceArchive, sha256_hex
-from ops.takedown.redaction import redact_text
+from ops.takedown.redaction import redact_text, with_tokens_of
 
 
 @dataclass
@@ -91,6 +92,7 @@ def load_capture(root: Path, post: dict, key: bytes, known: set[str]) -> Capture
             else None
         fetched_at = _iso(record.rec_headers.get_header("WARC-Date")) or fetched_at
     encoding, text = html_to_unicode(content_type, raw)
+    known = with_tokens_of(html_text.extract_text(text), key, known)
     redacted = redact_text(text, key, known)
     url = post.get("url") or (record.rec_headers.get_header("WARC-Target-URI") if record else "")
     if redacted == text:

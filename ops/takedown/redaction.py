@@ -109,6 +109,13 @@ def redact_pieces(pieces: Sequence[str], key: bytes, known: set[str] = frozenset
     return out
 
 
+def with_tokens_of(visible_text: str, key: bytes, known: set[str]) -> set[str]:
+    """``known`` plus the tokens of the victims' numbers in a page's text as a reader sees it
+    (a browser's ``innerText``, or text extracted from the HTML): found where the layout
+    shows a sample, they are then masked wherever the page's markup puts them."""
+    return set(known) | victim_tokens([redact_text(visible_text, key, known)])
+
+
 def leaks(text: str, key: bytes, known: set[str] = frozenset()) -> list[str]:
     """What of victims' data is still readable in ``text`` (empty when it is clean): the
     check run on every text a bundle is about to carry, so a miss fails loudly."""

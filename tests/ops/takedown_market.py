@@ -39,6 +39,8 @@ def card_number(first: str) -> str:
 VICTIM_ID = id_number("11010519491231002")
 VICTIM_CARD = card_number("622202123456789012")
 VICTIM_PHONE = "13912345678"
+# Shown only on the live page, as a table (no stored post holds it, so no token either).
+LIVE_VICTIM = ("李娜", "13787654321", id_number("31010419850101123"))
 SELLER_QQ = "2049385761"
 
 DATA_POST = (
@@ -60,6 +62,7 @@ class Market:
         self.threads = {"101": ("四要素料子", DATA_POST), "102": ("微信老号", ACCOUNT_POST)}
         self.messages = {"codes/7": CHANNEL_POST}
         self.slow = 0.0
+        self.live_sample_on: str | None = None  # a thread whose page grows a sample table
         self._server: ThreadingHTTPServer | None = None
 
     def __enter__(self) -> Market:
@@ -113,7 +116,13 @@ class Market:
             if tid not in self.threads:
                 return 404, _page("404", "帖子不存在")
             title, text = self.threads[tid]
-            return 200, _page(title, f"<h1>{html.escape(title)}</h1><div>{_lines(text)}</div>")
+            extra = ""
+            if tid == self.live_sample_on:
+                extra = ("<p>新到料子如下：</p><table><tr><th>姓名</th><th>手机</th><th>身份证</th>"
+                         "</tr><tr>" + "".join(f"<td>{v}</td>" for v in LIVE_VICTIM)
+                         + "</tr></table>")
+            return 200, _page(title, f"<h1>{html.escape(title)}</h1><div>{_lines(text)}</div>"
+                              f"{extra}")
         if path.count("/") == 2:  # /<channel>/<id>: a Telegram-like message page
             key = path.strip("/")
             if key not in self.messages:

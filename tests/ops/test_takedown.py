@@ -26,6 +26,7 @@ from tests.ops.takedown_market import (
     CHANNEL_POST,
     DATA_POST,
     KEY,
+    LIVE_VICTIM,
     SELLER_QQ,
     VICTIM_CARD,
     VICTIM_ID,
@@ -176,20 +177,21 @@ def test_one_case_per_platform_with_a_complete_checkable_bundle(env, capsys):
 
 @needs_chromium
 def test_no_file_that_leaves_heishi_holds_a_victims_number(env):
+    env.board.live_sample_on = "101"  # the live page now shows a sample no post holds
     assert env.run("--seller", f"qq:{SELLER_QQ}") == 0
     (folder,) = case_folders(env.out)
     texts = every_text_in(folder)
     assert "evidence.zip:screenshots/1.txt" in texts  # the picture's text is checked too
     for name, text in texts.items():
         squeezed = re.sub(r"[\s-]", "", text)
-        for number in VICTIM_NUMBERS:
+        for number in (*VICTIM_NUMBERS, *LIVE_VICTIM[1:]):
             assert number not in squeezed, f"{name} shows a victim's number"
     # Redacted, not dropped: the tokens are there, and the seller's contact stays.
     shot_text = texts["evidence.zip:screenshots/1.txt"]
     assert re.search(r"\[ID:[0-9a-f]{10}\]", shot_text)
     assert re.search(r"\[PHONE:[0-9a-f]{10}\]", shot_text)
     assert SELLER_QQ in shot_text
-    assert "四要素料子" in shot_text
+    assert "四要素料子" in shot_text and "新到料子" in shot_text
 
 
 # -- bad input -----------------------------------------------------------------------------
