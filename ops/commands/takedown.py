@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -169,19 +168,12 @@ class Command(HeishiCommand):
         return 0
 
     def verify(self, args: argparse.Namespace) -> int:
-        from ops.takedown import browser_sources
-        from ops.takedown.browser import Chromium
-        from ops.takedown.verify import verify
+        from ops.takedown.verify import verify_open_cases
 
         with open_store(args.store, create=False) as store:
-            open_cases = store.cases(OPEN_CASE_STATES)
-            sources = {p.get("source") for p in store.posts_with_offers(
-                [t["post_id"] for c in open_cases for t in c["posts"]])}
-            needs = browser_sources(args.sources_file)
-            browser = Chromium(args.timeout) if sources & set(needs) else None
-            with browser if browser is not None else nullcontext():
-                checks = verify(store, evidence_root=evidence_root(args.evidence), by=who(),
-                                timeout=args.timeout, browser_sources=needs, browser=browser)
+            checks = verify_open_cases(store, evidence_root=evidence_root(args.evidence),
+                                       by=who(), timeout=args.timeout,
+                                       sources_file=args.sources_file)
             after = {c["id"]: c["state"] for c in store.cases()}
         rows = [{"case": c.case_id, "post": c.post_id, "url": c.url, "outcome": c.outcome,
                  "status": c.status, "note": c.note, "evidence": c.evidence_sha256}
@@ -190,8 +182,7 @@ class Command(HeishiCommand):
         output.write(rows, CHECK_COLUMNS, title=f"{len(rows)} post(s) checked")
         removed = sorted({c.case_id for c in checks if after.get(c.case_id) == "removed"})
         if output.format == "table" and output.path is None:
-            console_for(sys.stdout).print(
-                f"{len(open_cases)} open case(s); removed now: {', '.join(removed) or 'none'}")
+            console_for(sys.stdout).print(f"removed now: {', '.join(removed) or 'none'}")
         return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-from contextlib import nullcontext
 
 logger = logging.getLogger(__name__)
 
@@ -36,25 +35,18 @@ def browser_sources(sources_file: str | None = None) -> dict[str, str | None]:
 
 def scheduled_verify() -> None:
     """The scheduler's daily job: ``heishi takedown verify`` with the environment's store
-    (``$HEISHI_STORE``) and evidence folder (``$HEISHI_EVIDENCE``)."""
+    (``$HEISHI_STORE``), evidence folder (``$HEISHI_EVIDENCE``) and sources file."""
     from crawlers.evidence import evidence_root
     from index.store import default_store_location, open_store
-    from ops.takedown.browser import Chromium
-    from ops.takedown.verify import verify
+    from ops.takedown.verify import verify_open_cases
 
     location = default_store_location()
     if not location.startswith(("http://", "https://", "es://")) and not os.path.exists(
             location):
         logger.info("takedown verify: no store at %s yet; nothing to check", location)
         return
-    needs_browser = browser_sources()
     with open_store(location, create=False) as store:
-        if not store.cases(("drafted", "sent", "acknowledged")):
-            return
-        browser = Chromium() if needs_browser else None
-        with browser if browser is not None else nullcontext():
-            checks = verify(store, evidence_root=evidence_root(), by=SCHEDULER,
-                            browser_sources=needs_browser, browser=browser)
+        checks = verify_open_cases(store, evidence_root=evidence_root(), by=SCHEDULER)
     gone = sum(check.outcome == "gone" for check in checks)
     logger.info("takedown verify: %d posts checked, %d gone", len(checks), gone)
 

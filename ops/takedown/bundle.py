@@ -5,7 +5,8 @@ Layout::
     manifest.json                 SHA-256, size and capture time of every other file
     request.zh.md, request.en.md  the request
     posts.json                    the posts as the request lists them (redacted text, offers)
-    captures/<sha256>.html        the page as fetched (``.redacted.html``: a redacted copy)
+    captures/<sha256>.html        the page as fetched (``.redacted.html``: a redacted copy;
+                                  ``.json`` for an API's answer)
     captures/<sha256>.warc.gz     its WARC record (a conversion record for a redacted copy)
     screenshots/<n>.png           the page as it is now, or a rendering of the capture
     screenshots/<n>.txt           the text of that picture, to check it without OCR
@@ -109,7 +110,8 @@ def _build(out: _Zip, case: dict, posts: list[dict], views: list[dict],
                 notes.append(f"capture {sha} of post {post['id']} is missing from the "
                              f"evidence archive ({evidence_root}); the bundle holds the rest")
                 continue
-            name = f"captures/{sha}" + (".redacted.html" if capture.redacted else ".html")
+            name = f"captures/{sha}" + (".redacted" if capture.redacted else "") + \
+                f".{capture.extension}"
             out.add(name, capture.body, captured_at=capture.fetched_at, check=capture.text,
                     kind="capture", url=capture.url, post_ids=ids, redacted=capture.redacted,
                     original_sha256=sha, encoding=capture.encoding)
@@ -159,7 +161,7 @@ def _picture(out: _Zip, notes: list[str], n: int, url: str, posts: list[dict],
         f"capture SHA-256 {capture.sha256}",
         f"live page {why}; victims' personal data masked, pictures hidden",
     ]
-    shot = browser.stored(capture.text, capture.url, lines, key=key, known=known)
+    shot = browser.stored(capture.as_html(), capture.url, lines, key=key, known=known)
     _add_shot(out, n, shot, ids, note=f"rendering of the stored capture; live page {why}")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import html
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,6 +40,24 @@ class Capture:
     warc: bytes  # one gzipped WARC record: the original response, or a conversion of it
     redacted: bool
     content_type: str | None
+
+    @property
+    def extension(self) -> str:
+        """What the capture is, as a file name says it (a marketplace API answers JSON)."""
+        kind = (self.content_type or "").split(";")[0].strip().lower()
+        if "json" in kind:
+            return "json"
+        if "html" in kind or (not kind and "<html" in self.text[:2000].lower()):
+            return "html"
+        if kind.startswith("text/") or not kind:
+            return "txt"
+        return "bin"
+
+    def as_html(self) -> str:
+        """The capture as a page a browser can show: HTML as it is, anything else as text."""
+        if self.extension == "html":
+            return self.text
+        return f"<pre style='white-space:pre-wrap'>{html.escape(self.text)}</pre>"
 
 
 def payload_digest(sha256: str) -> str:

@@ -160,6 +160,27 @@ def verify(store: Store, *, evidence_root: Path, by: str, timeout: float = 30.0,
     return checks
 
 
+def verify_open_cases(store: Store, *, evidence_root: Path, by: str, timeout: float = 30.0,
+                      sources_file: str | None = None) -> list[Check]:
+    """:func:`verify`, with Chromium started only when an open case lists a post of a source
+    whose pages need JavaScript (``browser:`` in the sources file)."""
+    from contextlib import nullcontext
+
+    from ops.takedown import browser_sources
+    from ops.takedown.browser import Chromium
+
+    open_cases = store.cases(OPEN_CASE_STATES)
+    if not open_cases:
+        return []
+    needs = browser_sources(sources_file)
+    sources = {p.get("source") for p in store.posts_with_offers(
+        [t["post_id"] for case in open_cases for t in case["posts"]])}
+    browser = Chromium(timeout) if sources & set(needs) else None
+    with browser if browser is not None else nullcontext():
+        return verify(store, evidence_root=evidence_root, by=by, timeout=timeout,
+                      browser_sources=needs, browser=browser)
+
+
 def _check_one(store: Store, archive: EvidenceArchive, case: dict, target: dict, post: dict,
                *, by: str, timeout: float, browser, wait_for) -> Check:
     url = target["url"] or post.get("url")

@@ -9,6 +9,7 @@ offers and contacts extracted, all with the real modules.
 from __future__ import annotations
 
 import html
+import json
 import threading
 import time
 import urllib.request
@@ -75,7 +76,8 @@ class Market:
                 status, body = market.page(self.path)
                 data = body.encode("utf-8")
                 self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                kind = "application/json" if self.path.startswith("/api/") else "text/html"
+                self.send_header("Content-Type", f"{kind}; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -123,6 +125,10 @@ class Market:
                          + "</tr></table>")
             return 200, _page(title, f"<h1>{html.escape(title)}</h1><div>{_lines(text)}</div>"
                               f"{extra}")
+        if path == "/api/items":  # a marketplace's JSON answer
+            items = [{"id": tid, "title": title, "desc": text}
+                     for tid, (title, text) in self.threads.items()]
+            return 200, json.dumps({"items": items}, ensure_ascii=False)
         if path.count("/") == 2:  # /<channel>/<id>: a Telegram-like message page
             key = path.strip("/")
             if key not in self.messages:

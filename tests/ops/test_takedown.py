@@ -271,6 +271,12 @@ def test_mark_moves_a_case_and_refuses_what_cannot_happen(env, capsys):
     states = [(e["state"], e["note"]) for e in after["events"] if e["kind"] == "state"]
     assert states == [("drafted", None), ("sent", "ticket 88")]
     assert all(e["by"] for e in after["events"])
+    capsys.readouterr()
+    assert env.run("show", case["id"], "--json") == 0
+    (shown,) = map(json.loads, capsys.readouterr().out.splitlines())
+    assert shown["state"] == "sent" and len(shown["events"]) == 2
+    assert env.run("mark", "TD-nothing", "sent") == 2
+    assert "no case 'TD-nothing'" in capsys.readouterr().err
 
 
 def test_verify_marks_removed_when_the_listing_goes_and_keeps_the_proof(env, capsys):
@@ -334,3 +340,21 @@ def test_scheduled_verify_is_the_agreed_entry_point(env, monkeypatch):
     (case,) = env.cases()
     assert case["state"] == "removed"
     assert [e["by"] for e in case["events"] if e["state"] == "removed"] == ["scheduler"]
+
+
+@needs_chromium
+def test_a_json_capture_is_bundled_as_json_redacted_and_pictured_as_text(env):
+    with open_store(str(env.store)) as store:
+        item = ingest(store, env.evidence, "board-api", f"{env.board.base}/api/items", "101j",
+                      DATA_POST, title="四要素料子")
+    assert env.run("--no-live", "--post", item.id) == 0
+    (folder,) = case_folders(env.out)
+    with zipfile.ZipFile(folder / "evidence.zip") as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+        capture = next(e for e in manifest["files"] if e["kind"] == "capture")
+        assert capture["path"].endswith(".redacted.json")
+        items = json.loads(bundle.read(capture["path"]))["items"]
+        assert "[ID:" in items[0]["desc"] and VICTIM_ID not in items[0]["desc"]
+        shot = next(e for e in manifest["files"] if e["kind"] == "capture-rendering")
+        text = bundle.read(shot["path"].replace(".png", ".txt")).decode()
+    assert '"items"' in text and VICTIM_PHONE not in text
