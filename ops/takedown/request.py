@@ -24,6 +24,13 @@ TEMPLATES = Path(__file__).with_name("templates")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")  # what acts inside a line
 _TELEGRAM_POST = re.compile(r"^/(?:s/)?([A-Za-z0-9_]{4,})/(\d+)/?$")
 
+
+def telegram_message(url: str | None) -> tuple[str, str] | None:
+    """``(channel, message id)`` of a Telegram post URL (``t.me/<channel>/<id>``), else None.
+    Any host: a configured mirror of t.me is read the same way."""
+    found = _TELEGRAM_POST.match(urlsplit(url or "").path or "")
+    return (found.group(1), found.group(2)) if found else None
+
 GOODS_ZH = {
     "sms_code": "接码（短信验证码）", "account": "账号", "account_rental": "账号出租",
     "insider_access": "内部系统账号", "lookup_service": "查询服务", "id_document": "身份证件照片",
@@ -94,10 +101,9 @@ def post_view(post: dict, capture_time: str | None = None) -> dict:
     """What the templates show of one stored post."""
     url = post.get("url")
     channel, message_id = post.get("channel"), None
-    if url:
-        found = _TELEGRAM_POST.match(urlsplit(url).path or "")
-        if found and (urlsplit(url).hostname or "").endswith(("t.me", "telegram.me")):
-            channel, message_id = channel or found.group(1), found.group(2)
+    found = telegram_message(url)
+    if found and (urlsplit(url).hostname or "").endswith(("t.me", "telegram.me")):
+        channel, message_id = channel or found[0], found[1]
     key = str(post.get("key") or "")
     if message_id is None and key and not key.startswith(("http://", "https://", "/")):
         message_id = key

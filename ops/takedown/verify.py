@@ -22,9 +22,10 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import html_text
+from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
 from crawlers.evidence import EvidenceArchive
@@ -32,16 +33,17 @@ from crawlers.settings import USER_AGENT
 from index.records import OPEN_CASE_STATES
 from index.store import Store
 from nlp.redact import REDACTED_TOKEN
+from ops.takedown.request import telegram_message
 
 logger = logging.getLogger(__name__)
 
 VERIFY_SOURCE = "takedown-verify"  # where re-fetched pages go in the evidence archive
 GONE_STATUSES = (404, 410)
-_TELEGRAM_POST = re.compile(r"^/(?:s/)?([A-Za-z0-9_]{4,})/(\d+)/?$")
 _SPACE = re.compile(r"\s+")
 MIN_FRAGMENT = 2  # characters a word of the post needs to be looked for
 FRAGMENTS = 40  # the longest words of a post looked for
 SHARE_PRESENT = 0.5  # of their characters found: the post is still there
+NEXT_PAGES = 5  # pages after a board page looked at for a listing that moved down
 
 
 @dataclass
@@ -68,7 +70,7 @@ def fetch_url(post: dict, platform: str) -> str:
     the message was deleted ("Post not found"); anything else as stored."""
     url = post["url"]
     parts = urlsplit(url)
-    if platform == "telegram" and _TELEGRAM_POST.match(parts.path or ""):
+    if platform == "telegram" and telegram_message(url):
         return url + ("&" if parts.query else "?") + "embed=1&mode=tme"
     return url
 
@@ -206,11 +208,59 @@ def _check_one(store: Store, archive: EvidenceArchive, case: dict, target: dict,
     sha = None
     if fetched is not None:
         sha = archive.keep(fetched.url, fetched.body, fetched.status, fetched.headers, at)
+    if outcome == "gone" and fetched is not None and fetched.status < 400 and browser is None:
+        outcome, note = _look_on_next_pages({**post, "url": url}, fetched, archive, timeout,
+                                            note)
     store.record_case_check(case["id"], target["post_id"], url=address, outcome=outcome, by=by,
                             at=at.isoformat(timespec="seconds"), note=note,
                             evidence_sha256=sha)
     return Check(case["id"], target["post_id"], url, outcome,
                  fetched.status if fetched else None, note, sha)
+
+
+def _look_on_next_pages(post: dict, fetched: Fetched, archive: EvidenceArchive,
+                        timeout: float, note: str) -> tuple[str, str]:
+    """A listing off its board page may only have moved down as newer ones came in: look on
+    the next pages (``rel=next``, ``a.next``, 下一页) before calling it gone. Each page read
+    is kept as evidence too."""
+    seen = {fetched.url}
+    for n in range(1, NEXT_PAGES + 1):
+        following = next_page(fetched)
+        if following is None or following in seen:
+            break
+        seen.add(following)
+        try:
+            fetched = http_fetch(following, timeout)
+        except (OSError, ValueError) as exc:
+            return "unreachable", f"{note}; page {n + 1} not reached: {exc}"
+        archive.keep(fetched.url, fetched.body, fetched.status, fetched.headers,
+                     datetime.now(UTC))
+        if fetched.status >= 400:
+            break
+        if still_there(post, fetched):
+            return "up", f"moved to {following}"
+    else:
+        if next_page(fetched) is not None:
+            return "unreachable", f"{note}; not on the next {NEXT_PAGES} pages either, " \
+                                  "and the board goes on: not judged"
+    return "gone", note + (f" (nor on the {len(seen) - 1} page(s) after)" if len(seen) > 1
+                           else "")
+
+
+def next_page(fetched: Fetched) -> str | None:
+    """The absolute URL of the page after ``fetched`` on a paged board, if it has one."""
+    content_type = next((v.decode("latin-1") for k, v in fetched.headers
+                         if k.lower() == b"content-type"), None)
+    _, page = html_to_unicode(content_type, fetched.body)
+    if "<" not in page:
+        return None
+    selector = Selector(text=page)
+    href = (selector.css("link[rel=next]::attr(href), a[rel=next]::attr(href), "
+                         "a.next::attr(href)").get()
+            or selector.xpath("//a[normalize-space(.)='下一页' or normalize-space(.)='下一頁' "
+                              "or normalize-space(.)='下页' or normalize-space(.)='Next' or "
+                              "normalize-space(.)='next']/@href").get())
+    return urljoin(fetched.url, href) if href else None
 
 
 def _close_if_all_gone(store: Store, case_id: str, by: str) -> None:

@@ -63,6 +63,7 @@ class Market:
         self.threads = {"101": ("四要素料子", DATA_POST), "102": ("微信老号", ACCOUNT_POST)}
         self.messages = {"codes/7": CHANNEL_POST}
         self.slow = 0.0
+        self.page_size: int | None = None  # threads a board page shows (None: all)
         self.live_sample_on: str | None = None  # a thread whose page grows a sample table
         self._server: ThreadingHTTPServer | None = None
 
@@ -108,10 +109,18 @@ class Market:
     def page(self, path: str) -> tuple[int, str]:
         path, _, query = path.partition("?")
         if path == "/board/":
+            page = int(query.removeprefix("page=") or 1) if query.startswith("page=") or \
+                not query else 1
+            threads = list(self.threads.items())
+            size = self.page_size or max(len(threads), 1)
+            shown = threads[(page - 1) * size : page * size]
             blocks = "".join(
                 f'<div class="thread" data-tid="{tid}"><a href="/board/thread/{tid}.html">'
                 f"{html.escape(title)}</a><div class='body'>{_lines(text)}</div></div>"
-                for tid, (title, text) in self.threads.items())
+                for tid, (title, text) in shown)
+            if page * size < len(threads):
+                blocks += f'<div class="pager"><a class="next" href="/board/?page={page + 1}">' \
+                          "下一页</a></div>"
             return 200, _page("账号交易", blocks)
         if path.startswith("/board/thread/"):
             tid = path.rsplit("/", 1)[-1].removesuffix(".html")

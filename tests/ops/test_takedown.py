@@ -317,6 +317,21 @@ def test_verify_marks_removed_when_the_listing_goes_and_keeps_the_proof(env, cap
     assert len(lines) == 2
 
 
+def test_a_listing_pushed_to_the_next_page_is_not_taken_for_removed(env, capsys):
+    assert env.run("--no-live", "--post", env.ids["account"]) == 0
+    env.board.threads = {"103": ("新帖", "出QQ号 5元一个 秒发货 量大从优"), **env.board.threads}
+    env.board.page_size = 2  # the account listing is now on page 2
+    capsys.readouterr()
+    assert env.run("verify", "--json") == 0
+    (row,) = map(json.loads, capsys.readouterr().out.splitlines())
+    assert row["outcome"] == "up" and "page=2" in row["note"]
+    env.board.remove("102")
+    assert env.run("verify", "--json") == 0
+    (row,) = map(json.loads, capsys.readouterr().out.splitlines())
+    assert row["outcome"] == "gone" and "no longer on the page" in row["note"]
+    assert env.cases()[0]["state"] == "removed"
+
+
 def test_verify_leaves_a_case_open_when_the_site_does_not_answer(env, capsys):
     assert env.run("--no-live", "--post", env.ids["account"]) == 0
     capsys.readouterr()
