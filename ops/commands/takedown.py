@@ -73,8 +73,8 @@ class Command(HeishiCommand):
                           help="when it happened, ISO 8601 (default: now)")
         _shared(mark)
         check = sub.add_parser("verify", help="re-fetch open cases; record what was removed")
-        check.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                           help="per page (default 30)")
+        check.add_argument("--timeout", type=float, default=argparse.SUPPRESS,
+                           metavar="SECONDS", help="per page (default 30)")
         _shared(check, evidence=True, sources=True)
         add_output_arguments(check)
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from ops.errors import UsageError
 from ops.takedown.browser import Chromium, NotUp
 from ops.takedown.capture import Capture, load_capture
-from ops.takedown.redaction import leaks
+from ops.takedown.redaction import leaks, victim_tokens
 
 # Fixed times inside the zip: the same files give the same bytes (capture times are in the
 # manifest, which is what a reader checks).
@@ -106,6 +106,9 @@ def _build(out: _Zip, case: dict, posts: list[dict], views: list[dict],
             captures[sha] = load_capture(evidence_root, post, key, known)
             capture = captures[sha]
             ids = [p["id"] for p in posts if p.get("evidence_sha256") == sha]
+            if capture is not None:  # victims its layout showed are victims on the live page
+                known = known | victim_tokens([capture.text])
+                out.known = known
             if capture is None:
                 notes.append(f"capture {sha} of post {post['id']} is missing from the "
                              f"evidence archive ({evidence_root}); the bundle holds the rest")

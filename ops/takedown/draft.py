@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,7 +92,7 @@ def group_by_platform(posts: list[dict], config: TakedownConfig
 
 
 def draft(store: Store, config: TakedownConfig, posts: list[dict], target: dict, *, out: Path,
-          evidence_root: Path, key: bytes, by: str, live: bool = True, screenshots: bool = True,
+          evidence_root: Path, key: bytes, by: str, live: bool = True,
           timeout: float = 30.0, wait_for: dict[str, str | None] | None = None
           ) -> list[Drafted]:
     requester = config.need_requester()
@@ -110,9 +109,8 @@ def draft(store: Store, config: TakedownConfig, posts: list[dict], target: dict,
     now = datetime.now(UTC).replace(microsecond=0)
     placed: list[Path] = []
     try:
-        browser = Chromium(timeout) if screenshots else None
         cases, drafted = [], []
-        with browser if browser is not None else nullcontext():
+        with Chromium(timeout) as browser:
             for platform, group in groups:
                 case = {"id": f"TD-{now:%Y%m%d}-{secrets.token_hex(3)}",
                         "platform": platform.id, "created_at": now.isoformat(),
