@@ -1,6 +1,12 @@
-"""Redaction of what a takedown bundle carries: pages split into pieces, known tokens."""
+"""Redaction of what a takedown bundle carries (pages split into pieces, known tokens), and
+verify's judgement of a real Telegram page."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import html_text
+import pytest
 
 from nlp.redact import token
 from ops.takedown.redaction import leaks, redact_pieces, victim_tokens
@@ -39,3 +45,32 @@ def test_a_phone_the_crawl_redacted_is_masked_wherever_the_page_shows_it():
     assert redact_pieces([page], KEY, known) == [
         f"老板好 {token('phone', '13612345678', KEY)} 今天在线"]
     assert leaks(page, KEY, known) == ["13612345678"]
+
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "tme_s"
+TME_PAGE = SHARED / ("Apkawa__rust-any2feed__test_utils__src__fixtures__telegram_preview__"
+                     "full.html")
+
+
+@pytest.mark.skipif(not TME_PAGE.exists(), reason="../shared/samples is absent")
+def test_verify_tells_a_deleted_message_on_a_real_telegram_page():
+    from lxml import html as lxml_html
+
+    from ops.takedown.verify import Fetched, judge
+
+    raw = TME_PAGE.read_bytes()
+    tree = lxml_html.fromstring(raw)
+    wraps = tree.xpath("//div[contains(@class, 'tgme_widget_message_wrap')]")
+    target = wraps[3]
+    text = html_text.extract_text(lxml_html.tostring(
+        target.xpath(".//div[contains(@class, 'tgme_widget_message_text')]")[0],
+        encoding="unicode"))
+    post = {"id": "p", "url": "https://t.me/topwar_official/1", "text": text}
+    headers = [(b"Content-Type", b"text/html; charset=utf-8")]
+    assert judge(post, Fetched(200, headers, raw, post["url"]))[0] == "up"
+    target.getparent().remove(target)  # the message deleted, its neighbours still there
+    without = lxml_html.tostring(tree, encoding="utf-8")
+    outcome, note = judge(post, Fetched(200, headers, without, post["url"]))
+    assert outcome == "gone" and "no longer on the page" in note
+    assert judge(post, Fetched(404, headers, b"", post["url"]))[0] == "gone"
+    assert judge(post, Fetched(503, headers, b"", post["url"]))[0] == "unreachable"
