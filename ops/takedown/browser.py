@@ -20,6 +20,7 @@ from ops.errors import UsageError
 from ops.takedown.redaction import leaks, redact_pieces, with_tokens_of
 
 VIEWPORT = {"width": 1280, "height": 900}
+SETTLE_MS = 5000  # at most this long for a loaded page to go quiet before its picture
 
 _READ_TEXT = """() => {
   const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
@@ -139,7 +140,7 @@ class Chromium:
                     return NotUp(f"HTTP {response.status}")
                 if wait_for:
                     page.wait_for_selector(wait_for)
-                page.wait_for_load_state("networkidle")
+                _settle(page, self.timeout_ms)
             except TimeoutError:
                 raise ScreenshotTimeout(
                     f"{url}: the page did not load within {self.timeout_ms / 1000:g}s for its "
@@ -208,7 +209,7 @@ class Chromium:
             if status < 400:
                 if wait_for:
                     page.wait_for_selector(wait_for)
-                page.wait_for_load_state("networkidle")
+                _settle(page, self.timeout_ms)
             # The body is the page as rendered, serialised as UTF-8 whatever the site sent.
             headers = [(k.encode("latin-1", "replace"), v.encode("latin-1", "replace"))
                        for k, v in (response.headers.items() if response else [])
@@ -217,6 +218,17 @@ class Chromium:
             return status, headers, page.content().encode("utf-8")
         finally:
             context.close()
+
+
+def _settle(page, timeout_ms: float) -> None:
+    """Give a loaded page's scripts a moment to fill it (no request for 500 ms), but not
+    forever: a page that polls or streams never goes quiet, and is pictured as it is."""
+    from playwright.sync_api import TimeoutError
+
+    try:
+        page.wait_for_load_state("networkidle", timeout=min(SETTLE_MS, timeout_ms))
+    except TimeoutError:
+        pass
 
 
 def _count_leaks(read: dict, key: bytes, known: set[str]) -> int:
