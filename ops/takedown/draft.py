@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from index.query import MAX_LIMIT, SearchQuery
+from index.records import OPEN_CASE_STATES
 from index.store import Store
 from ops.errors import UsageError
 from ops.takedown import bundle as bundles
@@ -98,6 +99,8 @@ def draft(store: Store, config: TakedownConfig, posts: list[dict], target: dict,
     requester = config.need_requester()
     store.get_case("")  # a store without a ledger says so now, before any page is visited
     groups = group_by_platform(posts, config)
+    already = {t["post_id"]: case["id"] for case in store.cases(OPEN_CASE_STATES)
+               for t in case["posts"] if not t["removed_at"]}
     known = victim_tokens(p.get("text") or "" for p in posts)
     known |= _tokens_of_same_pages(store, posts)
     try:
@@ -134,8 +137,10 @@ def draft(store: Store, config: TakedownConfig, posts: list[dict], target: dict,
                     "posts": [{"post_id": p["id"], "url": p.get("url"),
                                "evidence_sha256": p.get("evidence_sha256")} for p in group],
                 })
+                notes = [f"post {p['id']} is in open case {already[p['id']]} too"
+                         for p in group if p["id"] in already] + built.notes
                 drafted.append(Drafted(case["id"], platform.id, platform.report_to, len(group),
-                                       out / case["id"], built.notes))
+                                       out / case["id"], notes))
         for case in cases:
             final = out / case["id"]
             (staging / case["id"]).rename(final)

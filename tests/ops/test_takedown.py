@@ -252,6 +252,9 @@ def test_missing_capture_is_said_and_the_rest_is_bundled(env, capsys):
     assert {e["kind"] for e in manifest["files"]} == {"request", "posts", "screenshot",
                                                       "screenshot-text"}
     assert len(env.cases()) == 1
+    assert env.run("--no-live", "--post", env.ids["account"]) == 0  # the same post again
+    assert "is in open case TD-" in capsys.readouterr().err
+    assert len(env.cases()) == 2
 
 
 @needs_chromium
