@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ LIST_COLUMNS = ("id", "platform", "state", "posts", "gone", "drafted", "sent", "
 CSV_COLUMNS = ("id", "platform", "state", "posts", "gone", "drafted", "sent", "removed",
                "time_to_removal", "time_to_removal_hours", "last_checked", "report_to", "host",
                "bundle", "created_by")
+SUMMARY_COLUMNS = ("platform", "cases", "open", "removed", "rejected", "median_time_to_removal")
 CHECK_COLUMNS = ("case", "post", "outcome", "status", "note", "evidence")
 DRAFT_COLUMNS = ("case", "platform", "posts", "report_to", "folder")
 
@@ -133,6 +135,9 @@ class Command(HeishiCommand):
         else:
             columns = CSV_COLUMNS if output.format == "csv" else LIST_COLUMNS
             output.write(rows, columns, title=f"{len(rows)} takedown case(s)", query=query)
+            if output.format == "table" and output.path is None and rows:
+                write_table(platform_summary(rows), SUMMARY_COLUMNS, sys.stdout,
+                            title="which requests worked, and how fast")
         return 0
 
     def show(self, args: argparse.Namespace) -> int:
@@ -268,6 +273,26 @@ def case_row(case: dict) -> dict:
         "report_to": case["report_to"], "host": case["host"], "bundle": case["bundle"],
         "created_by": case["created_by"],
     }
+
+
+def platform_summary(rows: list[dict]) -> list[dict]:
+    """Per platform: cases, how many are open, removed, rejected, and the median time to
+    removal of the removed ones."""
+    by: dict[str, list[dict]] = {}
+    for row in rows:
+        by.setdefault(row["platform"], []).append(row)
+    summary = []
+    for platform, cases in sorted(by.items()):
+        took = [r["time_to_removal_hours"] * 3600 for r in cases
+                if r["time_to_removal_hours"] is not None]
+        summary.append({
+            "platform": platform, "cases": len(cases),
+            "open": sum(r["state"] in OPEN_CASE_STATES for r in cases),
+            "removed": sum(r["state"] == "removed" for r in cases),
+            "rejected": sum(r["state"] == "rejected" for r in cases),
+            "median_time_to_removal": _duration(statistics.median(took)) if took else None,
+        })
+    return summary
 
 
 def _duration(seconds: float | None) -> str | None:

@@ -326,6 +326,9 @@ def test_verify_marks_removed_when_the_listing_goes_and_keeps_the_proof(env, cap
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert all(row["state"] == "removed" and row["time_to_removal"] for row in rows)
     assert all(row["sent"] == "2026-11-30T08:00:00+00:00" for row in rows)
+    assert env.run("list") == 0
+    table = capsys.readouterr().out
+    assert "which requests worked" in table and "median_time_to_removal" in table
     assert env.run("list", "--csv", "--state", "removed") == 0
     header, *lines = capsys.readouterr().out.splitlines()
     assert header.startswith("id,platform,state,posts,gone,drafted,sent,removed,time_to_removal")

@@ -141,3 +141,27 @@ def test_missing_configuration_is_one_clear_error(tmp_path):
     with pytest.raises(UsageError, match="no takedown configuration"):
         load_config(tmp_path / "none.yaml")
     assert load_config(tmp_path / "none.yaml", required=False).requester is None
+
+
+def test_time_to_removal_runs_from_sending_else_from_drafting():
+    from ops.commands.takedown import case_row, platform_summary
+
+    def case(id, state, events):
+        return {"id": id, "platform": "telegram", "state": state, "posts": [],
+                "created_at": "2026-11-01T08:00:00+00:00", "created_by": "a", "host": None,
+                "report_to": None, "bundle": None,
+                "events": [{"kind": "state", "state": s, "at": at} for s, at in events]}
+
+    sent = case_row(case("A", "removed", [("drafted", "2026-11-01T08:00:00+00:00"),
+                                          ("sent", "2026-11-02T08:00:00+00:00"),
+                                          ("removed", "2026-11-03T10:30:00+00:00")]))
+    assert (sent["time_to_removal"], sent["time_to_removal_hours"]) == ("1d 2h", 26.5)
+    unsent = case_row(case("B", "removed", [("drafted", "2026-11-01T08:00:00+00:00"),
+                                            ("removed", "2026-11-01T08:45:00+00:00")]))
+    assert unsent["time_to_removal"] == "45m" and unsent["sent"] is None
+    still = case_row(case("C", "sent", [("drafted", "2026-11-01T08:00:00+00:00"),
+                                        ("sent", "2026-11-02T08:00:00+00:00")]))
+    assert still["time_to_removal"] is None and still["removed"] is None
+    (summary,) = platform_summary([sent, unsent, still])
+    assert summary == {"platform": "telegram", "cases": 3, "open": 1, "removed": 2,
+                       "rejected": 0, "median_time_to_removal": "13h 37m"}
