@@ -17,6 +17,7 @@ rather than leaving a bundle that leaks.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -118,9 +119,10 @@ def _build(out: _Zip, case: dict, posts: list[dict], views: list[dict],
             out.add(name, capture.body, captured_at=capture.fetched_at, check=capture.text,
                     kind="capture", url=capture.url, post_ids=ids, redacted=capture.redacted,
                     original_sha256=sha, encoding=capture.encoding)
+            record = gzip.decompress(capture.warc).decode("latin-1")  # digits read the same
             out.add(f"captures/{sha}.warc.gz", capture.warc, captured_at=capture.fetched_at,
-                    kind="warc", url=capture.url, post_ids=ids, redacted=capture.redacted,
-                    original_sha256=sha)
+                    check=record, kind="warc", url=capture.url, post_ids=ids,
+                    redacted=capture.redacted, original_sha256=sha)
 
     if browser is not None:
         urls: dict[str, list[dict]] = {}
