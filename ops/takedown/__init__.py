@@ -37,6 +37,7 @@ def scheduled_verify() -> None:
     """The scheduler's daily job: ``heishi takedown verify`` with the environment's store
     (``$HEISHI_STORE``), evidence folder (``$HEISHI_EVIDENCE``) and sources file."""
     from crawlers.evidence import evidence_root
+    from index.errors import StoreError
     from index.store import default_store_location, open_store
     from ops.takedown.verify import verify_open_cases
 
@@ -46,7 +47,11 @@ def scheduled_verify() -> None:
         logger.info("takedown verify: no store at %s yet; nothing to check", location)
         return
     with open_store(location, create=False) as store:
-        checks = verify_open_cases(store, evidence_root=evidence_root(), by=SCHEDULER)
+        try:
+            checks = verify_open_cases(store, evidence_root=evidence_root(), by=SCHEDULER)
+        except StoreError as exc:  # e.g. an Elasticsearch store: no ledger to verify
+            logger.warning("takedown verify: %s", exc)
+            return
     gone = sum(check.outcome == "gone" for check in checks)
     logger.info("takedown verify: %d posts checked, %d gone", len(checks), gone)
 
