@@ -92,7 +92,7 @@ class Command(HeishiCommand):
     def draft(self, args: argparse.Namespace) -> int:
         from ops.takedown import browser_sources
         from ops.takedown.config import load_config
-        from ops.takedown.draft import draft, select_posts
+        from ops.takedown.draft import check_ledger, draft, select_posts
         from ops.takedown.redaction import redact_key
 
         if not (args.post or args.seller or args.query):
@@ -101,6 +101,7 @@ class Command(HeishiCommand):
         config = load_config(args.config)
         config.need_requester()
         with open_store(args.store, create=False) as store:
+            check_ledger(store)
             posts, target = select_posts(store, post_ids=args.post, seller=args.seller,
                                          query=args.query)
             with AuditLog() as audit:  # an export that cannot be logged does not happen

@@ -40,6 +40,11 @@ class Drafted:
     notes: list[str]
 
 
+def check_ledger(store: Store) -> None:
+    """A store without a case ledger (Elasticsearch, for now) says so before any work."""
+    store.get_case("")
+
+
 def select_posts(store: Store, *, post_ids: list[str] | None = None, seller: str | None = None,
                  query: str | None = None) -> tuple[list[dict], dict]:
     """The targeted posts with offers and contacts, and how they were chosen."""
@@ -97,7 +102,7 @@ def draft(store: Store, config: TakedownConfig, posts: list[dict], target: dict,
           timeout: float = 30.0, wait_for: dict[str, str | None] | None = None
           ) -> list[Drafted]:
     requester = config.need_requester()
-    store.get_case("")  # a store without a ledger says so now, before any page is visited
+    check_ledger(store)
     groups = group_by_platform(posts, config)
     already = {t["post_id"]: case["id"] for case in store.cases(OPEN_CASE_STATES)
                for t in case["posts"] if not t["removed_at"]}

@@ -25,6 +25,21 @@ def test_elasticsearch_says_cases_are_not_supported_yet(store):
         store.add_cases([case("TD-1", "p1")])
 
 
+def test_takedown_on_an_elasticsearch_store_is_one_clear_error(tmp_path, capsys):
+    from ops.cli import main
+    from tests.index.fake_cluster import FakeCluster
+
+    with FakeCluster("8.19.2") as cluster:
+        assert main(["takedown", "--store", cluster.url, "list"]) == 2
+        assert "not supported on Elasticsearch yet" in capsys.readouterr().err
+        config = tmp_path / "takedown.yaml"
+        config.write_text("requester: {name: a, organisation: b, email: a@b.example}\n")
+        assert main(["takedown", "--store", cluster.url, "--config", str(config),
+                     "--out", str(tmp_path / "out"), "--query", "x"]) == 2
+        assert "not supported on Elasticsearch yet" in capsys.readouterr().err
+        assert not (tmp_path / "out").exists()
+
+
 @pytest.fixture
 def sqlite(tmp_path):
     with open_store(str(tmp_path / "heishi.db")) as store:
