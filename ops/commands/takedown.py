@@ -211,6 +211,10 @@ def demo_case(store_location: str | None, evidence: str | None) -> str | None:
             posts = [hit for hit in hits if hit.get("is_listing")][:1]
             if not posts:
                 return None
+            for case in store.cases(OPEN_CASE_STATES):  # run again: no second request
+                if posts[0]["id"] in {t["post_id"] for t in case["posts"]}:
+                    return (f"takedown: the newest forum listing is in open case {case['id']} "
+                            f"already ({case['bundle']}); `heishi takedown list` shows it")
             location = store_location or default_store_location()
             out = Path(location).parent / "takedown"  # beside the demo's store
             (case,) = draft(store, config, posts, {"post": [posts[0]["id"]]}, out=out,
