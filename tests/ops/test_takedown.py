@@ -206,6 +206,18 @@ def test_no_file_that_leaves_heishi_holds_a_victims_number(env):
     assert "四要素料子" in shot_text and "新到料子" in shot_text
 
 
+@needs_chromium
+def test_a_query_targets_the_listings_it_finds(env, capsys):
+    assert env.run("--no-live", "--query", "微信老号") == 0
+    (case,) = env.cases()
+    assert [p["post_id"] for p in case["posts"]] == [env.ids["account"]]
+    assert case["target"] == {"query": "微信老号"}
+    assert env.run("--no-live", "--query", "完全没有的词") == 2
+    assert "no posts match" in capsys.readouterr().err
+    audit = (env.root / "audit.log").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["query"]["case"] for line in audit] == [case["id"]]
+
+
 # -- bad input -----------------------------------------------------------------------------
 
 
