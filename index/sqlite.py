@@ -210,8 +210,9 @@ MIGRATIONS: list[str] = [
     sqlite_weeks.MIGRATION,
     # 5: takedown cases: one request to one host platform about some posts, and the history of
     # what happened to it (state changes and re-fetches), appended, never rewritten.
+    # Idempotent, so an earlier step can be replayed on a store that has it.
     """
-    CREATE TABLE cases (
+    CREATE TABLE IF NOT EXISTS cases (
         id TEXT PRIMARY KEY,
         platform TEXT NOT NULL,
         host TEXT,
@@ -223,9 +224,9 @@ MIGRATIONS: list[str] = [
         bundle TEXT,                        -- where the request and evidence were written
         report_to TEXT
     );
-    CREATE INDEX cases_state ON cases(state);
+    CREATE INDEX IF NOT EXISTS cases_state ON cases(state);
 
-    CREATE TABLE case_posts (
+    CREATE TABLE IF NOT EXISTS case_posts (
         case_id TEXT NOT NULL REFERENCES cases(id),
         n INTEGER NOT NULL,
         post_id TEXT NOT NULL,
@@ -235,9 +236,9 @@ MIGRATIONS: list[str] = [
         removal_sha256 TEXT,                -- that response, in the evidence archive
         PRIMARY KEY (case_id, n)
     );
-    CREATE INDEX case_posts_post ON case_posts(post_id);
+    CREATE INDEX IF NOT EXISTS case_posts_post ON case_posts(post_id);
 
-    CREATE TABLE case_events (
+    CREATE TABLE IF NOT EXISTS case_events (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         case_id TEXT NOT NULL REFERENCES cases(id),
         at TEXT NOT NULL,
@@ -250,7 +251,7 @@ MIGRATIONS: list[str] = [
         note TEXT,
         evidence_sha256 TEXT
     );
-    CREATE INDEX case_events_case ON case_events(case_id, id);
+    CREATE INDEX IF NOT EXISTS case_events_case ON case_events(case_id, id);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
