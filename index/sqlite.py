@@ -253,6 +253,7 @@ MIGRATIONS: list[str] = [
         evidence_sha256 TEXT
     );
     CREATE INDEX IF NOT EXISTS case_events_case ON case_events(case_id, id);
+    """,
     # Stock readings of code-receiving platforms (sms_api sources): numbers available per
     # service and country at each crawl; falls between readings are the estimated sales.
     # Idempotent, so an earlier step can be replayed on a store that has it.
