@@ -228,6 +228,38 @@ def find_sources(names: list[str] | None, path: str | os.PathLike | None = None)
     return [by_name[name] for name in dict.fromkeys(names)]
 
 
+_CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def cron_trigger(value: str, timezone=None):
+    """The APScheduler trigger of a cron string: five fields (minute hour day month weekday),
+    or six with seconds first (``*/20 * * * * *``: every 20 s, for tests and fast sites).
+
+    Weekday numbers mean what they mean in cron (0 and 7 are Sunday). APScheduler 3 reads 0 as
+    Monday, even in ``from_crontab``; numbers are turned into day names so that ``0 6 * * 1``
+    fires on Monday as any crontab user expects."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = str(value).split()
+    if len(fields) == 5:
+        fields.insert(0, "0")
+    elif len(fields) != 6:
+        raise ValueError(f"expected 5 fields (or 6 with seconds first), got {len(fields)}")
+    second, minute, hour, day, month, weekday = fields
+    weekday = re.sub(
+        r"(?<![/\d])[0-7](?!\d)", lambda m: _CRON_WEEKDAYS[int(m.group())], weekday
+    )
+    return CronTrigger(
+        second=second,
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=weekday,
+        timezone=timezone,
+    )
+
+
 class _Reader:
     """Turns the node tree of one sources file into :class:`Source` objects."""
 
@@ -560,11 +592,9 @@ class _Reader:
         return int(float(match.group(1)) * _SIZE_UNITS[match.group(2)[:1].lower()])
 
     def cron(self, node: yaml.Node, path: str) -> str:
-        from apscheduler.triggers.cron import CronTrigger
-
         value = self.string(node, path)
         try:
-            CronTrigger.from_crontab(value)
+            cron_trigger(value)
         except ValueError as exc:
             self.fail(node, path, f"{value!r} is not a cron string (min hour day month dow): {exc}")
         return value

@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from index.store import default_store_location, open_store
 from ops.commands import HeishiCommand
+from ops.errors import UsageError
 from ops.render import write_jsonl, write_table
 
 COLUMNS = ("source", "status", "pages", "new", "seen", "changed", "errors")
@@ -29,12 +30,28 @@ class Command(HeishiCommand):
             action="store_true",
             help="page through every listing page, even where nothing new is found",
         )
+        parser.add_argument(
+            "--jobdir",
+            metavar="DIR",
+            help="keep each source's crawl state in DIR/<source>: a crawl stopped by SIGTERM "
+            "or Ctrl-C resumes from there next time, fetching no page twice",
+        )
+        parser.add_argument(
+            "--time-limit",
+            type=float,
+            metavar="SECONDS",
+            help="stop each source's crawl after this long (its run is recorded as failed)",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         from crawlers.sources import find_sources
 
         sources = find_sources(args.sources, args.sources_file)
-        results = crawl_with_progress(sources, args, full=args.full)
+        if args.time_limit is not None and args.time_limit <= 0:
+            raise UsageError(f"--time-limit must be positive, not {args.time_limit:g}")
+        results = crawl_with_progress(
+            sources, args, full=args.full, jobdir=args.jobdir, time_limit=args.time_limit
+        )
         print_results(results, args)
         return 0 if all(result.status == "ok" for result in results) else 1
 
@@ -57,7 +74,13 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def crawl_with_progress(sources, args: argparse.Namespace, full: bool = False):
+def crawl_with_progress(
+    sources,
+    args: argparse.Namespace,
+    full: bool = False,
+    jobdir: str | None = None,
+    time_limit: float | None = None,
+):
     """Run the crawl of ``sources`` in this process, with a live line per source on stderr."""
     from crawlers.runner import crawl, crawl_settings
 
@@ -68,6 +91,7 @@ def crawl_with_progress(sources, args: argparse.Namespace, full: bool = False):
         HEISHI_EVIDENCE=args.evidence,
         HEISHI_SOURCES=args.sources_file,
         LOG_LEVEL="INFO" if args.verbose else "WARNING",
+        CLOSESPIDER_TIMEOUT=time_limit,
     )
     console = Console(file=sys.stderr)
     show = not args.quiet and console.is_terminal
@@ -90,7 +114,9 @@ def crawl_with_progress(sources, args: argparse.Namespace, full: bool = False):
             progress.update(tasks[state.source], line=line, completed=1 if state.done else 0)
 
     with progress if show else nullcontext():
-        return crawl(sources, settings, full=full, progress=update if show else None)
+        return crawl(
+            sources, settings, full=full, progress=update if show else None, jobdir=jobdir
+        )
 
 
 def print_results(results, args: argparse.Namespace) -> None:
