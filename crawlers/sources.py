@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -198,8 +199,15 @@ def _resolve(values: dict[str, str | FromEnv]) -> tuple[dict[str, str], list[str
     return resolved, missing
 
 
-def load_sources(path: str | os.PathLike | None = None) -> list[Source]:
-    """Every source declared in the file, validated; :class:`ConfigError` names what is wrong."""
+def load_sources(
+    path: str | os.PathLike | None = None,
+    skip_invalid: Callable[[ConfigError], None] | None = None,
+) -> list[Source]:
+    """Every source declared in the file, validated; :class:`ConfigError` names what is wrong.
+
+    With ``skip_invalid``, a source with an error is handed to it and left out instead (a
+    long-running scheduler goes on with the others); an error in the file itself still
+    raises."""
     path = sources_path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -209,7 +217,7 @@ def load_sources(path: str | os.PathLike | None = None) -> list[Source]:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read: {exc}", str(path)) from None
-    return _Reader(str(path)).sources(text)
+    return _Reader(str(path), skip_invalid).sources(text)
 
 
 def find_sources(names: list[str] | None, path: str | os.PathLike | None = None) -> list[Source]:
@@ -282,8 +290,9 @@ class _Reader:
     SELECTOR_KEYS = {"post", "fields", "next_page", "detail"}
     POLITENESS_KEYS = set(Politeness.__dataclass_fields__)
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, skip_invalid: Callable[[ConfigError], None] | None = None):
         self.file = file
+        self.skip_invalid = skip_invalid
         self._constructor = yaml.constructor.SafeConstructor()
 
     # -- the file ----------------------------------------------------------------------------
@@ -308,7 +317,13 @@ class _Reader:
         sources: list[Source] = []
         seen: dict[str, int] = {}
         for index, node in enumerate(sources_node.value):
-            source = self.source(node, f"sources[{index}]", defaults)
+            try:
+                source = self.source(node, f"sources[{index}]", defaults)
+            except ConfigError as exc:
+                if self.skip_invalid is None:
+                    raise
+                self.skip_invalid(exc)
+                continue
             if source.name in seen:
                 self.fail(
                     node,
