@@ -62,13 +62,14 @@ def crawl(
     progress: Callable[[list[SourceProgress]], None] | None = None,
     interval: float = 0.25,
     jobdir: str | Path | None = None,
+    make_spider: Callable[[Source], type] = spider_class,
 ) -> list[SourceProgress]:
     """Crawl ``sources`` to the end; ``progress`` is called every ``interval`` seconds."""
     process = CrawlerProcess(settings or crawl_settings())
     states = [SourceProgress(source.name) for source in sources]
     crawlers = []
     for source, state in zip(sources, states, strict=True):
-        spidercls = spider_class(source)
+        spidercls = make_spider(source)
         if jobdir is not None:
             spidercls.custom_settings = {
                 **spidercls.custom_settings, "JOBDIR": str(Path(jobdir) / source.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import nullcontext
 
@@ -37,6 +38,12 @@ class Command(HeishiCommand):
             "or Ctrl-C resumes from there next time, fetching no page twice",
         )
         parser.add_argument(
+            "--redis",
+            metavar="URL",
+            help="crawl on the `heishi worker`s sharing this Redis: push the start requests, "
+            "wait for the round to end (default: $HEISHI_REDIS)",
+        )
+        parser.add_argument(
             "--time-limit",
             type=float,
             metavar="SECONDS",
@@ -49,6 +56,11 @@ class Command(HeishiCommand):
         sources = find_sources(args.sources, args.sources_file)
         if args.time_limit is not None and args.time_limit <= 0:
             raise UsageError(f"--time-limit must be positive, not {args.time_limit:g}")
+        redis_url = args.redis or os.environ.get("HEISHI_REDIS")
+        if redis_url:
+            results = crawl_on_workers(sources, args, redis_url)
+            print_results(results, args)
+            return 0 if all(result.status == "ok" for result in results) else 1
         results = crawl_with_progress(
             sources, args, full=args.full, jobdir=args.jobdir, time_limit=args.time_limit
         )
@@ -117,6 +129,28 @@ def crawl_with_progress(
         return crawl(
             sources, settings, full=full, progress=update if show else None, jobdir=jobdir
         )
+
+
+def crawl_on_workers(sources, args: argparse.Namespace, redis_url: str):
+    """One round per source on the workers, all at once; the results as a local crawl's."""
+    import logging
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crawlers.distributed import check_redis, run_round
+    from crawlers.runner import SourceProgress
+
+    check_redis(redis_url)
+    store = args.store or default_store_location()
+    open_store(store).close()
+    logging.basicConfig(format="%(levelname)s %(message)s", level=logging.WARNING)
+    limit = args.time_limit or 3600.0
+    with ThreadPoolExecutor(max(1, len(sources))) as pool:
+        runs = list(pool.map(lambda source: run_round(source, redis_url, store, limit), sources))
+    return [
+        SourceProgress(run.source, run.pages, run.posts_new, run.posts_seen, run.posts_changed,
+                       run.errors, run.status)  # fmt: skip
+        for run in runs
+    ]
 
 
 def print_results(results, args: argparse.Namespace) -> None:
