@@ -40,6 +40,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 
 from crawlers.errors import ConfigError
 from crawlers.sources import cron_trigger, load_sources, sources_path
@@ -156,6 +157,16 @@ def _ops_wanted(job: PeriodicJob) -> Wanted:
 # -- the scheduler -----------------------------------------------------------------------------
 
 
+class _BackgroundScheduler(BackgroundScheduler):
+    """APScheduler's, minus one quirk: shut down while paused with jobs due, its loop processes
+    the jobs once more after the executors are gone and logs a traceback per job."""
+
+    def _process_jobs(self):
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
 class Scheduler:
     """``heishi schedule run``: keeps the job store in step with sources.yaml and runs jobs."""
 
@@ -163,7 +174,7 @@ class Scheduler:
         self.config = config
         config.state.mkdir(parents=True, exist_ok=True)
         self.crawls = CrawlLauncher(config)
-        self.aps = BackgroundScheduler(
+        self.aps = _BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=config.jobstore)},
             executors={"default": ThreadPoolExecutor(max_workers=config.max_crawls + 4)},
             job_defaults={
@@ -194,7 +205,7 @@ class Scheduler:
         finally:
             logger.info("stopping: running crawls are stopped and keep their state")
             self.aps.pause()
-            self.crawls.stop_all()
+            self.crawls.stop_all()  # returns once every crawl process has ended
             self.aps.shutdown(wait=True)
             _LAUNCHER = None
         return 0
@@ -419,6 +430,9 @@ class CrawlLauncher:
     def _report(self, source: str, returncode: int, out: str, err: str) -> None:
         rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
         row = next((r for r in rows if r.get("source") == source), None)
+        if row is None and returncode < 0 and self.stopping:
+            logger.warning("crawl:%s: stopped before it had started crawling", source)
+            return
         if row is None:
             last = next((line for line in reversed(err.splitlines()) if line.strip()), "")
             logger.error("crawl:%s: the crawl process ended (exit %s) without a result: %s",
