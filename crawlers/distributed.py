@@ -415,14 +415,21 @@ class WorkerExtension:
 
 
 def worker_spider(spidercls):
-    """The worker version of a source's spider: its requests come from Redis only."""
+    """The worker version of a source's spider: its requests come from Redis only, and it
+    takes no more of them at a time than it may fetch at once (plus one), leaving the rest to
+    the other workers instead of holding them in its downloader queue."""
 
     async def start(self):
         return
         yield  # an async generator that yields nothing
 
-    return type(spidercls.__name__, (spidercls,), {"start": start, "__module__":
-                                                   spidercls.__module__})  # fmt: skip
+    settings = dict(spidercls.custom_settings or {})
+    settings["CONCURRENT_REQUESTS"] = settings.get("CONCURRENT_REQUESTS_PER_DOMAIN", 2) + 1
+    return type(
+        spidercls.__name__,
+        (spidercls,),
+        {"start": start, "custom_settings": settings, "__module__": spidercls.__module__},
+    )
 
 
 def worker_settings(redis_url: str, worker: str | None = None, ttl: float | None = None):

@@ -114,3 +114,49 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return False
     return "\nState:\tZ" not in status
+
+
+REDIS_SERVER = "/usr/bin/redis-server"
+
+
+class RedisServer:
+    """A real ``redis-server`` on a free loopback port, persisting to its own folder (the
+    append-only file, as ops/deploy runs it), so that a restart keeps the queue."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.popen: subprocess.Popen | None = None
+
+    def start(self) -> RedisServer:
+        import redis
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.popen = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
+             str(self.folder), "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+             "--protected-mode", "no", "--daemonize", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+
+        def answers():
+            try:
+                return client.ping()
+            except redis.RedisError:
+                return False
+
+        wait_for(answers, 20, "redis-server to answer", alive=self.popen)
+        return self
+
+    def stop(self) -> None:
+        if self.popen is not None and self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            self.popen.wait(timeout=20)
+        self.popen = None
+
+    def client(self):
+        import redis
+
+        return redis.Redis(port=self.port)
