@@ -85,6 +85,7 @@ class Config:
     time_limit: float = DEFAULT_TIME_LIMIT
     misfire_grace: float = DEFAULT_MISFIRE_GRACE
     reload_every: float = 5.0  # seconds between checks of sources.yaml
+    stop_grace: float = STOP_GRACE  # seconds a stopping crawl gets before it is killed
     max_crawls: int = 4  # crawls running at once (each its own process)
 
     def __post_init__(self) -> None:
@@ -410,17 +411,18 @@ class CrawlLauncher:
         self._report(source, process.returncode, out, err)
 
     def _wait(self, source: str, process: subprocess.Popen) -> tuple[str, str]:
-        limit = self.config.time_limit
+        limit, grace = self.config.time_limit, self.config.stop_grace
         try:
-            return process.communicate(timeout=limit + STOP_GRACE)
+            return process.communicate(timeout=limit + grace)
         except subprocess.TimeoutExpired:
             pass
         logger.error("crawl:%s: still running %gs after its time limit of %gs; stopping it",
-                     source, STOP_GRACE, limit)  # fmt: skip
+                     source, grace, limit)  # fmt: skip
         process.send_signal(signal.SIGTERM)
         try:
-            out, err = process.communicate(timeout=STOP_GRACE)
+            out, err = process.communicate(timeout=grace)
         except subprocess.TimeoutExpired:
+            logger.error("crawl:%s: did not stop within %gs; killed", source, grace)
             process.kill()
             out, err = process.communicate()
         _mark_running_runs(self.config.store, source,
@@ -473,12 +475,13 @@ class CrawlLauncher:
                 process.send_signal(signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        deadline = time.monotonic() + STOP_GRACE
+        grace = self.config.stop_grace
+        deadline = time.monotonic() + grace
         for source, process in processes.items():
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                logger.error("crawl:%s: did not stop within %gs; killed", source, STOP_GRACE)
+                logger.error("crawl:%s: did not stop within %gs; killed", source, grace)
                 process.kill()
 
 

@@ -46,6 +46,14 @@ class Command(HeishiCommand):
             "back; older ones are skipped (default 3600)",
         )
         parser.add_argument(
+            "--stop-grace",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="how long a crawl being stopped (SIGTERM, time limit) may take to finish its "
+            "pages in flight before it is killed (default 60)",
+        )
+        parser.add_argument(
             "--max-crawls", type=int, default=4, metavar="N", help="crawls at once (default 4)"
         )
         parser.add_argument("--json", action="store_true", help="list as JSON Lines")
@@ -61,12 +69,15 @@ class Command(HeishiCommand):
             else:
                 write_table(rows, COLUMNS, sys.stdout, title="heishi schedule")
             return 0
-        if args.time_limit <= 0 or args.misfire_grace <= 0 or args.max_crawls < 1:
-            raise UsageError("--time-limit and --misfire-grace must be positive, --max-crawls ≥ 1")
+        if min(args.time_limit, args.misfire_grace, args.stop_grace) <= 0 or args.max_crawls < 1:
+            raise UsageError(
+                "--time-limit, --misfire-grace and --stop-grace must be positive, --max-crawls ≥ 1"
+            )
         config.redis = args.redis or os.environ.get(REDIS_ENV) or None
         config.time_limit = args.time_limit
         config.misfire_grace = args.misfire_grace
         config.max_crawls = args.max_crawls
+        config.stop_grace = args.stop_grace
         if config.redis:
             from crawlers.distributed import check_redis
 
@@ -125,4 +136,5 @@ def setup_logging() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Its warnings (a run skipped or missed) are logged by heishi in its own words.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)

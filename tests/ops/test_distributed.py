@@ -133,3 +133,23 @@ def test_a_killed_worker_and_a_restarted_redis_lose_nothing(cluster):
     logs = "".join(worker.text() for worker in cluster.workers)
     assert "of a worker that stopped answering are queued again" in err + logs
     assert "Traceback" not in logs
+
+
+def test_the_scheduler_pushes_rounds_to_the_workers(cluster, tmp_path):
+    sources = cluster.sources.read_text(encoding="utf-8").replace(
+        "    selectors:", '    schedule: "*/2 * * * * *"\n    selectors:', 1)  # bench only
+    (tmp_path / "sources.yaml").write_text(sources, encoding="utf-8")
+    before = len(runs(cluster.store, "bench"))
+    scheduler = Process(
+        ["schedule", "run", "--redis", cluster.redis.url, "--store", str(cluster.store),
+         "--sources-file", str(tmp_path / "sources.yaml"), "--state", str(tmp_path / "state")],
+        cluster.env, tmp_path / "scheduler.log",
+    )  # fmt: skip
+    try:
+        scheduler.wait_for_log("crawl:bench: round pushed to the workers", 60)
+        wait_for(lambda: any(r.status == "ok" for r in runs(cluster.store, "bench")[before:]),
+                 60, "a round recorded by the scheduler", alive=scheduler.popen)  # fmt: skip
+    finally:
+        assert scheduler.stop() == 0
+    assert cluster.market.requests["/bench/"] >= 2  # crawled again, by the workers
+    assert "crawl:bench: ok: pages 1" in scheduler.text()  # incremental: nothing new on page 1
