@@ -68,17 +68,23 @@ class Command(HeishiCommand):
         return 0 if all(result.status == "ok" for result in results) else 1
 
 
-def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+def add_source_arguments(parser: argparse.ArgumentParser, evidence: bool = True) -> None:
+    """``--sources-file`` (and ``--evidence``): where sources are read and captures kept."""
     parser.add_argument(
         "--sources-file",
         metavar="FILE",
         help="sources file (default: $HEISHI_SOURCES, else ./sources.yaml)",
     )
-    parser.add_argument(
-        "--evidence",
-        metavar="DIR",
-        help="evidence folder (default: $HEISHI_EVIDENCE, else var/evidence)",
-    )
+    if evidence:
+        parser.add_argument(
+            "--evidence",
+            metavar="DIR",
+            help="evidence folder (default: $HEISHI_EVIDENCE, else var/evidence)",
+        )
+
+
+def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+    add_source_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON Lines")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     parser.add_argument(

@@ -9,6 +9,7 @@ import sys
 
 from index.store import default_store_location
 from ops.commands import HeishiCommand
+from ops.commands.crawl import add_source_arguments
 from ops.errors import UsageError
 from ops.render import write_jsonl, write_table
 
@@ -87,16 +88,7 @@ class Command(HeishiCommand):
 
 
 def add_schedule_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--sources-file",
-        metavar="FILE",
-        help="sources file (default: $HEISHI_SOURCES, else ./sources.yaml)",
-    )
-    parser.add_argument(
-        "--evidence",
-        metavar="DIR",
-        help="evidence folder (default: $HEISHI_EVIDENCE, else var/evidence)",
-    )
+    add_source_arguments(parser)
     parser.add_argument(
         "--jobs-file",
         metavar="FILE",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from index.store import default_store_location, open_store
 from ops.commands import HeishiCommand
+from ops.commands.crawl import add_source_arguments
 from ops.health import RUNS_READ, age, source_health
 from ops.render import write_jsonl, write_table
 
@@ -33,11 +34,7 @@ class Command(HeishiCommand):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("sources", nargs="*", metavar="SOURCE", help="only these sources")
-        parser.add_argument(
-            "--sources-file",
-            metavar="FILE",
-            help="sources file (default: $HEISHI_SOURCES, else ./sources.yaml)",
-        )
+        add_source_arguments(parser, evidence=False)
         parser.add_argument(
             "--state", metavar="DIR", help="scheduler state, to show running crawls"
         )

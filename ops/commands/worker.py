@@ -8,6 +8,7 @@ import sys
 
 from index.store import default_store_location, open_store
 from ops.commands import HeishiCommand
+from ops.commands.crawl import add_source_arguments
 from ops.commands.schedule import REDIS_ENV
 from ops.errors import UsageError
 
@@ -24,16 +25,7 @@ class Command(HeishiCommand):
         parser.add_argument(
             "--redis", metavar="URL", help=f"Redis holding the queue (default: ${REDIS_ENV})"
         )
-        parser.add_argument(
-            "--sources-file",
-            metavar="FILE",
-            help="sources file (default: $HEISHI_SOURCES, else ./sources.yaml)",
-        )
-        parser.add_argument(
-            "--evidence",
-            metavar="DIR",
-            help="evidence folder (default: $HEISHI_EVIDENCE, else var/evidence)",
-        )
+        add_source_arguments(parser)
         parser.add_argument(
             "--heartbeat",
             type=float,
