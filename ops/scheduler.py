@@ -454,7 +454,7 @@ class CrawlLauncher:
         from crawlers.distributed import run_round
 
         config = self.config
-        sources = {s.name: s for s in load_sources(config.sources_file)}
+        sources = {s.name: s for s in load_sources(config.sources_file, lambda _: None)}
         if source not in sources:
             logger.error("crawl:%s: not in sources.yaml any more; not crawled", source)
             return
