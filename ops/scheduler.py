@@ -16,9 +16,9 @@ With Redis (``--redis``), the scheduler does not crawl: it pushes the source's s
 into Redis for the ``heishi worker`` processes, waits for that round to drain and records the
 crawl run from the counts the workers leave there.
 
-Job ids are ``crawl:<source>`` and ``ops:<job>``. ``sources.yaml`` is read again whenever it
-changes: a source added gets a job, one removed loses it, one rescheduled gets its new cron;
-every other job keeps its state.
+Job ids are ``crawl:<source>`` and ``ops:<job>``. ``sources.yaml`` (and the jobs file) are read
+again whenever they change: a source added gets a job, one removed loses it, one rescheduled
+gets its new cron; every other job keeps its state.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from crawlers.sources import cron_trigger, load_sources, sources_path
 from index import open_store
 from index.records import utcnow
 from index.store import default_store_location
-from ops.periodic import PeriodicJob, periodic_jobs, unavailable
+from ops.periodic import JOBS_ENV, PeriodicJob, periodic_jobs, unavailable
 
 logger = logging.getLogger("heishi.scheduler")
 
@@ -185,7 +185,7 @@ class Scheduler:
             },
         )
         self.aps.add_listener(self._event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
-        self._sources_mtime: float | None = None
+        self._sources_mtime: tuple | None = None
         self._stop = threading.Event()
 
     # -- life cycle ----------------------------------------------------------------------
@@ -211,20 +211,27 @@ class Scheduler:
             _LAUNCHER = None
         return 0
 
+    def _mtimes(self) -> tuple:
+        """When sources.yaml and the jobs file last changed (None: cannot be read)."""
+        paths = [sources_path(self.config.sources_file)]
+        jobs = self.config.jobs_file or os.environ.get(JOBS_ENV)
+        if jobs:
+            paths.append(Path(jobs))
+        mtimes = []
+        for path in paths:
+            try:
+                mtimes.append(path.stat().st_mtime)
+            except OSError:
+                mtimes.append(None)
+        return tuple(mtimes)
+
     def _sources_changed(self) -> bool:
-        try:
-            mtime = sources_path(self.config.sources_file).stat().st_mtime
-        except OSError:
-            return False
-        return mtime != self._sources_mtime
+        return self._mtimes() != self._sources_mtime
 
     def sync(self, first: bool = False) -> None:
         """Make the job store match sources.yaml and the jobs registry, keeping the state of
         every job that did not change."""
-        try:
-            self._sources_mtime = sources_path(self.config.sources_file).stat().st_mtime
-        except OSError:
-            pass
+        self._sources_mtime = self._mtimes()
         try:
             wanted = plan(self.config)
         except ConfigError as exc:
