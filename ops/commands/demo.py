@@ -64,4 +64,11 @@ class Command(HeishiCommand):
             else:
                 os.environ[DEMO_URL_ENV] = previous
         print_results(results, args)
+        if not args.json:  # what `heishi status` will say of these sources from now on
+            from index.store import default_store_location
+            from ops.commands.status import health_report, print_report
+
+            print_report(health_report(sources, args.store or default_store_location()))
+            print("next: `heishi schedule run` crawls each source on its cron; `heishi status` "
+                  "watches their health", file=sys.stderr)  # fmt: skip
         return 0 if all(result.status == "ok" for result in results) else 1

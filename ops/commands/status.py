@@ -42,40 +42,50 @@ class Command(HeishiCommand):
 
     def run(self, args: argparse.Namespace) -> int:
         from crawlers.sources import find_sources
-        from ops.scheduler import SourceLock, schedule_dir
 
         sources = find_sources(args.sources, args.sources_file)
-        store_location = args.store or default_store_location()
-        locks = Path(args.state or schedule_dir(store_location)) / "locks"
-        now = datetime.now(UTC)
-        with open_store(store_location, create=False) as store:
-            report = [
-                source_health(
-                    source,
-                    store.runs(source.name, limit=RUNS_READ),
-                    now,
-                    running=SourceLock(locks, source.name).held(),
-                )
-                for source in sources
-            ]
-        report.sort(key=lambda health: health.healthy)  # problems first, file order kept
-        logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+        report = health_report(sources, args.store or default_store_location(), args.state)
         for health in report:
             for problem in health.problems:
                 logger.warning("%s: %s", health.source, problem)
         if args.json:
             write_jsonl([health.to_dict() for health in report], sys.stdout)
         else:
-            rows = []
-            for health in report:
-                row = health.to_dict()
-                row["health"] = "ok" if health.healthy else "UNHEALTHY"
-                if health.running:
-                    row["last_status"] = "running"
-                row["stale"] = age(health.stale_seconds)
-                for name in ("last_run", "last_success"):
-                    row[name] = (row[name] or "")[:16].replace("T", " ")
-                row["problems"] = "; ".join(p.split(":")[0] for p in health.problems)
-                rows.append(row)
-            write_table(rows, COLUMNS, sys.stdout, title="heishi status", headers=HEADERS)
+            print_report(report)
         return 0 if all(health.healthy for health in report) else 1
+
+
+def health_report(sources, store_location: str, state: str | None = None) -> list:
+    """The health of each source, problems first (file order kept otherwise)."""
+    from ops.scheduler import SourceLock, schedule_dir
+
+    locks = Path(state or schedule_dir(store_location)) / "locks"
+    now = datetime.now(UTC)
+    with open_store(store_location, create=False) as store:
+        report = [
+            source_health(
+                source,
+                store.runs(source.name, limit=RUNS_READ),
+                now,
+                running=SourceLock(locks, source.name).held(),
+            )
+            for source in sources
+        ]
+    report.sort(key=lambda health: health.healthy)
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    return report
+
+
+def print_report(report, out=None) -> None:
+    rows = []
+    for health in report:
+        row = health.to_dict()
+        row["health"] = "ok" if health.healthy else "UNHEALTHY"
+        if health.running:
+            row["last_status"] = "running"
+        row["stale"] = age(health.stale_seconds)
+        for name in ("last_run", "last_success"):
+            row[name] = (row[name] or "")[:16].replace("T", " ")
+        row["problems"] = "; ".join(p.split(":")[0] for p in health.problems)
+        rows.append(row)
+    write_table(rows, COLUMNS, out or sys.stdout, title="heishi status", headers=HEADERS)
