@@ -192,6 +192,13 @@ class Scheduler:
     def run(self) -> int:
         """Run until SIGTERM or SIGINT; then stop the crawls cleanly and return 0."""
         global _LAUNCHER
+        running = SourceLock(self.config.state, "scheduler")
+        if not running.acquire():
+            raise ConfigError(
+                f"another scheduler (pid {running.holder()}) runs with this state; one at a "
+                "time (its jobs would run twice)", str(self.config.state),
+            )  # fmt: skip
+        running.note(os.getpid())
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self._stop.set())
         self.aps.start(paused=True)
@@ -209,6 +216,7 @@ class Scheduler:
             self.crawls.stop_all()  # returns once every crawl process has ended
             self.aps.shutdown(wait=True)
             _LAUNCHER = None
+            running.release()
         return 0
 
     def _mtimes(self) -> tuple:
@@ -316,7 +324,8 @@ class SourceLock:
     """``locks/<source>.lock``, held (flock) by the crawl of that source for as long as it runs.
 
     The crawl process inherits the locked descriptor, so the lock outlives a scheduler killed
-    with SIGKILL: a restarted scheduler never starts a second crawl of the same source."""
+    with SIGKILL: a restarted scheduler never starts a second crawl of the same source. (The
+    scheduler holds ``scheduler.lock`` the same way: one scheduler per state folder.)"""
 
     def __init__(self, folder: Path, source: str):
         folder.mkdir(parents=True, exist_ok=True)

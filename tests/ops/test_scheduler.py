@@ -80,6 +80,9 @@ def test_one_crawl_at_a_time_restart_after_sigkill_coalesces_and_keeps_schedules
         # Fires every 3 s, a crawl takes longer: the runs in between are skipped, not stacked.
         first.wait_for_log("still running at its next run time; that run is skipped", 120)
         crawl_pid = int(lock.holder())
+        twice = subprocess.run([sys.executable, "-m", "ops.cli", *schedule_args(tmp_path)],
+                               cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+        assert twice.returncode == 2 and "another scheduler (pid" in twice.stderr
     finally:
         first.kill()  # SIGKILL: no chance to clean up; its crawl goes on alone
     assert process_alive(crawl_pid) and lock.held()
