@@ -280,13 +280,13 @@ class Scheduler:
                 self.aps.reschedule_job(job_id, trigger=trigger)
                 logger.info("job %s: rescheduled (%s)", job_id, want.cron)
             elif first and job.next_run_time is not None and job.next_run_time < now:
-                missed = _count_fires(job.trigger, job.next_run_time, now)
-                late = (now - job.next_run_time).total_seconds()
+                missed, last = _missed(job.trigger, job.next_run_time, now)
+                late = (now - last).total_seconds()  # coalesced: the last missed run is run
                 if late <= self.config.misfire_grace:
                     logger.warning("job %s: %d run(s) missed while the scheduler was down; "
                                    "running once now (coalesced)", job_id, missed)  # fmt: skip
                 else:
-                    logger.warning("job %s: %d run(s) missed, the last more than %gs ago "
+                    logger.warning("job %s: %d run(s) missed, the last one more than %gs ago "
                                    "(misfire grace); waiting for the next", job_id, missed,
                                    self.config.misfire_grace)  # fmt: skip
 
@@ -299,12 +299,13 @@ class Scheduler:
                            event.job_id, event.scheduled_run_time)  # fmt: skip
 
 
-def _count_fires(trigger, since: datetime, now: datetime, cap: int = 10_000) -> int:
-    count, fire = 0, since
+def _missed(trigger, since: datetime, now: datetime, cap: int = 10_000) -> tuple[int, datetime]:
+    """How many fire times from ``since`` to ``now``, and the last of them."""
+    count, fire, last = 0, since, since
     while fire is not None and fire <= now and count < cap:
-        count += 1
+        count, last = count + 1, fire
         fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
-    return count
+    return count, last
 
 
 # -- running one crawl -------------------------------------------------------------------------
