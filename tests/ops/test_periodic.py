@@ -109,3 +109,33 @@ def _module_exists(name: str) -> bool:
 )
 def test_cron_strings_mean_what_crontab_means(cron, next_fire):
     assert cron_trigger(cron, UTC).get_next_fire_time(None, MONDAY.replace(second=1)) == next_fire
+
+
+def test_a_run_missed_by_more_than_the_grace_time_is_skipped_not_caught_up(tmp_path, caplog):
+    """The job store keeps next run times; restarted too late, a job waits for its next run."""
+    from datetime import timedelta
+
+    from ops.scheduler import Scheduler
+
+    (tmp_path / "sources.yaml").write_text(
+        'sources:\n  - name: a\n    start_urls: ["http://127.0.0.1:9/"]\n'
+        '    schedule: "0 * * * *"\n    selectors: {post: div, fields: {text: p}}\n',
+        encoding="utf-8",
+    )
+    config = Config(store=str(tmp_path / "h.db"), sources_file=str(tmp_path / "sources.yaml"),
+                    state=tmp_path / "state", misfire_grace=1)  # fmt: skip
+    first = Scheduler(config)
+    first.aps.start(paused=True)
+    first.sync(first=True)
+    job = first.aps.get_job("crawl:a")
+    hourly_before = job.next_run_time
+    first.aps.modify_job("crawl:a", next_run_time=hourly_before - timedelta(hours=3))
+    first.aps.shutdown(wait=False)
+
+    second = Scheduler(config)  # as after a crash: the same job store
+    second.aps.start(paused=True)
+    with caplog.at_level(logging.WARNING, logger="heishi.scheduler"):
+        second.sync(first=True)
+    second.aps.shutdown(wait=False)
+    assert "job crawl:a: 3 run(s) missed, the last one more than 1s ago" in caplog.text
+    assert "coalesced" not in caplog.text
