@@ -84,7 +84,7 @@ class Config:
     redis: str | None = None
     time_limit: float = DEFAULT_TIME_LIMIT
     misfire_grace: float = DEFAULT_MISFIRE_GRACE
-    reload_every: float = 5.0  # seconds between checks of sources.yaml
+    reload_every: float = 2.0  # seconds between checks of sources.yaml (its mtime)
     stop_grace: float = STOP_GRACE  # seconds a stopping crawl gets before it is killed
     max_crawls: int = 4  # crawls running at once (each its own process)
 
