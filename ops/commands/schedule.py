@@ -83,6 +83,13 @@ class Command(HeishiCommand):
             from crawlers.distributed import check_redis
 
             check_redis(config.redis)
+        # The ops jobs read their configuration from the environment, as the CLI does: they
+        # see the store, sources and evidence this scheduler was given.
+        os.environ["HEISHI_STORE"] = config.store
+        for name, value in (("HEISHI_SOURCES", args.sources_file),
+                            ("HEISHI_EVIDENCE", args.evidence)):  # fmt: skip
+            if value:
+                os.environ[name] = value
         setup_logging()
         return Scheduler(config).run()
 

@@ -37,8 +37,13 @@ def write_sources(path: Path, *blocks: str) -> Path:
     return path
 
 
+NO_OPS_JOBS = Path(__file__).with_name("no_ops_jobs.yaml")
+
+
 def heishi_env(market=None, **extra: str) -> dict[str, str]:
-    # Extraction inline: fewer processes on a shared machine, same results.
+    # Extraction inline: fewer processes on a shared machine, same results. No ops job of the
+    # scheduler runs unless a test asks for it.
+    extra.setdefault("HEISHI_JOBS", str(NO_OPS_JOBS))
     return crawl_env(market, HEISHI_WORKERS="0", **extra)
 
 

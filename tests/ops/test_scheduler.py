@@ -68,7 +68,9 @@ def test_one_crawl_at_a_time_restart_after_sigkill_coalesces_and_keeps_schedules
         "jobs:\n"
         '  - {id: probe, cron: "*/2 * * * * *", ref: "tests.ops.probe_job:touch"}\n'
         '  - {id: ghost, cron: "0 * * * *", ref: "tests.ops.no_such_module:run"}\n'
-        "  - {id: alerts, enabled: false}\n",
+        "  - {id: alerts, enabled: false}\n"
+        "  - {id: digest, enabled: false}\n"
+        "  - {id: takedown-verify, enabled: false}\n",
         encoding="utf-8",
     )
     probe = tmp_path / "probe.txt"
@@ -118,7 +120,7 @@ def test_one_crawl_at_a_time_restart_after_sigkill_coalesces_and_keeps_schedules
     assert listed["crawl:gbk"]["state"] in ("scheduled", "running")
     assert listed["ops:probe"]["state"] == "scheduled"
     assert listed["ops:ghost"]["state"].startswith("unavailable: ModuleNotFoundError")
-    assert "ops:alerts" not in listed
+    assert not {"ops:alerts", "ops:digest", "ops:takedown-verify"} & set(listed)
 
 
 def test_sigterm_keeps_the_crawl_state_and_the_next_start_resumes_it(tmp_path):
