@@ -187,6 +187,13 @@ def test_a_redis_that_does_not_answer_is_one_clear_error(tmp_path):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and url in lines[0] and "does not answer" in lines[0], done.stderr
+    worker = subprocess.run(
+        [sys.executable, "-m", "ops.cli", "worker", "--redis", url, "--store",
+         str(tmp_path / "h.db"), "--sources-file", str(tmp_path / "sources.yaml")],
+        cwd=REPO, env=heishi_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert worker.returncode == 2 and worker.stderr.count("\n") == 1, worker.stderr
+    assert worker.stderr.startswith(f"heishi worker: error: {url}: Redis does not answer")
 
 
 def test_a_crawl_hanging_past_its_limit_is_killed_the_others_go_on(market, tmp_path):
