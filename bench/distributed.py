@@ -94,7 +94,7 @@ def measure(workers: int, base: str, url: str, folder: Path) -> tuple[int, float
     ]
     client = redis.Redis.from_url(url)
     try:
-        while len(client.keys("heishi:worker:*")) < workers:
+        while len(client.keys("heishi:worker:*/bench")) < workers:
             time.sleep(0.2)
         (source,) = load_sources(sources)
         started = time.perf_counter()

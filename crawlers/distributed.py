@@ -19,6 +19,10 @@ pop-to-done safe, the way a reliable queue does (Redis' RPOPLPUSH pattern):
   (killed, machine lost) is put back in the queue by whoever looks next (workers and the
   waiting scheduler both look every few seconds).
 
+A call whose answer is lost (Redis stopped after running it) is retried by the client, so every
+script is safe to run twice: it carries an attempt id, and a second run of one attempt answers
+as the first did (a pop does not pop again, a push is not refused as its own duplicate).
+
 So a killed worker costs at most the pages it had in flight being fetched again, never a lost
 page. Every Redis call goes through a client that retries with back-off on connection errors,
 so a Redis restart (with its append-only file, as ``ops/deploy`` runs it) is survived.
@@ -74,8 +78,10 @@ class Keys:
         self.lock = f"{base}:round:lock"  # one round of a source at a time
 
 
-def heartbeat_key(worker: str) -> str:
-    return f"{PREFIX}:worker:{worker}"
+def heartbeat_key(worker: str, source: str) -> str:
+    """The key a worker's crawler of ``source`` keeps alive; its requests are owned by
+    ``worker/source``."""
+    return f"{PREFIX}:worker:{worker}/{source}"
 
 
 def redis_client(url: str) -> redis.Redis:
@@ -99,14 +105,34 @@ def check_redis(url: str) -> None:
         raise ConfigError(f"Redis does not answer: {exc}", url) from None
 
 
+# Every script can be sent twice: the client retries a call whose answer was lost (Redis went
+# away after running it). So each call carries an attempt id, and a second run of the same
+# attempt answers as the first did instead of popping, or refusing as a duplicate, again.
+
 _POP = """
+local earlier = redis.call('GET', KEYS[5])
+if earlier then
+  local data = redis.call('HGET', KEYS[2], earlier)
+  if data then return {earlier, data} end
+  return false
+end
 local found = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #found == 0 then return false end
 redis.call('ZREM', KEYS[1], found[1])
 local token = redis.call('INCR', KEYS[4])
 redis.call('HSET', KEYS[2], token, found[1])
 redis.call('HSET', KEYS[3], token, ARGV[1])
+redis.call('SET', KEYS[5], token, 'EX', 300)
 return {token, found[1]}
+"""
+
+_PUSH_NEW = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0
+   and redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then
+  return 0
+end
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+return 1
 """
 
 _REQUEUE_ORPHANS = """
@@ -141,6 +167,7 @@ class ReliableQueue(Base):
         self.keys = Keys(spider.name)
         self.worker = worker
         self._pop = server.register_script(_POP)
+        self._push_new = server.register_script(_PUSH_NEW)
         self._orphans = server.register_script(_REQUEUE_ORPHANS)
         self._requeue = server.register_script(_REQUEUE)
 
@@ -154,8 +181,16 @@ class ReliableQueue(Base):
     def push(self, request) -> None:
         self.server.zadd(self.keys.requests, {self._encode_request(request): -request.priority})
 
+    def push_new(self, request, fingerprint: str, attempt: str) -> bool:
+        """Push ``request`` unless its fingerprint was seen in this round (by another
+        attempt): the duplicate filter and the queue change together, or not at all."""
+        keys = [self.keys.dupefilter, self.keys.requests]
+        data = self._encode_request(request)
+        return bool(self._push_new(keys=keys, args=[fingerprint, attempt, data, -request.priority]))
+
     def pop(self, timeout=0):
-        found = self._pop(keys=self._all_keys(), args=[self.worker])
+        attempt = f"{self.keys.tokens}:pop:{uuid.uuid4().hex}"
+        found = self._pop(keys=[*self._all_keys(), attempt], args=[self.worker])
         if not found:
             return None
         token, data = found
@@ -193,7 +228,14 @@ def requeue_orphans(server, keys: Keys, script=None) -> int:
 
 
 class DupeFilter(RFPDupeFilter):
-    """scrapy-redis' duplicate filter on the heishi key of the source (cleared per round)."""
+    """scrapy-redis' duplicate filter on the heishi key of the source (cleared per round).
+
+    The fingerprints are the keys of a hash (fingerprint -> the attempt that added it), written
+    by :meth:`ReliableQueue.push_new` together with the push, not by :meth:`request_seen`."""
+
+    def request_seen(self, request) -> bool:
+        fingerprint = self.request_fingerprint(request)
+        return not self.server.hsetnx(self.key, fingerprint, uuid.uuid4().hex)
 
     @classmethod
     def from_spider(cls, spider):
@@ -225,7 +267,8 @@ class RedisScheduler(Scheduler):
 
     def open(self, spider):
         self.spider = spider
-        self.queue = ReliableQueue(self.server, spider, "", self.serializer, self.worker)
+        owner = f"{self.worker}/{spider.name}"  # what heartbeat_key(worker, source) names
+        self.queue = ReliableQueue(self.server, spider, "", self.serializer, owner)
         self.df = DupeFilter(self.server, self.queue.keys.dupefilter)
         spider.heishi_queue = self
         if len(self.queue):
@@ -233,30 +276,33 @@ class RedisScheduler(Scheduler):
 
     def enqueue_request(self, request) -> bool:
         self.resend()
+        fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
+        attempt = uuid.uuid4().hex
         try:
-            if not request.dont_filter and self.df.request_seen(request):
-                self.df.log(request, self.spider)
-                return False
+            added = self._push(request, fingerprint, attempt)
         except redis.RedisError as exc:
-            self._keep(request, exc)
+            logger.error("%s: cannot queue %s in Redis (%s); kept until Redis is back",
+                         self.spider.name, request.url, exc)  # fmt: skip
+            self.unsent.append((request, fingerprint, attempt))
             return True
-        try:
-            self.queue.push(request)
-        except redis.RedisError as exc:
-            self._keep(request, exc)
-        else:
-            self.stats.inc_value("scheduler/enqueued/redis")
+        if not added:
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
-    def _keep(self, request, exc: Exception) -> None:
-        logger.error("%s: cannot queue %s in Redis (%s); kept until Redis is back",
-                     self.spider.name, request.url, exc)  # fmt: skip
-        self.unsent.append(request)
+    def _push(self, request, fingerprint: str | None, attempt: str) -> bool:
+        if fingerprint is None:
+            self.queue.push(request)
+            return True
+        return self.queue.push_new(request, fingerprint, attempt)
 
     def resend(self) -> None:
+        """Push what could not be pushed, each with its first attempt id (so a push that did
+        land before its answer was lost is not refused as a duplicate of itself)."""
         while self.unsent:
             try:
-                self.queue.push(self.unsent[0])
+                self._push(*self.unsent[0])
             except redis.RedisError:
                 return
             self.unsent.pop(0)
@@ -330,7 +376,8 @@ class WorkerExtension:
         self.loop.start(min(1.0, self.ttl / 3), now=False)
 
     def beat(self) -> None:
-        self.server.set(heartbeat_key(self.worker), utcnow(), px=int(self.ttl * 1000))
+        key = heartbeat_key(self.worker, self.crawler.spider.name)
+        self.server.set(key, utcnow(), px=int(self.ttl * 1000))
 
     def tick(self):
         if self._busy:
@@ -354,6 +401,10 @@ class WorkerExtension:
     async def acknowledge(self) -> None:
         """Acknowledge the finished requests once the store has written what they gave, and
         add the counts to the round first, so that a drained round has its counts."""
+        queue = getattr(self.crawler.spider, "heishi_queue", None)
+        if queue is not None and queue.unsent:  # what they yielded is not in Redis yet
+            self.report()
+            return
         tokens, self.ready = self.ready, []
         from crawlers.pipelines import StorePipeline
 
@@ -409,7 +460,7 @@ class WorkerExtension:
             self.loop.stop()
         try:
             await self.acknowledge()
-            self.server.delete(heartbeat_key(self.worker))
+            self.server.delete(heartbeat_key(self.worker, spider.name))
         except redis.RedisError as exc:  # its requests go back to the queue when it expires
             logger.error("%s: cannot tell Redis this worker stopped: %s", spider.name, exc)
 
@@ -473,8 +524,8 @@ def run_round(
                     run.errors = [*run.errors, "the round ended without recording its end"]
                     db.finish_run(run)
             run = db.start_run(CrawlRun(source=source.name))
-        left = server.zcard(keys.requests) + server.hlen(keys.processing)
-        if left:
+        if not _drained(server, keys):
+            left = server.zcard(keys.requests) + server.hlen(keys.processing)
             log.info("crawl:%s: resuming the unfinished round (%d requests left)",
                      source.name, left)  # fmt: skip
         else:
@@ -484,12 +535,13 @@ def run_round(
             server.delete(keys.dupefilter, keys.round, keys.errors)
             for url in source.start_urls:
                 request = spider.page_request(url, spider.parse, start=True)
-                dupefilter.request_seen(request)
-                queue.push(request)
+                fingerprint = dupefilter.request_fingerprint(request)
+                queue.push_new(request, fingerprint, uuid.uuid4().hex)
         server.hset(keys.round, "run", str(run.id))
-        if not server.keys(heartbeat_key("*")):
-            log.warning("crawl:%s: no heishi worker is alive; the round waits for one",
-                        source.name)  # fmt: skip
+        if not server.keys(heartbeat_key("*", source.name)):
+            log.warning("crawl:%s: no live heishi worker crawls this source; the round waits "
+                        "(workers read sources.yaml when they start: restart them after adding "
+                        "a source)", source.name)  # fmt: skip
         log.info("crawl:%s: round pushed to the workers", source.name)
         status, why = _wait(server, keys, time_limit, stopping, poll)
         return _record(server, keys, store, run, status, why, log)
@@ -503,7 +555,7 @@ def _wait(server, keys: Keys, time_limit: float, stopping, poll: float) -> tuple
     while True:
         try:
             requeue_orphans(server, keys, script)
-            if not server.zcard(keys.requests) and not server.hlen(keys.processing):
+            if _drained(server, keys):
                 return "ok", ""
         except redis.RedisError as exc:
             logger.error("%s: Redis does not answer (%s); waiting", keys.round, exc)
@@ -513,6 +565,15 @@ def _wait(server, keys: Keys, time_limit: float, stopping, poll: float) -> tuple
             server.delete(keys.requests)  # the workers stop fetching this source
             return "failed", f"crawl ended early: time limit of {time_limit:g}s"
         time.sleep(poll)
+
+
+def _drained(server, keys: Keys) -> bool:
+    """Nothing queued and nothing in processing, read at one instant (MULTI/EXEC): a worker
+    queues what a page yields before it acknowledges the page, so one of the two is never
+    empty while work remains; read one after the other they could both look empty."""
+    with server.pipeline(transaction=True) as pipe:
+        queued, processing = pipe.zcard(keys.requests).hlen(keys.processing).execute()
+    return not queued and not processing
 
 
 def _record(server, keys: Keys, store: str, run: CrawlRun, status: str, why: str, log):

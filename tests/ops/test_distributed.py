@@ -61,7 +61,9 @@ class Cluster:
         ]  # fmt: skip
 
     def alive(self) -> int:
-        return len(self.redis.client().keys("heishi:worker:*"))
+        """Live worker processes (each keeps a heartbeat per source it crawls)."""
+        keys = self.redis.client().keys("heishi:worker:*")
+        return len({key.decode().rsplit("/", 1)[0] for key in keys})
 
 
 @pytest.fixture(scope="module")
