@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+from index import sqlite_weeks
 from index.errors import StoreError
 from index.query import (
     CONTACT_TYPES,
@@ -201,6 +202,10 @@ MIGRATIONS: list[str] = [
         FROM contacts c JOIN posts p ON p.pk = c.post_pk
         GROUP BY c.key;
     """,
+    # 4: weekly aggregates per (goods, platform, side, unit, currency, source), which trends
+    # and the digest read (index.weekly); sellers' first and last offers; posts by first_seen
+    # (what alerts read since their watermark). Filled from the offers on upgrade.
+    sqlite_weeks.MIGRATION,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -229,6 +234,7 @@ class SQLiteStore(Store):
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._wrote = False
+        self._touched: set[sqlite_weeks.Key] = set()  # weekly aggregates to refresh
         if str(path) != ":memory:" and not self.path.exists():
             if readonly or not create:
                 raise StoreError(f"{self.path}: no store there (crawl or import something first)")
@@ -300,11 +306,15 @@ class SQLiteStore(Store):
             self._wrote = True
             try:
                 yield db
+                if self._touched:  # aggregates commit with the offers they summarise
+                    sqlite_weeks.refresh(db, self._touched)
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:  # some errors end the transaction themselves
                     db.execute("ROLLBACK")
                 raise
+            finally:
+                self._touched.clear()
 
     @contextmanager
     def _read(self, doing: str):
@@ -337,6 +347,8 @@ class SQLiteStore(Store):
             for step in range(version, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[step]):
                     db.execute(statement)
+                if MIGRATIONS[step] is sqlite_weeks.MIGRATION:
+                    self._touched.update(sqlite_weeks.all_keys(db))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- posts ---------------------------------------------------------------------------
@@ -399,10 +411,12 @@ class SQLiteStore(Store):
                     "text=?, last_seen=max(last_seen, ?) WHERE pk = ?",
                     [*values, at, extra, post.text, seen_at, pk],
                 )
+                self._touched.update(sqlite_weeks.keys_of_posts(db, [pk]))
                 db.execute(
                     "UPDATE offers SET source = ?, posted_at = ?, day = ? WHERE post_pk = ?",
                     (post.source, at, day_number(at), pk),
                 )
+                self._touched.update(sqlite_weeks.keys_of_posts(db, [pk]))
                 db.execute("DELETE FROM posts_fts WHERE rowid = ?", (pk,))
                 db.execute(
                     "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
@@ -510,6 +524,9 @@ class SQLiteStore(Store):
             offers, contacts, is_listing = _extraction_rows(pk, post_id, extraction, version,
                                                             source, at)
             done[post_id] = (offers, contacts, is_listing, version)
+        self._touched.update(sqlite_weeks.keys_of_posts(db, (posts[i][2] for i in ids)))
+        self._touched.update(sqlite_weeks.key_of_row(row) for offers, _, _, _ in done.values()
+                             for row in offers)
         db.execute(f"DELETE FROM offers WHERE post_pk IN ({marks})",
                    [posts[post_id][2] for post_id in ids])
         db.execute(f"DELETE FROM contacts WHERE post_pk IN ({marks})",
@@ -649,40 +666,97 @@ class SQLiteStore(Store):
     }
 
     def trend(self, query: TrendQuery) -> list[dict]:
+        if sqlite_weeks.answerable(query):  # whole weeks: the weekly aggregates hold it all
+            with self._read("trend") as db:
+                return sqlite_weeks.trend(db, query)
+        return self.trend_from_offers(query)
+
+    def trend_from_offers(self, query: TrendQuery) -> list[dict]:
+        """The trend computed from every matching offer (days, months, text or seller
+        filters, partial weeks); the aggregates must give the same rows where they apply."""
         where = matching_offers(query)
         bucket = self._BUCKET_SQL[query.interval]
         group = f"coalesce(o.{query.by}, 'none')" if query.by else "NULL"
-        priced = "o.unit_price IS NOT NULL"
-        priced_params: list = []
-        if query.by != "currency":
-            priced += " AND o.currency = ?"
-            priced_params.append(query.price_currency)
         with self._read("trend") as db:
             counts = db.execute(
-                f"SELECT {bucket} AS b, {group} AS g, count(*), count(DISTINCT o.seller_key) "
-                f"FROM offers o WHERE {where.sql()} GROUP BY b, g",
+                f"SELECT {bucket} AS b, {group} AS g, o.unit, o.currency, count(*), "
+                f"count(DISTINCT o.seller_key) FROM offers o WHERE {where.sql()} "
+                "GROUP BY b, g, o.unit, o.currency",
                 where.params,
             ).fetchall()
             prices: dict[tuple, list[float]] = {}
-            for b, g, price in db.execute(
-                f"SELECT {bucket}, {group}, o.unit_price FROM offers o "
-                f"WHERE {where.sql()} AND {priced}",
-                [*where.params, *priced_params],
+            for b, g, unit, currency, price in db.execute(
+                f"SELECT {bucket}, {group}, o.unit, o.currency, o.unit_price FROM offers o "
+                f"WHERE {where.sql()} AND o.unit_price IS NOT NULL",
+                where.params,
             ):
-                prices.setdefault((b, g), []).append(price)
+                prices.setdefault((b, g, unit, currency), []).append(price)
         rows = []
-        for b, value, offers, sellers in sorted(counts, key=lambda r: (r[0], r[1] or "")):
+        for b, value, unit, currency, offers, sellers in sorted(
+                counts, key=lambda r: (r[0], r[1] or "", r[2], r[3])):
             first = (EPOCH + timedelta(days=b)).isoformat() if query.interval != "month" \
                 else f"{b}-01"
             row = {"period": period_of(first, query.interval)[0], "start": first}
             if query.by:
                 row[query.by] = value
-            row["offers"] = offers
-            row["sellers"] = sellers
-            row["currency"] = value if query.by == "currency" else query.price_currency
-            row.update(price_figures(prices.get((b, value), [])))
+            row.update(unit=unit, currency=currency, offers=offers, sellers=sellers)
+            row.update(price_figures(prices.get((b, value, unit, currency), [])))
             rows.append(row)
         return rows
+
+    def weekly_items(self, filters: Filters | None = None) -> list[dict]:
+        filters = filters or Filters()
+        if filters.text or filters.seller or filters.price_min is not None \
+                or filters.price_max is not None:
+            return super().weekly_items(filters)
+        with self._read("weekly prices") as db:
+            return sqlite_weeks.weekly_items(db, filters)
+
+    def seller_activity(self, since: date, until: date) -> dict[str, dict]:
+        first, last = sqlite_weeks.day_of(since), sqlite_weeks.day_of(until)
+        with self._read("seller activity") as db:
+            found = {
+                key: {"first": EPOCH + timedelta(days=lo), "last": EPOCH + timedelta(days=hi),
+                      "goods": set()}
+                for key, lo, hi in db.execute(
+                    "SELECT seller_key, min(day), max(day) FROM offers WHERE seller_key IN "
+                    "(SELECT seller_key FROM offers WHERE day BETWEEN ? AND ?) "
+                    "GROUP BY seller_key", (first, last))
+            }
+            for key, goods in db.execute(
+                "SELECT DISTINCT seller_key, goods FROM offers WHERE day BETWEEN ? AND ? "
+                "AND seller_key IS NOT NULL", (first, last)):
+                found[key]["goods"].add(goods)
+        return found
+
+    def source_activity(self, since: date, until: date) -> dict[str, dict]:
+        low = since.isoformat()
+        high = (until + timedelta(days=1)).isoformat()
+        with self._read("source activity") as db:
+            return {
+                source: {"posts": posts or 0, "last": last}
+                for source, last, posts in db.execute(
+                    "SELECT source, max(at), sum(at >= ? AND at < ?) FROM posts "
+                    "GROUP BY source", (low, high))
+            }
+
+    def posts_stored_since(self, moment: str | None) -> Iterator[dict]:
+        after, first = 0, moment or ""
+        while True:
+            with self._read("read new posts") as db:
+                cursor = db.execute(
+                    f"SELECT pk, {self._POST_COLUMNS} FROM posts WHERE first_seen >= ? "
+                    "AND pk > ? ORDER BY pk LIMIT 1000", (first, after))
+                rows = cursor.fetchall()
+                names = [d[0] for d in cursor.description][1:]
+                posts = [self._post_dict(row[1:], names) | {"pk": row[0]} for row in rows]
+                self._attach_offers(db, posts)
+            if not rows:
+                return
+            for post in posts:
+                del post["pk"]
+                yield post
+            after = rows[-1][0]
 
     def seller(self, contact: str) -> dict | None:
         key = parse_contact(contact)

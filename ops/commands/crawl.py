@@ -10,6 +10,7 @@ from contextlib import nullcontext
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from index.records import utcnow
 from index.store import default_store_location, open_store
 from ops.commands import HeishiCommand
 from ops.errors import UsageError
@@ -56,15 +57,16 @@ class Command(HeishiCommand):
         sources = find_sources(args.sources, args.sources_file)
         if args.time_limit is not None and args.time_limit <= 0:
             raise UsageError(f"--time-limit must be positive, not {args.time_limit:g}")
+        started = utcnow()
         redis_url = args.redis or os.environ.get("HEISHI_REDIS")
         if redis_url:
             results = crawl_on_workers(sources, args, redis_url)
-            print_results(results, args)
-            return 0 if all(result.status == "ok" for result in results) else 1
-        results = crawl_with_progress(
-            sources, args, full=args.full, jobdir=args.jobdir, time_limit=args.time_limit
-        )
+        else:
+            results = crawl_with_progress(
+                sources, args, full=args.full, jobdir=args.jobdir, time_limit=args.time_limit
+            )
         print_results(results, args)
+        alerts_after_crawl(args, started)
         return 0 if all(result.status == "ok" for result in results) else 1
 
 
@@ -85,6 +87,8 @@ def add_source_arguments(parser: argparse.ArgumentParser, evidence: bool = True)
 
 def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     add_source_arguments(parser)
+    parser.add_argument("--rules", metavar="FILE",
+                        help="watch rules to run on the new posts (default: $HEISHI_ALERT_RULES)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON Lines")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     parser.add_argument(
@@ -157,6 +161,16 @@ def crawl_on_workers(sources, args: argparse.Namespace, redis_url: str):
                        run.errors, run.status)  # fmt: skip
         for run in runs
     ]
+
+
+def alerts_after_crawl(args: argparse.Namespace, started: str) -> None:
+    """Watch rules over the posts this crawl stored, and any delivery that is due."""
+    from ops.alerts import run_alerts
+
+    counts = run_alerts(args.store, getattr(args, "rules", None), start=started)
+    if counts is not None:
+        print(f"alerts: {counts['new']} new, {counts['delivered']} delivered, "
+              f"{counts['retry']} to retry, {counts['failed']} failed", file=sys.stderr)
 
 
 def print_results(results, args: argparse.Namespace) -> None:
