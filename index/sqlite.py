@@ -31,10 +31,12 @@ from index.query import (
     OFFER_FIELDS as QUERY_OFFER_FIELDS,
 )
 from index.records import (
+    CASE_STATES,
     OFFER_FIELDS,
     POST_FIELDS,
     CrawlRun,
     Post,
+    check_case_transition,
     check_run,
     contact_key,
     utc_time,
@@ -206,6 +208,51 @@ MIGRATIONS: list[str] = [
     # and the digest read (index.weekly); sellers' first and last offers; posts by first_seen
     # (what alerts read since their watermark). Filled from the offers on upgrade.
     sqlite_weeks.MIGRATION,
+    # 5: takedown cases: one request to one host platform about some posts, and the history of
+    # what happened to it (state changes and re-fetches), appended, never rewritten.
+    # Idempotent, so an earlier step can be replayed on a store that has it.
+    """
+    CREATE TABLE IF NOT EXISTS cases (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        host TEXT,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '{}',  -- how the posts were chosen (post, seller, query)
+        bundle TEXT,                        -- where the request and evidence were written
+        report_to TEXT
+    );
+    CREATE INDEX IF NOT EXISTS cases_state ON cases(state);
+
+    CREATE TABLE IF NOT EXISTS case_posts (
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        n INTEGER NOT NULL,
+        post_id TEXT NOT NULL,
+        url TEXT,
+        evidence_sha256 TEXT,
+        removed_at TEXT,                    -- first re-fetch that found it gone
+        removal_sha256 TEXT,                -- that response, in the evidence archive
+        PRIMARY KEY (case_id, n)
+    );
+    CREATE INDEX IF NOT EXISTS case_posts_post ON case_posts(post_id);
+
+    CREATE TABLE IF NOT EXISTS case_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        kind TEXT NOT NULL,                 -- state | check
+        state TEXT,                         -- the new state (state events)
+        post_id TEXT,                       -- the post re-fetched (check events)
+        url TEXT,
+        outcome TEXT,                       -- gone | up | unreachable (check events)
+        note TEXT,
+        evidence_sha256 TEXT
+    );
+    CREATE INDEX IF NOT EXISTS case_events_case ON case_events(case_id, id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -458,6 +505,25 @@ class SQLiteStore(Store):
             row = cursor.fetchone()
             names = [d[0] for d in cursor.description]
         return None if row is None else self._post_dict(row, names)
+
+    def posts_with_offers(self, ids: Sequence[str]) -> list[dict]:
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, dict] = {}
+        with self._read("read posts") as db:
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                cursor = db.execute(
+                    f"SELECT {self._POST_COLUMNS}, pk FROM posts WHERE id IN ({marks})", chunk)
+                names = [d[0] for d in cursor.description]
+                for row in cursor.fetchall():
+                    post = self._post_dict(row, names)
+                    found[post["id"]] = post
+            posts = [found[id] for id in ids if id in found]
+            self._attach_offers(db, posts)
+        for post in posts:
+            del post["pk"]
+        return posts
 
     def post_versions(self, id: str) -> list[dict]:
         with self._read("read post versions") as db:
@@ -844,6 +910,126 @@ class SQLiteStore(Store):
             for row in rows:
                 yield dict(zip(names, row[1:], strict=True))
             after = (rows[-1][0], rows[-1][2])
+
+    # -- takedown cases ------------------------------------------------------------------
+    _CASE_COLUMNS = ("id", "platform", "host", "state", "created_at", "created_by", "updated_at",
+                     "target", "bundle", "report_to")
+    _CASE_POST_COLUMNS = ("post_id", "url", "evidence_sha256", "removed_at", "removal_sha256")
+    _EVENT_COLUMNS = ("at", "by", "kind", "state", "post_id", "url", "outcome", "note",
+                      "evidence_sha256")
+
+    def add_cases(self, cases: Sequence[dict]) -> None:
+        with self._write("record takedown cases") as db:
+            for case in cases:
+                id = str(case["id"])
+                if db.execute("SELECT 1 FROM cases WHERE id = ?", (id,)).fetchone():
+                    raise StoreError(f"{self.path}: case {id} is already in the ledger")
+                at = case.get("created_at") or utcnow()
+                db.execute(
+                    "INSERT INTO cases (id, platform, host, state, created_at, created_by, "
+                    "updated_at, target, bundle, report_to) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (id, case["platform"], case.get("host"), "drafted", at, case["created_by"],
+                     at, json.dumps(case.get("target") or {}, ensure_ascii=False),
+                     case.get("bundle"), case.get("report_to")),
+                )
+                db.executemany(
+                    "INSERT INTO case_posts (case_id, n, post_id, url, evidence_sha256) "
+                    "VALUES (?,?,?,?,?)",
+                    [(id, n, p["post_id"], p.get("url"), p.get("evidence_sha256"))
+                     for n, p in enumerate(case.get("posts") or [])],
+                )
+                db.execute(
+                    "INSERT INTO case_events (case_id, at, by, kind, state, note) "
+                    "VALUES (?,?,?,'state','drafted',?)",
+                    (id, at, case["created_by"], case.get("note")),
+                )
+
+    def _case_dicts(self, db: sqlite3.Connection, where: str, params: Sequence) -> list[dict]:
+        rows = db.execute(
+            f"SELECT {', '.join(self._CASE_COLUMNS)} FROM cases {where} "
+            "ORDER BY created_at, id", params,
+        ).fetchall()
+        cases = []
+        for row in rows:
+            case = dict(zip(self._CASE_COLUMNS, row, strict=True))
+            case["target"] = json.loads(case["target"] or "{}")
+            case["posts"] = [
+                dict(zip(self._CASE_POST_COLUMNS, r, strict=True))
+                for r in db.execute(
+                    f"SELECT {', '.join(self._CASE_POST_COLUMNS)} FROM case_posts "
+                    "WHERE case_id = ? ORDER BY n", (case["id"],))
+            ]
+            case["events"] = [
+                dict(zip(self._EVENT_COLUMNS, r, strict=True))
+                for r in db.execute(
+                    f"SELECT {', '.join(self._EVENT_COLUMNS)} FROM case_events "
+                    "WHERE case_id = ? ORDER BY id", (case["id"],))
+            ]
+            cases.append(case)
+        return cases
+
+    def get_case(self, id: str) -> dict | None:
+        with self._read("read a case") as db:
+            found = self._case_dicts(db, "WHERE id = ?", (str(id),))
+        return found[0] if found else None
+
+    def cases(self, states: Iterable[str] | None = None) -> list[dict]:
+        with self._read("read cases") as db:
+            if states is None:
+                return self._case_dicts(db, "", ())
+            states = list(states)
+            unknown = sorted(set(states) - set(CASE_STATES))
+            if unknown:
+                raise StoreError(f"case state {unknown[0]!r} is not one of "
+                                 f"{', '.join(CASE_STATES)}")
+            marks = ",".join("?" * len(states))
+            return self._case_dicts(db, f"WHERE state IN ({marks})", states)
+
+    def set_case_state(self, id, state, *, by, at=None, note=None, evidence_sha256=None) -> dict:
+        at = utc_time(at) or utcnow()
+        with self._write("change a case's state") as db:
+            row = db.execute("SELECT state FROM cases WHERE id = ?", (str(id),)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no case {id} in the ledger")
+            check_case_transition(str(id), row[0], state)
+            db.execute("UPDATE cases SET state = ?, updated_at = ? WHERE id = ?",
+                       (state, at, str(id)))
+            db.execute(
+                "INSERT INTO case_events (case_id, at, by, kind, state, note, evidence_sha256) "
+                "VALUES (?,?,?,'state',?,?,?)",
+                (str(id), at, by, state, note, evidence_sha256),
+            )
+            return self._case_dicts(db, "WHERE id = ?", (str(id),))[0]
+
+    def record_case_check(self, id, post_id, *, url, outcome, by, at=None, note=None,
+                          evidence_sha256=None) -> None:
+        if outcome not in ("gone", "up", "unreachable"):
+            raise StoreError(f"check outcome {outcome!r} is not gone, up or unreachable")
+        at = utc_time(at) or utcnow()
+        with self._write("record a case check") as db:
+            found = db.execute("SELECT 1 FROM case_posts WHERE case_id = ? AND post_id = ?",
+                               (str(id), post_id)).fetchone()
+            if found is None:
+                raise StoreError(f"{self.path}: case {id} does not list post {post_id}")
+            db.execute(
+                "INSERT INTO case_events (case_id, at, by, kind, post_id, url, outcome, note, "
+                "evidence_sha256) VALUES (?,?,?,'check',?,?,?,?,?)",
+                (str(id), at, by, post_id, url, outcome, note, evidence_sha256),
+            )
+            if outcome == "gone":
+                db.execute(
+                    "UPDATE case_posts SET removed_at = ?, removal_sha256 = ? "
+                    "WHERE case_id = ? AND post_id = ? AND removed_at IS NULL",
+                    (at, evidence_sha256, str(id), post_id),
+                )
+            elif outcome == "up":  # back, or never gone: a later removal is timed afresh
+                db.execute(
+                    "UPDATE case_posts SET removed_at = NULL, removal_sha256 = NULL "
+                    "WHERE case_id = ? AND post_id = ?",
+                    (str(id), post_id),
+                )
+            db.execute("UPDATE cases SET updated_at = max(updated_at, ?) WHERE id = ?",
+                       (at, str(id)))
 
     # -- reading -------------------------------------------------------------------------
     def stats(self) -> dict:

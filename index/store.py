@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+from index.errors import StoreError
 from index.query import Filters, SearchQuery, SearchResult, TrendQuery, period_of
 from index.records import CrawlRun, Post, utc_time
 
@@ -70,6 +71,18 @@ class Store(ABC):
     @abstractmethod
     def iter_posts(self, source: str | None = None) -> Iterator[dict]:
         """Every stored post (of one source), for re-extraction and copying."""
+
+    def posts_with_offers(self, ids: Sequence[str]) -> list[dict]:
+        """The posts of ``ids`` that exist, in that order, each with its ``offers`` and
+        ``contacts`` as search hits carry them (what a takedown request lists)."""
+        found = []
+        for id in ids:
+            post = self.get_post(id)
+            if post is not None:
+                post.setdefault("offers", [])
+                post.setdefault("contacts", [])
+                found.append(post)
+        return found
 
     # -- extraction ----------------------------------------------------------------------
     @abstractmethod
@@ -210,6 +223,63 @@ class Store(ABC):
             post["offers"] = offers.get(post["id"], [])
             post.setdefault("contacts", [])
             yield post
+
+    # -- takedown cases ------------------------------------------------------------------
+    # Not abstract: a backend without a case ledger answers with one clear error instead.
+    def add_cases(self, cases: Sequence[dict]) -> None:
+        """Record new takedown cases, all or none, each as ``drafted``.
+
+        A case: ``{"id", "platform", "host", "created_at", "created_by", "target": {...},
+        "bundle", "report_to", "posts": [{"post_id", "url", "evidence_sha256"}]}``.
+        An id already in the ledger is refused.
+        """
+        raise self._no_cases()
+
+    def get_case(self, id: str) -> dict | None:
+        """One case with its ``posts`` (each with ``removed_at``) and ``events``, oldest
+        first; or None. Events: ``{"at", "by", "kind": "state"|"check", "state", "post_id",
+        "url", "outcome", "note", "evidence_sha256"}``."""
+        raise self._no_cases()
+
+    def cases(self, states: Iterable[str] | None = None) -> list[dict]:
+        """Cases (in ``states``), oldest first, as :meth:`get_case` gives them."""
+        raise self._no_cases()
+
+    def set_case_state(
+        self,
+        id: str,
+        state: str,
+        *,
+        by: str,
+        at: str | None = None,
+        note: str | None = None,
+        evidence_sha256: str | None = None,
+    ) -> dict:
+        """Move a case to ``state`` (checked against ``CASE_TRANSITIONS`` in the same
+        transaction), recording when, by whom and why; returns the case."""
+        raise self._no_cases()
+
+    def record_case_check(
+        self,
+        id: str,
+        post_id: str,
+        *,
+        url: str | None,
+        outcome: str,
+        by: str,
+        at: str | None = None,
+        note: str | None = None,
+        evidence_sha256: str | None = None,
+    ) -> None:
+        """Record one re-fetch of a case's post. ``outcome`` ``gone`` marks the post removed
+        (the first time); ``up`` and ``unreachable`` only add to the history."""
+        raise self._no_cases()
+
+    def _no_cases(self) -> StoreError:
+        return StoreError(
+            f"{self!r}: takedown cases are not supported on this store yet; keep them in the "
+            "embedded store (--store var/heishi.db)"
+        )
 
     def flush(self) -> None:  # noqa: B027 - optional for backends that write at once
         """Make buffered writes durable."""

@@ -64,6 +64,11 @@ class Command(HeishiCommand):
                 raise UsageError("no source in the sources file points at $HEISHI_DEMO_URL")
             started = utcnow()
             results = crawl_with_progress(sources, args)
+            takedown = None
+            if all(result.status == "ok" for result in results):
+                from ops.commands.takedown import demo_case
+
+                takedown = demo_case(args.store, args.evidence)  # the market is up to picture
         finally:
             market.stop()
             if previous is None:
@@ -71,6 +76,8 @@ class Command(HeishiCommand):
             else:
                 os.environ[DEMO_URL_ENV] = previous
         print_results(results, args)
+        if takedown:
+            print(takedown, file=sys.stderr)
         alerts_after_crawl(args, started)
         ok = all(result.status == "ok" for result in results)
         if not args.json:  # what `heishi status` will say of these sources from now on

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from index import Post
+from index import Post, StoreError
 from index.query import TrendQuery
 from index.sqlite import SQLiteStore
 
@@ -120,9 +120,13 @@ def test_a_store_without_aggregates_is_upgraded(tmp_path, store):
     db.execute(f"PRAGMA user_version = {step}")
     db.commit()
     db.close()
-    if len(MIGRATIONS) != step + 1:
+    try:
+        reopened = SQLiteStore(path)
+    except StoreError as exc:  # a later migration that cannot run twice
+        if "already exists" not in str(exc):
+            raise
         pytest.skip("later migrations exist; they cannot be replayed on an upgraded store")
-    with SQLiteStore(path) as reopened:
+    with reopened:
         for query in QUERIES:
             same_rows(reopened, query)
 
