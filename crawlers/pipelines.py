@@ -70,7 +70,8 @@ class EvidencePipeline:
         if response is None:
             return item
         sha256 = self._kept.get(response)
-        if sha256 is None and response.meta.get("heishi_import"):
+        request = getattr(response, "request", None)  # a response rebuilt from parts has none
+        if sha256 is None and request is not None and request.meta.get("heishi_import"):
             # An imported file already archived (imported before) is not archived again.
             known = sha256_hex(response.body)
             if self.archive.blob_path(known).exists():

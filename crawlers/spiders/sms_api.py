@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from crawlers.errors import FormatError
 from crawlers.formats import Message
@@ -62,51 +62,57 @@ CURRENCY_MARKS = {"CNY": ("", "元"), "USD": ("$", ""), "USDT": ("", "U")}
 
 
 class SmsApiSpider(MessageSpider):
+    """Keeps nothing between answers: what a later answer needs (the catalogue, the price
+    list, earlier readings) travels in its request, so Redis workers (``heishi worker``) can
+    each take any step of a crawl."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.catalogue: dict[str, str] = {}
-        # getNumbersStatus' counts, read after the price list: a second reading per crawl
-        self.later_stock: dict[tuple[str, str], tuple[int, str]] = {}
-        self.prices_read_at: dict[str, str] = {}  # when each price list was answered
         self._key = None
+        self._catalogue: dict[str, str] | None = None
         options = self.source.options
         if options.api_key is not None:
             self._key = options.api_key.value()
             if self._key is None:
-                self.failures.append(
-                    f"sms_api.api_key: ${options.api_key.name} is not set")
+                self.failures.append(f"sms_api.api_key: ${options.api_key.name} is not set")
+        if options.catalogue:
+            try:
+                self._catalogue = sms_activate_services(Path(options.catalogue).read_bytes(),
+                                                        options.catalogue)
+            except (OSError, FormatError) as exc:
+                self.failures.append(f"sms_api.catalogue: {exc}")
 
     async def start(self):
-        options = self.source.options
-        if options.protocol == "sms-activate" and self._key is None and options.api_key:
+        if self.failures:  # no key, or no catalogue: nothing can be asked
             self.start_failed = True
             self.logger.error("%s: %s", self.name, self.failures[-1])
             return
-        if options.catalogue:
-            try:
-                self.catalogue = sms_activate_services(Path(options.catalogue).read_bytes(),
-                                                       options.catalogue)
-            except (OSError, FormatError) as exc:
-                self.failures.append(f"sms_api.catalogue: {exc}")
-                self.start_failed = True
-                self.logger.error("%s: %s", self.name, self.failures[-1])
-                return
         for url in self.source.start_urls:
-            if options.protocol == "5sim":
-                yield self.page_request(url, self.parse_5sim, start=True)
-            elif not self.catalogue:
-                yield self.action(url, "getServicesList", self.parse_services, start=True)
-            else:
-                yield self.action(url, "getPrices", self.parse_prices, start=True)
+            yield self.page_request(url, self.parse, start=True)
+
+    def page_request(self, url: str, callback, start: bool = False, **kwargs):
+        """The first request of a crawl (``callback`` is :meth:`parse`, as the Redis workers'
+        rounds ask for it) is the protocol's first question."""
+        if callback != self.parse:
+            return super().page_request(url, callback, start=start, **kwargs)
+        if self.source.options.protocol == "5sim":
+            return super().page_request(url, self.parse_5sim, start=start)
+        if self._catalogue is None:
+            return self.action(url, "getServicesList", self.parse_services, start=start)
+        return self.action(url, "getPrices", self.parse_prices, start=start,
+                           cb_kwargs={"catalogue": self._catalogue})
+
+    def parse(self, response: Response):  # only named: page_request routes around it
+        raise NotImplementedError("the first request goes to the protocol's first question")
 
     def action(self, url: str, action: str, callback, start: bool = False,
                cb_kwargs: dict | None = None, **params):
         form = {"action": action, **{k: str(v) for k, v in params.items()}}
         if self._key:
             form["api_key"] = self._key
-        request = self.page_request(url, callback, start=start, method="POST",
-                                    body=urlencode(form),
-                                    cb_kwargs={"base": url, **(cb_kwargs or {})})
+        request = super().page_request(url, callback, start=start, method="POST",
+                                       body=urlencode(form),
+                                       cb_kwargs={"base": url, **(cb_kwargs or {})})
         request.headers["Content-Type"] = "application/x-www-form-urlencoded"
         return request
 
@@ -114,59 +120,68 @@ class SmsApiSpider(MessageSpider):
     def parse_services(self, response: Response, base: str) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("heishi/pages")
         try:
-            self.catalogue = sms_activate_services(response.body, self.where(response))
+            catalogue = sms_activate_services(response.body, self.where(response))
         except FormatError as exc:
             self.unreadable(exc, response)
             return
-        yield self.action(base, "getPrices", self.parse_prices)
+        yield self.action(base, "getPrices", self.parse_prices, cb_kwargs={"catalogue": catalogue})
 
-    def parse_prices(self, response: Response, base: str):
+    def parse_prices(self, response: Response, base: str, catalogue: dict[str, str]):
         self.crawler.stats.inc_value("heishi/pages")
-        self.prices_read_at[response.url] = utc_now_precise()
+        read_at = utc_now_precise()
         try:
             rows = sms_activate_prices(response.body, self.where(response))
         except FormatError as exc:
             self.unreadable(exc, response)
             return
-        yield from self.next_stock(base, rows, response, list(self.source.options.countries))
+        prices = {"url": response.url, "body": response.body, "status": response.status,
+                  "headers": response.headers.to_unicode_dict(), "read_at": read_at}
+        yield from self.next_stock(base, catalogue, rows, prices, {},
+                                   [str(c) for c in self.source.options.countries])
 
-    def next_stock(self, base: str, rows: list[PriceRow], prices: Response, countries: list):
+    def next_stock(self, base: str, catalogue: dict, rows: list[PriceRow], prices: dict,
+                   later: dict, countries: list[str]):
+        """Ask the stock of the next country, or, when all are read, hand the posts out."""
         if countries:
-            country, rest = countries[0], countries[1:]
-            yield self.action(base, "getNumbersStatus", self.parse_stock, country=country,
-                              cb_kwargs={"rows": rows, "prices": prices, "countries": rest,
-                                         "country": country})
+            yield self.action(base, "getNumbersStatus", self.parse_stock, country=countries[0],
+                              cb_kwargs={"catalogue": catalogue, "rows": rows, "prices": prices,
+                                         "later": later, "countries": countries})
             return
-        yield from self.row_items(rows, prices)
+        response = TextResponse(prices["url"], status=prices["status"], body=prices["body"],
+                                headers=prices["headers"], encoding="utf-8")
+        yield from self.row_items(rows, response, catalogue, prices["read_at"], later)
 
-    def parse_stock(self, response: Response, base: str, rows: list[PriceRow],
-                    prices: Response, countries: list, country: str):
+    def parse_stock(self, response: Response, base: str, catalogue: dict, rows: list[PriceRow],
+                    prices: dict, later: dict, countries: list[str]):
         self.crawler.stats.inc_value("heishi/pages")
+        country, rest = countries[0], countries[1:]
         try:
             stock = sms_activate_stock(response.body, self.where(response))
         except FormatError as exc:  # prices are still worth keeping without this country's stock
             self.unreadable(exc, response)
             stock = {}
         read_at = utc_now_precise()
-        for service, count in stock.items():
-            self.later_stock[(country, service)] = (count, read_at)
-        yield from self.next_stock(base, rows, prices, countries)
+        later = {**later, **{f"{country}/{service}": (count, read_at)
+                             for service, count in stock.items()}}
+        yield from self.next_stock(base, catalogue, rows, prices, later, rest)
 
     # -- 5sim --------------------------------------------------------------------------------
     def parse_5sim(self, response: Response):
         self.crawler.stats.inc_value("heishi/pages")
-        self.prices_read_at[response.url] = utc_now_precise()
+        read_at = utc_now_precise()
         try:
             rows = fivesim_prices(response.body, self.where(response))
         except FormatError as exc:
             self.unreadable(exc, response)
             return
-        yield from self.row_items(rows, response)
+        yield from self.row_items(rows, response, {}, read_at, {})
 
     # -- rows into posts ---------------------------------------------------------------------
-    def row_items(self, rows: list[PriceRow], response: Response) -> Iterator[PostItem]:
+    def row_items(self, rows: list[PriceRow], response: Response, catalogue: dict[str, str],
+                  read_at: str, later: dict) -> Iterator[PostItem]:
+        """One post per priced service and country, with its stock readings: the price
+        list's, and getNumbersStatus' (``later``, by ``country/service``) if asked."""
         fetched_at = utcnow()
-        read_at = self.prices_read_at.get(response.url) or utc_now_precise()
         aliases = load_lexicon().platform_aliases
         currency = self.source.options.currency
         before, after = CURRENCY_MARKS[currency]
@@ -174,7 +189,7 @@ class SmsApiSpider(MessageSpider):
         for row in rows:
             if row.price is None:
                 continue  # listed without a price: nothing on offer
-            name = self.catalogue.get(row.service, row.service)
+            name = catalogue.get(row.service, row.service)
             platform = platform_of(name, aliases)
             country = COUNTRIES.get(row.country, row.country) \
                 if self.source.options.protocol == "sms-activate" else row.country
@@ -195,9 +210,9 @@ class SmsApiSpider(MessageSpider):
             readings = []
             if row.count is not None:
                 readings.append({**reading, "count": row.count, "read_at": read_at})
-            later = self.later_stock.get((row.country, row.service))
-            if later is not None:
-                readings.append({**reading, "count": later[0], "read_at": later[1]})
+            status = later.get(f"{row.country}/{row.service}")
+            if status is not None:
+                readings.append({**reading, "count": status[0], "read_at": status[1]})
             if readings:
                 item["stock"] = readings
             yield item

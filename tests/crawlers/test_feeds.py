@@ -343,3 +343,27 @@ def test_kind_blocks_are_checked(tmp_path):
         "    sms_api: {protocol: smshub}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"protocol: 'smshub': known protocols"):
         load_sources(path)
+
+
+def test_code_platform_requests_carry_their_state_for_redis_workers(monkeypatch):
+    """Workers (heishi worker) take any request of a round from Redis: each must pickle, with
+    all a later step needs, and a round's first request is the protocol's first question."""
+    import pickle
+
+    from crawlers.formats.sms import PriceRow
+    from crawlers.sources import find_sources
+    from crawlers.spiders import spider_class
+
+    monkeypatch.setenv("HEISHI_DEMO_SMS_KEY", SMS_KEY)
+    (source,) = find_sources(["demo-sms-api"], REPO / "sources.yaml")
+    spider = spider_class(source)()
+    first = spider.page_request(source.start_urls[0], spider.parse, start=True)
+    assert first.method == "POST" and b"action=getServicesList" in first.body
+    prices = {"url": "http://x/", "body": b"{}", "status": 200, "headers": {}, "read_at": "t"}
+    stock = next(spider.next_stock("http://x/", {"wb": "WeChat"},
+                                   [PriceRow("3", "wb", 3.6, 10)], prices, {}, ["3"]))
+    for request in (first, stock):
+        again = pickle.loads(pickle.dumps(request.to_dict(spider=spider)))
+        assert again["callback"] == request.callback.__name__
+    assert pickle.loads(pickle.dumps(stock.to_dict(spider=spider)))["cb_kwargs"]["rows"] == [
+        PriceRow("3", "wb", 3.6, 10)]
