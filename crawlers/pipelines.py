@@ -21,7 +21,7 @@ from scrapy.exceptions import DropItem
 
 from crawlers import workers
 from crawlers.evidence import EvidenceArchive, evidence_root, sha256_hex
-from crawlers.items import POST_FIELDS, PostItem, extraction_input
+from crawlers.items import POST_FIELDS, SELLER_FIELDS, PostItem, extraction_input
 from index import CrawlRun, open_store
 from index.records import post_id, utcnow
 from index.store import default_store_location
@@ -121,7 +121,8 @@ class EvidencePipeline:
 
 
 class ExtractPipeline:
-    """Finds the offers and contacts in a post, and redacts victims' data from its text.
+    """Finds the offers and contacts in a post, and redacts victims' data from every field the
+    seller wrote (text, title, author, price text, channel, extra).
 
     Posts are sent to the extraction workers a page at a time (the posts that arrive within a
     few milliseconds of each other): one round trip per page, not per post.
@@ -140,8 +141,8 @@ class ExtractPipeline:
             )
         self.key = (key or DEV_REDACT_KEY).encode("utf-8")
         self.workers = _workers(crawler.settings)
-        # (what the extractor reads, the text to redact, the source's context), and its answer
-        self._batch: list[tuple[tuple[str, str, str | None], asyncio.Future]] = []
+        # (what the extractor reads, the fields to redact, the source's context), and its answer
+        self._batch: list[tuple[tuple[str, dict, str | None], asyncio.Future]] = []
         self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -157,12 +158,13 @@ class ExtractPipeline:
         loop = asyncio.get_running_loop()
         done = loop.create_future()
         analysed, context = extraction_input(item)
-        self._batch.append(((analysed, item["text"], context), done))
+        fields = {name: item.get(name) for name in SELLER_FIELDS if item.get(name) is not None}
+        self._batch.append(((analysed, fields, context), done))
         if len(self._batch) >= self.BATCH:
             self._send()
         elif self._timer is None:
             self._timer = loop.call_later(0.005, self._send)
-        extraction, text, error, redact_error = await done
+        extraction, redacted, error, redact_error = await done
         if redact_error is not None:
             # Storing the text unredacted would put victims' data in the index: drop it, loudly.
             self.crawler.stats.inc_value("heishi/redact_errors")
@@ -182,7 +184,7 @@ class ExtractPipeline:
                     error,
                 )
         item["extraction"] = extraction
-        item["text"] = text
+        item.update(redacted)
         return item
 
     def _send(self) -> None:
