@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from index.errors import StoreError
+from index.private import private_dir, restrict, touch_private
 from index.query import (
     CONTACT_TYPES,
     Filters,
@@ -233,9 +234,16 @@ class SQLiteStore(Store):
             if readonly or not create:
                 raise StoreError(f"{self.path}: no store there (crawl or import something first)")
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(self.path.parent)
             except OSError as exc:
                 raise StoreError(f"{self.path}: cannot create its folder: {exc}") from None
+            try:
+                touch_private(self.path)  # SQLite gives its WAL and -shm files this mode
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot create it: {exc}") from None
+        elif str(path) != ":memory:" and not readonly:
+            for name in ("", "-wal", "-shm"):  # a store made before files were owner-only
+                restrict(f"{self.path}{name}")
         with self._errors("open"):
             if readonly:
                 uri = f"{self.path.resolve().as_uri()}?mode=ro"
