@@ -10,6 +10,7 @@ import sys
 import ops.commands
 from ops.commands import HeishiCommand
 from ops.errors import user_errors
+from ops.render import plain
 
 
 def _commands() -> dict[str, HeishiCommand]:
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command].run(args) or 0
     except user_errors() as exc:
-        print(f"heishi {args.command}: error: {exc}", file=sys.stderr)
+        print(f"heishi {args.command}: error: {plain(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
