@@ -41,7 +41,9 @@ class AuditLog:
         try:
             private_dir(self.path.parent)
             fd = open_private(self.path, os.O_WRONLY | os.O_APPEND)
-            self._handle = open(fd, "a", encoding="utf-8")  # noqa: SIM115
+            # A file name that is not UTF-8 (POSIX allows it) is logged with \\udcXX escapes,
+            # which JSON reads back, instead of failing after the export was written.
+            self._handle = open(fd, "a", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
         except OSError as exc:
             raise UsageError(
                 f"cannot write the audit log {self.path}: {exc.strerror or exc} "

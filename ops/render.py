@@ -137,11 +137,15 @@ class Output:
     ) -> int:
         """Write ``rows``; the table and CSV show ``columns``, JSON Lines every field.
 
-        An export (JSON Lines, CSV or a file) is recorded in the audit log with ``query``.
-        Returns the number of rows written.
+        An export (JSON Lines, CSV or a file) is recorded in the audit log with ``query``
+        before its first row leaves: a reader that stops early (``| head``) or a file that
+        fails half-way still leaves its record. Returns the number of rows written.
         """
         audit = AuditLog() if self.is_export else None
         try:
+            if audit is not None:
+                rows = list(rows)
+                audit.record(self.command, query, len(rows), self.path or "stdout")
             with self._stream() as out:
                 if self.format == "json":
                     count = write_jsonl(rows, out)
@@ -149,8 +153,6 @@ class Output:
                     count = write_csv(rows, columns, out)
                 else:
                     count = write_table(rows, columns, out, title=title, headers=headers)
-            if audit is not None:
-                audit.record(self.command, query, count, self.path or "stdout")
         finally:
             if audit is not None:
                 audit.close()

@@ -68,7 +68,7 @@ class Command(HeishiCommand):
     def run(self, args: argparse.Namespace) -> int:
         scorer = load_scorer(args.scorer.resolve())
         try:
-            gold = open(args.gold, encoding="utf-8")  # noqa: SIM115
+            gold = open(args.gold, "rb")  # noqa: SIM115
         except OSError as exc:
             raise InputError(exc.strerror or str(exc), args.gold) from None
         with (
@@ -77,11 +77,8 @@ class Command(HeishiCommand):
                 "w", encoding="utf-8", suffix=".jsonl", prefix="heishi-eval-"
             ) as pred,
         ):
-            try:
-                for post in read_posts(gold, args.gold, need_id=True):
-                    pred.write(json.dumps(extracted(post), ensure_ascii=False) + "\n")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"not UTF-8: {exc.reason}", args.gold) from None
+            for post in read_posts(gold, args.gold, need_id=True):
+                pred.write(json.dumps(extracted(post), ensure_ascii=False) + "\n")
             pred.flush()
             argv = [str(args.scorer), args.gold, pred.name, "--errors", str(args.errors)]
             if args.json:
