@@ -21,9 +21,9 @@ from nlp.redact import (
     WECHAT_MARKERS,
     Phone,
     VictimData,
-    find_phones,
     find_victim_data,
     fold_width,
+    may_hold_phone,
 )
 
 CONTACT_TYPES = ("qq", "wechat", "telegram", "phone", "url")
@@ -181,7 +181,7 @@ def contact_spans(text: str, victims: VictimData | None = None) -> list[Contact]
     folded = fold_width(text)
     marked = list(_marked(folded))
     if victims is None:
-        if not marked and not find_phones(folded):
+        if not marked and not may_hold_phone(folded):
             return []  # no candidate at all: whose numbers are victims' cannot matter
         victims = find_victim_data(text)
     kept: list[Contact] = []

@@ -140,7 +140,7 @@ def is_card_number(number: str) -> bool:
     return d.isdigit() and 13 <= len(d) <= 19 and luhn_ok(d)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # a page of 10,000 numbers asks of each one several times
 def phone_digits(number: str) -> str | None:
     """A Chinese phone number as digits, without +86, or None if it is not a valid one."""
     d = digits_of(number)
@@ -198,6 +198,11 @@ _CUED_ID = re.compile(
     r"\U0001f000-\U0001faff]{0,6}@?[A-Za-z0-9][A-Za-z0-9_\-]{3,}",
     re.IGNORECASE,
 )
+
+
+def may_hold_phone(text: str) -> bool:
+    """Whether folded ``text`` has something written like a phone number (not yet checked)."""
+    return _PHONE.search(text) is not None
 
 
 def find_phones(text: str) -> list[Phone]:
