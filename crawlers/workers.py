@@ -135,7 +135,8 @@ def extract_and_redact_many(
     context): its extraction (None if the extractor failed), those fields redacted, the
     extractor's error and the redaction's error. A post that cannot be redacted must not be
     stored at all; one that cannot be extracted is stored without offers."""
-    from nlp import extract, redact_all
+    from nlp import extract
+    from nlp.redact import redact_all
 
     results = []
     for analysed, fields, context in posts:

@@ -5,7 +5,6 @@ The public surface is small and stable; everything else in ``nlp`` may change::
     extract(text, context=None) -> {"is_listing": bool, "offers": [...], "contacts": [...]}
     tokens(text)  -> search tokens (the index stores and queries with these)
     redact(text, key) -> text with victims' personal data replaced
-    redact_all(value, key) -> the same for every string in a value (a post's fields)
     EXTRACTOR_VERSION -> stored with every offer so offers can be rebuilt when rules change
 
 ``nlp`` imports nothing else of the project (not Scrapy, not the store).
@@ -23,7 +22,7 @@ from nlp.segment import tokens
 CODE_VERSION = "6"
 EXTRACTOR_VERSION = f"x{CODE_VERSION}+{load_lexicon().version}"
 
-__all__ = ["EXTRACTOR_VERSION", "InputError", "extract", "redact", "redact_all", "tokens"]
+__all__ = ["EXTRACTOR_VERSION", "InputError", "extract", "redact", "tokens"]
 
 
 def extract(text: str, context: str | None = None) -> dict:
@@ -49,4 +48,4 @@ def extract(text: str, context: str | None = None) -> dict:
 # Imported, not wrapped: importing the submodule ``nlp.redact`` anywhere (nlp.contacts does)
 # rebinds the package attribute ``redact`` to that module, so a wrapper defined here would be
 # replaced by a module and ``nlp.redact(text, key)`` would fail with "not callable".
-from nlp.redact import redact, redact_all  # noqa: E402
+from nlp.redact import redact  # noqa: E402

@@ -72,7 +72,8 @@ _TELEGRAM_LINK = re.compile(
 )
 # A path ends at a comma or bracket too: width folding makes "，" a ",", and a post strings
 # contacts together with them ("t.me/a，[PHONE:…]，www.b.top").
-_URL_TAIL = r"[^\s<>\"'，。、；！？）》】」「《【（\u4e00-\u9fff,\[\]]*"
+# A link ends at a space, a bracket, Chinese text or a control character (URLs hold none).
+_URL_TAIL = r"[^\s<>\"'，。、；！？）》】」「《【（\u4e00-\u9fff,\[\]\x00-\x1f\x7f-\x9f]*"
 _URL_SCHEME = re.compile(r"(?<![A-Za-z0-9])https?://([A-Za-z0-9]" + _URL_TAIL + r")", re.IGNORECASE)
 _TLDS = (
     "com|cn|net|org|top|xyz|vip|cc|me|io|info|shop|site|online|club|app|ltd|link|pw|ru|co|tk|ml"

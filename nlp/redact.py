@@ -233,6 +233,12 @@ def _find_ids_and_cards(text: str) -> list[tuple[str, int, int]]:
     return sorted(found, key=lambda f: f[1])
 
 
+def id_and_card_spans(text: str) -> list[tuple[int, int]]:
+    """Where identity and bank card numbers are in ``text`` (however grouped): always victims'
+    data, never a price or a count, whoever wrote them."""
+    return [(s, e) for _, s, e in _find_ids_and_cards(fold_width(text))]
+
+
 class Spans:
     """Disjoint sorted intervals; "does [start, end) touch any?" in log time (posts can hold
     thousands of numbers, and a quadratic check would be the slow part of a 1 MB dump)."""

@@ -6,8 +6,9 @@ against the lexicon (all terms compiled into one trie-shaped regular expression,
 picks a branch per character instead of trying every term) and by a small number reader; one
 search per token, so the cost is one pass over the text.
 
-Contacts (QQ numbers, WeChat ids, @handles, links, phone numbers) and sample records are masked
-first: their digits are not prices and their markers (微信：, Q) are not platforms on offer.
+Contacts (QQ numbers, WeChat ids, @handles, links, phone numbers), victims' identity and card
+numbers however grouped, and sample records are masked first: their digits are not prices and
+their markers (微信：, Q) are not platforms on offer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from nlp.lexicon import load_lexicon
+from nlp.redact import id_and_card_spans
 
 MASK = "\ue000"  # stands for a masked contact; reads as a space
 NO_ROLES: Mapping = MappingProxyType({})  # the roles of a token that is no lexicon word
@@ -269,10 +271,16 @@ def mask_contacts(text: str) -> tuple[str, bool]:
             before = text[max(0, start - 6) : start].rstrip(" :：")
             if before.endswith(("q", "qq", "扣扣", "企鹅", "群", "qq号")):
                 spans.append((start, end))
-    if not spans:
+    victims = id_and_card_spans(text)  # 110105 1949 1231 002X: not three prices
+    if not spans and not victims:
         return text, False
     seller = False
     chars = list(text)
+    for start, end in victims:
+        for k in range(start, end):
+            chars[k] = MASK
+    if not spans:
+        return "".join(chars), False
     for start, end in spans:
         for k in range(start, end):
             chars[k] = MASK

@@ -19,7 +19,7 @@ from index.tokens import index_tokens
 from nlp import extract, redact
 from nlp.contacts import find_contacts
 from nlp.normalize import normalize
-from nlp.redact import luhn_ok, phone_digits
+from nlp.redact import id_and_card_spans, luhn_ok, phone_digits
 from nlp.scan import _CONTACT_MARKERS_LONGEST, MASK, mask_contacts
 from nlp.suggest import suggest_terms
 
@@ -140,10 +140,16 @@ def _reference_mask(text: str) -> tuple[str, bool]:
             before = text[max(0, start - 6) : start].rstrip(" :：")
             if before.endswith(("q", "qq", "扣扣", "企鹅", "群", "qq号")):
                 spans.append((start, end))
-    if not spans:
+    victims = id_and_card_spans(text)  # masked as before; not what is compared here
+    if not spans and not victims:
         return text, False
     seller = False
     chars = list(text)
+    for start, end in victims:
+        for k in range(start, end):
+            chars[k] = MASK
+    if not spans:
+        return "".join(chars), False
     for start, end in spans:
         for k in range(start, end):
             chars[k] = MASK

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from crawlers.items import PROVENANCE_FIELDS, SELLER_FIELDS
 from crawlers.workers import extract_and_redact_many
-from nlp import redact, redact_all
-from nlp.redact import _GB11643_CHECK, _GB11643_WEIGHTS, INVISIBLE, is_id_number
+from nlp import redact
+from nlp.redact import _GB11643_CHECK, _GB11643_WEIGHTS, INVISIBLE, is_id_number, redact_all
 from tests.hostile.hostile_text import noise
 
 KEY = b"test-key"
