@@ -26,3 +26,7 @@ class ConfigError(ValueError):
         self.file = file
         self.line = line
         self.field = field
+
+
+class CrawlBusy(RuntimeError):
+    """The source is being crawled into the same store by another live process."""

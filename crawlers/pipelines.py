@@ -22,6 +22,7 @@ from scrapy.exceptions import DropItem
 from crawlers import workers
 from crawlers.evidence import EvidenceArchive, evidence_root, sha256_hex
 from crawlers.items import POST_FIELDS, SELLER_FIELDS, PostItem, extraction_input
+from crawlers.locks import SourceLock
 from index import CrawlRun, open_store
 from index.records import post_id, utcnow
 from index.store import default_store_location
@@ -224,10 +225,26 @@ class StorePipeline:
         self.location = settings.get("HEISHI_STORE") or default_store_location()
         self.batch_size = settings.getint("HEISHI_STORE_BATCH", 200)
         self.flush_seconds = settings.getfloat("HEISHI_STORE_FLUSH_SECONDS", 2.0)
-        self.store = open_store(self.location)  # runs and look-ups; posts go through the writer
         self.workers = _workers(settings)
         self.run: CrawlRun | None = None
         self.previous_run_complete = False
+        # Before the engine starts, so that a busy source or a locked store ends this crawler
+        # with one error instead of an engine closed half-open.
+        source = crawler.spidercls.name
+        self.lock = SourceLock(self.location, source)
+        try:
+            self.store = open_store(self.location)  # runs and look-ups; posts go via the writer
+            try:
+                previous = self.store.runs(source, limit=1)
+                self.previous_run_complete = bool(previous) and previous[0].status == "ok"
+                self._close_abandoned_runs(source)
+                self.run = self.store.start_run(CrawlRun(source=source))
+            except BaseException:
+                self.store.close()
+                raise
+        except BaseException:
+            self.lock.release()
+            raise
         self.pending: list[PostItem] = []
         self._waiting: dict[str, str] = {}  # id -> fetched_at, of posts not written yet
         self._writes: set[asyncio.Future] = set()
@@ -240,18 +257,13 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         workers.start("store", self.workers)
-        source = self.crawler.spider.name
-        previous = self.store.runs(source, limit=1)
-        self.previous_run_complete = bool(previous) and previous[0].status == "ok"
-        self._close_abandoned_runs(source)
-        self.run = self.store.start_run(CrawlRun(source=source))
 
     def _close_abandoned_runs(self, source: str) -> None:
         """A run still "running" when its source is crawled again was killed before it could
         record its end: say so, so that run history and its counts are not read as live.
 
-        One machine crawls a source at a time (the scheduler does not overlap a source's
-        runs), so no other live crawl can own such a run.
+        This crawl holds the source's lock (:mod:`crawlers.locks`), so no other live crawl
+        can own such a run.
         """
         for run in self.store.runs(source, limit=20):
             if run.status == "running":
@@ -330,6 +342,7 @@ class StorePipeline:
             self._finish_run(spider, reason)
         finally:
             self.store.close()
+            self.lock.release()
 
     def _finish_run(self, spider, reason: str) -> None:
         stats = self.crawler.stats

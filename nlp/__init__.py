@@ -19,7 +19,7 @@ from nlp.offers import read_post
 from nlp.segment import tokens
 
 # Bump CODE_VERSION whenever a rule changes the output for some text.
-CODE_VERSION = "6"
+CODE_VERSION = "7"
 EXTRACTOR_VERSION = f"x{CODE_VERSION}+{load_lexicon().version}"
 
 __all__ = ["EXTRACTOR_VERSION", "InputError", "extract", "redact", "tokens"]
