@@ -136,3 +136,33 @@ def test_no_valid_identity_number_survives_in_any_field(case):
     redacted = redact_all(post, KEY)
     for value in (*[redacted[k] for k in post if k != "extra"], redacted["extra"]["detail"]):
         assert not in_clear(value, number), (post, redacted)
+
+
+def test_scrapy_log_lines_name_a_post_without_its_fields():
+    from scrapy.exceptions import DropItem
+
+    from crawlers.items import PostItem
+    from crawlers.logformatter import PostLogFormatter
+
+    class Spider:
+        class crawler:  # noqa: N801 - the attribute Scrapy reads
+            settings = {"DEFAULT_DROPITEM_LOG_LEVEL": "WARNING"}
+
+    item = PostItem(source="forum", key="7", text=f"样料 {ID}", title=ID)
+    formatter = PostLogFormatter()
+    for entry in (formatter.dropped(item, DropItem("x"), None, Spider),
+                  formatter.item_error(item, ValueError("x"), None, Spider),
+                  formatter.scraped(item, None, Spider)):
+        line = entry["msg"] % entry["args"]
+        assert "forum/7" in line and not in_clear(line, ID)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(posts())
+def test_extraction_never_raises_on_hostile_text(case):
+    from nlp import extract
+
+    _, post = case
+    for value in (post["title"], post["text"], post["title"] + "\n" + post["text"]):
+        result = extract(value)
+        assert set(result) == {"is_listing", "offers", "contacts"}
