@@ -7,74 +7,15 @@ would be ~100 times). Growth, not a wall-clock limit, so a loaded machine does n
 
 from __future__ import annotations
 
-import gc
-import random
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.tokens import index_tokens
-from nlp import extract, redact
-from nlp.contacts import find_contacts
-from nlp.normalize import normalize
-from nlp.redact import id_and_card_spans, luhn_ok, phone_digits
+from bench.growth import CONTACTS, FACTOR, PASSES, TARGET, best_time, post_of
+from nlp.redact import id_and_card_spans
 from nlp.scan import _CONTACT_MARKERS_LONGEST, MASK, mask_contacts
-from nlp.suggest import suggest_terms
 
-SMALL, FACTOR, MAX_GROWTH = 500, 10, 15
-
-
-def _card(rng: random.Random) -> str:
-    """A Luhn-valid UnionPay-looking card number."""
-    body = f"622202{rng.randrange(10**11, 10**12)}"
-    total = sum(int(c) if i % 2 else (2 * int(c) - 9 if int(c) > 4 else 2 * int(c))
-                for i, c in enumerate(reversed(body)))
-    card = body + str(-total % 10)
-    assert luhn_ok(card)
-    return card
-
-
-CONTACTS = {
-    "phones": lambda rng, i: f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}",
-    "spaced phones": lambda rng, i: f"138 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}",
-    "cards": lambda rng, i: _card(rng),
-    "marked qq": lambda rng, i: f"Q {rng.randrange(10**8, 10**9)}",
-    "handles": lambda rng, i: f"@user_{i}abc",
-    "links": lambda rng, i: f"site{i}.com/x",
-}
-PASSES = {
-    "extract": extract,
-    "redact": lambda text: redact(text, b"key"),
-    "contacts": find_contacts,
-    "mask": mask_contacts,
-    "normalize": normalize,
-    "index tokens": index_tokens,
-    "suggest": lambda text: suggest_terms([text], top=5, min_posts=1),
-}
-
-
-def post_of(kind: str, n: int, seed: int = 0) -> str:
-    rng = random.Random(f"{kind} {n} {seed}")
-    return "出微信老号 400元 联系 " + " ".join(CONTACTS[kind](rng, i) for i in range(n))
-
-
-def best_time(function, kind: str, n: int, repeat: int) -> float:
-    """The best of ``repeat`` runs, each on other numbers (no cache may favour one size)."""
-    times = []
-    for seed in range(1, repeat + 1):
-        text = post_of(kind, n, seed)
-        phone_digits.cache_clear()  # numbers met before must not make one size cheaper
-        gc.collect()
-        gc.disable()  # as timeit does: a collection's cost depends on the whole heap
-        try:
-            start = time.perf_counter()
-            function(text)
-            times.append(time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return min(times)
+SMALL, MAX_GROWTH = 500, TARGET
 
 
 def sizes(function, kind: str) -> int:
