@@ -23,10 +23,10 @@ assert set(KINDS) <= set(CONTACTS)
 
 
 def sizes(function, kind: str) -> int:
-    """A number of contacts whose post takes long enough (10 ms) to time through the noise
+    """A number of contacts whose post takes long enough (20 ms) to time through the noise
     of a shared machine, so both sizes are measured in the same regime."""
     n = SMALL
-    while n < 4 * SMALL and best_time(function, kind, n, 1) < 0.01:
+    while n < 4 * SMALL and best_time(function, kind, n, 1) < 0.02:
         n *= 2
     return n
 
@@ -38,9 +38,9 @@ def test_ten_times_the_contacts_cost_at_most_fifteen_times_the_time(name, kind):
     function(post_of(kind, SMALL))  # load the lexicon, jieba
     n = sizes(function, kind)
     growth = 0.0
-    for _ in range(2):  # a second look before failing: the machine is shared
-        t_small = best_time(function, kind, n, 3)
-        t_large = best_time(function, kind, n * FACTOR, 1)
+    for _ in range(3):  # more looks before failing: the machine is shared
+        t_small = best_time(function, kind, n, 5)
+        t_large = best_time(function, kind, n * FACTOR, 2)
         growth = t_large / t_small
         if growth <= MAX_GROWTH:
             break
