@@ -217,18 +217,33 @@ def find_phones(text: str) -> list[Phone]:
     return found
 
 
+def _valid_matches(pattern: re.Pattern, text: str, valid) -> Iterable[re.Match]:
+    """Matches of ``pattern`` that ``valid`` accepts, not overlapping. A match it refuses does
+    not hide one that starts inside it ("1 110105 1949 1231 002X": the 18 digits from the first
+    1 fail the checksum, those from the second are the number), so the search goes on from the
+    next character rather than from the end of the refused match."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        if valid(m.group()):
+            yield m
+            pos = m.end()
+        else:
+            pos = m.start() + 1
+
+
 def _find_ids_and_cards(text: str) -> list[tuple[str, int, int]]:
-    found = [
+    found = [("id", m.start(), m.end()) for m in _valid_matches(_ID18, text, is_id_number)]
+    ids = Spans((s, e) for _, s, e in found)
+    found += [
         ("id", m.start(), m.end())
-        for pattern in (_ID18, _ID15)
-        for m in pattern.finditer(text)
-        if is_id_number(m.group())
+        for m in _valid_matches(_ID15, text, is_id_number)
+        if not ids.touches(m.start(), m.end())
     ]
     ids = Spans((s, e) for _, s, e in found)
     found += [
         ("card", m.start(), m.end())
-        for m in _CARD.finditer(text)
-        if is_card_number(m.group()) and not ids.touches(m.start(), m.end())
+        for m in _valid_matches(_CARD, text, is_card_number)
+        if not ids.touches(m.start(), m.end())
     ]
     return sorted(found, key=lambda f: f[1])
 

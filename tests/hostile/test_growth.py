@@ -26,7 +26,7 @@ def sizes(function, kind: str) -> int:
     """A number of contacts whose post takes long enough (20 ms) to time through the noise
     of a shared machine, so both sizes are measured in the same regime."""
     n = SMALL
-    while n < 4 * SMALL and best_time(function, kind, n, 1) < 0.02:
+    while n < 16 * SMALL and best_time(function, kind, n, 1) < 0.02:
         n *= 2
     return n
 

@@ -166,3 +166,12 @@ def test_extraction_never_raises_on_hostile_text(case):
     for value in (post["title"], post["text"], post["title"] + "\n" + post["text"]):
         result = extract(value)
         assert set(result) == {"is_listing", "offers", "contacts"}
+
+
+@pytest.mark.parametrize("before", ["1 ", "１ ", "9-", "12 3 "])
+def test_digits_written_just_before_do_not_hide_the_number(before):
+    out = redact(f"{before}{GROUPED_ID} 9", KEY)
+    assert not in_clear(out, ID), out
+
+
+GROUPED_ID = "110105 1949 1231 002X"
