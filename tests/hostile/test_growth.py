@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.growth import CONTACTS, FACTOR, PASSES, TARGET, best_time, post_of
+from bench.growth import CONTACTS, FACTOR, PASSES, TARGET, base_size, post_of
+from bench.growth import growth as timed
 from nlp.redact import id_and_card_spans
 from nlp.scan import _CONTACT_MARKERS_LONGEST, MASK, mask_contacts
 
@@ -22,25 +23,15 @@ KINDS = ("phones", "spaced phones", "cards", "handles")
 assert set(KINDS) <= set(CONTACTS)
 
 
-def sizes(function, kind: str) -> int:
-    """A number of contacts whose post takes long enough (20 ms) to time through the noise
-    of a shared machine, so both sizes are measured in the same regime."""
-    n = SMALL
-    while n < 16 * SMALL and best_time(function, kind, n, 1) < 0.02:
-        n *= 2
-    return n
-
-
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", sorted(PASSES))
 def test_ten_times_the_contacts_cost_at_most_fifteen_times_the_time(name, kind):
     function = PASSES[name]
     function(post_of(kind, SMALL))  # load the lexicon, jieba
-    n = sizes(function, kind)
+    n = base_size(function, kind, SMALL)
     growth = 0.0
     for _ in range(3):  # more looks before failing: the machine is shared
-        t_small = best_time(function, kind, n, 5)
-        t_large = best_time(function, kind, n * FACTOR, 2)
+        t_small, t_large = timed(function, kind, n)
         growth = t_large / t_small
         if growth <= MAX_GROWTH:
             break
