@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 # data with keyed digests; with this public key they can be confirmed by guessing, so every
 # real deployment sets $HEISHI_REDACT_KEY to its own secret.
 DEV_REDACT_KEY = "heishi-dev-redact-key"
+_warned_dev_key = False
 
 
 class EvidencePipeline:
@@ -134,7 +135,9 @@ class ExtractPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         key = os.environ.get(REDACT_KEY_ENV) or crawler.settings.get("HEISHI_REDACT_KEY")
-        if not key:
+        global _warned_dev_key
+        if not key and not _warned_dev_key:  # once per process, not once per source crawled
+            _warned_dev_key = True
             logger.warning(
                 "$%s is not set: victims' data is redacted with the public development key; "
                 "set your own secret outside development",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import pages
+from . import history, pages
 from .content import (
     BENCH,
     BOARDS,
@@ -40,7 +40,8 @@ CONTENT_TYPES = {  # how each board declares (or hides) its encoding in the HTTP
 }
 META_CHARSET = {"gbk": "gbk", "big5": None, "nocharset": None}  # in-page <meta charset>
 HTML = "text/html; charset=utf-8"
-SECTIONS = ["forum", "js", "gbk", "big5", "nocharset", "sms", "slow", "broken", "empty", "bench"]
+SECTIONS = ["forum", "js", "gbk", "big5", "nocharset", "sms", "slow", "broken", "empty", "bench",
+            "history"]
 SLOW_INTERVAL = 0.5  # seconds between two /slow/ requests below which the answer is 429
 JS_API_DELAY = 0.2  # the listings API answers a little late, like a real XHR backend
 _THREAD_PATH = re.compile(r"^/(forum|bench)/thread/(\d+)\.html$")
@@ -83,6 +84,7 @@ class DemoMarket:
         if broken:
             broken[-1] = replace(broken[-1], text=pages.cut_text(broken[-1].text))
         self._sms_site, self._sms_updated, self._listings["sms"] = write_sms_table(seed)
+        self._listings["history"] = history.write_history(seed)
         self._published: Counter[str] = Counter()
         self._routes: dict[str, Response] = {}
         self._bench: dict[str, Response] = {}
@@ -123,6 +125,11 @@ class DemoMarket:
         self.stop()
 
     # -- content ----------------------------------------------------------------------------
+
+    def price_paths(self) -> dict[str, list[dict]]:
+        """Ground truth of ``/history/``: per ``goods/platform/unit/currency``, the price its
+        sellers centred their asks on, week by week (see ``crawlers.demo.history``)."""
+        return history.price_paths()
 
     def listings(self, section: str) -> list[Listing]:
         """What ``section`` holds, newest first: the ground truth to compare a crawl with.
@@ -173,7 +180,7 @@ class DemoMarket:
     # -- rendering --------------------------------------------------------------------------
 
     def _render_all(self) -> None:
-        for board in BOARDS.values():
+        for board in (*BOARDS.values(), history.BOARD):
             if board.section != "broken":
                 self._render_board(board)
         routes = dict(self._routes)

@@ -9,6 +9,7 @@ from contextlib import nullcontext
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from index.records import utcnow
 from index.store import default_store_location, open_store
 from ops.commands import HeishiCommand
 from ops.render import plain, write_jsonl, write_table
@@ -34,8 +35,10 @@ class Command(HeishiCommand):
         from crawlers.sources import find_sources
 
         sources = find_sources(args.sources, args.sources_file)
+        started = utcnow()
         results = crawl_with_progress(sources, args, full=args.full)
         print_results(results, args)
+        alerts_after_crawl(args, started)
         return 0 if all(result.status == "ok" for result in results) else 1
 
 
@@ -50,6 +53,8 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="evidence folder (default: $HEISHI_EVIDENCE, else var/evidence)",
     )
+    parser.add_argument("--rules", metavar="FILE",
+                        help="watch rules to run on the new posts (default: $HEISHI_ALERT_RULES)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON Lines")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     parser.add_argument(
@@ -91,6 +96,16 @@ def crawl_with_progress(sources, args: argparse.Namespace, full: bool = False):
 
     with progress if show else nullcontext():
         return crawl(sources, settings, full=full, progress=update if show else None)
+
+
+def alerts_after_crawl(args: argparse.Namespace, started: str) -> None:
+    """Watch rules over the posts this crawl stored, and any delivery that is due."""
+    from ops.alerts import run_alerts
+
+    counts = run_alerts(args.store, getattr(args, "rules", None), start=started)
+    if counts is not None:
+        print(f"alerts: {counts['new']} new, {counts['delivered']} delivered, "
+              f"{counts['retry']} to retry, {counts['failed']} failed", file=sys.stderr)
 
 
 def print_results(results, args: argparse.Namespace) -> None:
