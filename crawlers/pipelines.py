@@ -229,24 +229,31 @@ class StorePipeline:
         self.batch_size = settings.getint("HEISHI_STORE_BATCH", 200)
         self.flush_seconds = settings.getfloat("HEISHI_STORE_FLUSH_SECONDS", 2.0)
         self.workers = _workers(settings)
+        # A distributed worker crawls for ever, round after round: the scheduler that pushes a
+        # round records its run (crawlers.distributed), not the worker.
+        self.record_runs = settings.getbool("HEISHI_RECORD_RUNS", True)
         self.run: CrawlRun | None = None
-        self.previous_run_complete = False
+        self._previous_run_complete = False
+        self._previous_checked = 0.0
         # Before the engine starts, so that a busy source or a locked store ends this crawler
-        # with one error instead of an engine closed half-open.
+        # with one error instead of an engine closed half-open. Distributed workers crawl a
+        # source together and record no runs: they take no lock.
         source = crawler.spidercls.name
-        self.lock = SourceLock(self.location, source)
+        self.lock = SourceLock(self.location, source) if self.record_runs else None
         try:
             self.store = open_store(self.location)  # runs and look-ups; posts go via the writer
-            try:
-                previous = self.store.runs(source, limit=1)
-                self.previous_run_complete = bool(previous) and previous[0].status == "ok"
-                self._close_abandoned_runs(source)
-                self.run = self.store.start_run(CrawlRun(source=source))
-            except BaseException:
-                self.store.close()
-                raise
+            if self.record_runs:
+                try:
+                    previous = self.store.runs(source, limit=1)
+                    self._previous_run_complete = bool(previous) and previous[0].status == "ok"
+                    self._close_abandoned_runs(source)
+                    self.run = self.store.start_run(CrawlRun(source=source))
+                except BaseException:
+                    self.store.close()
+                    raise
         except BaseException:
-            self.lock.release()
+            if self.lock is not None:
+                self.lock.release()
             raise
         self.pending: list[PostItem] = []
         self._waiting: dict[str, str] = {}  # id -> fetched_at, of posts not written yet
@@ -260,6 +267,17 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         workers.start("store", self.workers)
+
+    @property
+    def previous_run_complete(self) -> bool:
+        """Whether the source's last crawl ran to its end (else the whole source is paged)."""
+        if not self.record_runs and time.monotonic() - self._previous_checked > 10:
+            # A worker's rounds come and go: the last round that ended decides.
+            ended = [r for r in self.store.runs(self.crawler.spider.name, limit=5)
+                     if r.status != "running"]  # fmt: skip
+            self._previous_run_complete = bool(ended) and ended[0].status == "ok"
+            self._previous_checked = time.monotonic()
+        return self._previous_run_complete
 
     def _close_abandoned_runs(self, source: str) -> None:
         """A run still "running" when its source is crawled again was killed before it could
@@ -337,15 +355,24 @@ class StorePipeline:
     def close_spider(self) -> None:
         self.flush()
 
+    async def drain(self) -> bool:
+        """Done when every post handed to this pipeline so far is written; False if a write
+        failed (those posts are not in the store)."""
+        self.flush()
+        if not self._writes:
+            return True
+        done = await asyncio.gather(*list(self._writes), return_exceptions=True)
+        return not any(isinstance(result, BaseException) for result in done)
+
     async def spider_closed(self, spider, reason: str) -> None:
         try:
-            self.flush()
-            if self._writes:
-                await asyncio.gather(*list(self._writes), return_exceptions=True)
-            self._finish_run(spider, reason)
+            await self.drain()
+            if self.run is not None:
+                self._finish_run(spider, reason)
         finally:
             self.store.close()
-            self.lock.release()
+            if self.lock is not None:
+                self.lock.release()
 
     def _finish_run(self, spider, reason: str) -> None:
         stats = self.crawler.stats

@@ -86,6 +86,7 @@ class DemoMarket:
         self._sms_site, self._sms_updated, self._listings["sms"] = write_sms_table(seed)
         self._listings["history"] = history.write_history(seed)
         self._published: Counter[str] = Counter()
+        self._redesigned: set[str] = set()  # boards whose markup changed (see redesign)
         self._routes: dict[str, Response] = {}
         self._bench: dict[str, Response] = {}
         self._render_all()
@@ -171,6 +172,15 @@ class DemoMarket:
                     return posts[i]
         raise KeyError(f"demo section {section!r} has no thread {tid}")
 
+    def redesign(self, section: str) -> None:
+        """The site is redesigned: the board's posts come in new markup (``div.topic-list
+        div.topic`` instead of ``div.threads div.thread``), so selectors written for the old
+        layout match nothing while the pages still load, as when a real site changes."""
+        board = self._board(section)
+        with self._lock:
+            self._redesigned.add(section)
+            self._render_board(board)
+
     def _board(self, section: str) -> Board:
         if section not in BOARDS or section in ("broken", "empty"):
             raise KeyError(f"cannot change demo section {section!r}; boards that can: "
@@ -214,6 +224,9 @@ class DemoMarket:
                 chunk = posts[(page - 1) * board.per_page: page * board.per_page]
                 html = pages.board_page(section, chunk, page, count, meta, short=board.detail,
                                         chrome=traditional if board.traditional else pages.same)
+                if section in self._redesigned:
+                    html = html.replace('class="threads"', 'class="topic-list"').replace(
+                        'class="thread"', 'class="topic"')
                 routes[f"/{section}/?page={page}"] = Response(
                     200, html.encode(board.codec), content_type)
             if board.detail:

@@ -85,6 +85,13 @@ class Command(HeishiCommand):
             print(takedown, file=sys.stderr)
         alerts_after_crawl(args, started)
         ok = all(result.status == "ok" for result in results)
+        if not args.json:  # what `heishi status` will say of these sources from now on
+            from index.store import default_store_location
+            from ops.commands.status import health_report, print_report
+
+            print_report(health_report(sources, args.store or default_store_location()))
+            print("next: `heishi schedule run` crawls each source on its cron; `heishi status` "
+                  "watches their health", file=sys.stderr)  # fmt: skip
         from ops.digest import DigestError
 
         try:
