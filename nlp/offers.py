@@ -34,6 +34,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from nlp import classify
 from nlp import scan as sc
 from nlp.listing import is_listing
 from nlp.normalize import clean, write_numbers
@@ -951,14 +952,55 @@ def read_page(context: str) -> Page:
     return Page(chosen, tuple(plats), side, currency)
 
 
-def read_post(text: str, context: str | None = None) -> Post:
-    """The offers of a post; ``context`` describes where it was found (see ``read_page``)."""
+@dataclass(slots=True)
+class Reading:
+    """What the offer rules made of a post, before the listing model has its say."""
+
+    text: str  # as the rules read it: normalised, tables rewritten, contacts masked
+    tokens: list
+    offers: list[Offer]
+    cues: set[str]
+    explicit_side: bool
+    has_contact: bool
+
+    @property
+    def rule_listing(self) -> bool:
+        """The hand-written verdict (nlp.listing), one of the model's features."""
+        priced = any(o.price is not None for o in self.offers)
+        unpriced = any(o.price is None for o in self.offers)
+        return is_listing(self.text, priced, unpriced, self.cues, self.explicit_side)
+
+    def features(self) -> list[str]:
+        priced = sum(o.price is not None for o in self.offers)
+        found = classify.features(
+            self.text,
+            self.tokens,
+            priced,
+            len(self.offers) - priced,
+            self.cues,
+            self.explicit_side,
+            self.has_contact,
+        )
+        if self.rule_listing:
+            found.append("o:rules")
+        return found
+
+
+def read(text: str, context: str | None = None) -> Reading:
+    """The offers the rules find in a post, listing or not; ``context`` describes where it was
+    found (see ``read_page``)."""
     prepared, has_contact = prepare(text)
     page = read_page(context) if context else NO_PAGE
-    reader = _Reader(sc.scan(prepared), has_contact=has_contact, text=prepared, page=page)
+    tokens = sc.scan(prepared)
+    reader = _Reader(tokens, has_contact=has_contact, text=prepared, page=page)
     offers = reader.read()
-    priced = any(o.price is not None for o in offers)
-    unpriced = any(o.price is None for o in offers)
-    if not is_listing(prepared, priced, unpriced, reader.cues, reader.explicit_side):
+    return Reading(prepared, tokens, offers, reader.cues, reader.explicit_side, has_contact)
+
+
+def read_post(text: str, context: str | None = None) -> Post:
+    """The offers of a post, kept only when the listing model says it offers or asks for
+    something: talk that quotes prices yields none."""
+    reading = read(text, context)
+    if not reading.offers or not classify.load_model().is_listing(reading.features()):
         return Post(False, [])
-    return Post(True, offers)
+    return Post(True, reading.offers)
