@@ -77,9 +77,15 @@ WRITTEN_ON = frozenset(["卡", "路"])
 LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价"])
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
 TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
+# Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
+LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "整体")
+# Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
+ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
 COURIERS = frozenset(["yto", "sf"])
+# Periods the taxonomy has no unit for, as a number of months: 季卡 400 is 400 per 3 months.
+MONTH_SPANS = {"quarter": 3, "halfyear": 6}
 # A price per 次 is a query only for look-ups; 解封一次 is one unban, an item.
 QUERY_GOODS = frozenset(["lookup_service", "id_document"])
 # Hard cap on offers per post: a 1 MB paste of numbers must not explode the output.
@@ -212,6 +218,7 @@ class _Reader:
         self.pending_min: int | None = None
         self.pending_qty: tuple[int, str, int] | None = None  # (qty, unit, price token index)
         self.held: tuple | None = None  # a price written before its goods
+        self.lot: int | None = None  # a count that a whole-lot price may follow
         self.price_first = False
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
@@ -282,6 +289,9 @@ class _Reader:
             elif kind == sc.NULLP:
                 self._null_price(i)
                 i += 1
+            elif kind == sc.OTHER and self._platform_code(i):
+                self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
+                i += 1
             elif (
                 kind == sc.OTHER
                 and self.ctx_plats
@@ -321,6 +331,12 @@ class _Reader:
             self._has_subject() or bool(self.ctx_goods)
         )
         goods = roles.get(sc.GOODS)
+        if (
+            goods
+            and sc.PERIOD in roles
+            and (any(not attr for _, attr in self.seg_goods) or self.ctx_goods)
+        ):
+            goods = None  # 群控软件 年卡1200 季卡400: the period of the goods named before
         if goods:
             self.seg_goods.append((goods, after_attr))
         platform = roles.get(sc.PLAT)
@@ -357,6 +373,20 @@ class _Reader:
             and self._kind(self._prev(i)) in (None, sc.SEP, sc.NUM, sc.PER)
             and self._kind(self._next(i)) == sc.NUM
         )
+
+    def _platform_code(self, i: int) -> bool:
+        """微信码, QQ码, 探探 码: a platform's name with 码 after it names SMS codes for it."""
+        tok = self.t[i]
+        if not self.text.startswith("码", tok.start):
+            return False
+        if self.text.startswith(("码子", "码农", "码数", "码字"), tok.start):
+            return False
+        p = self._prev(i)
+        if self._kind(p) != sc.PLAT or tok.start - self.t[p].end > 1:
+            return False
+        # 支付宝码, 跑分 微信码: a payment QR code (bank_card), not an SMS code
+        payment = self.t[p].value == "alipay" or "bank_card" in self.ctx_goods
+        return not payment and all(g != "bank_card" for g, _ in self.seg_goods)
 
     def _bid(self, i: int) -> bool:
         return (
@@ -428,6 +458,10 @@ class _Reader:
         p_kind = self.t[p].kind if p >= 0 else None
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
+        if tok.currency is None and self._before(tok.start).rstrip(" :：").endswith(
+            ORDER_MINIMUM_WORDS
+        ):
+            return self._order_minimum(i, j)
         if (p_kind == sc.PER and self._span_is_capacity(p)) or (
             p_kind == sc.GOODS
             and not tok.currency
@@ -467,6 +501,10 @@ class _Reader:
             and (nxt is None or sc.CLS not in nxt.roles)
         ):
             return i + 1  # 余额从来没超过800: a threshold
+        if self._lot_price(i) and (self._has_subject() or self.ctx_goods):
+            self.pending_qty = (self.lot, "item", i)
+            self.lot = None
+            return self._emit(i, i)
         if self.pending_qty is not None and self.pending_qty[2] == i and self._priced(i, i):
             return self._emit(i, i)  # 点赞 1k 12 收藏: the price of the batch, not 12 收藏
         if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
@@ -490,6 +528,21 @@ class _Reader:
             return i + 1
         if self._priced(i, i):
             return self._emit(i, i)
+        return i + 1
+
+    def _order_minimum(self, i: int, j: int) -> int:
+        """起量100 / 起订: 50个: the minimum order of the offers just made on this line, or of
+        the next one."""
+        qty = _count(self.t[i].value)
+        if qty is not None:
+            if self.last_batch and self.last_line == self.line:
+                for offer in self.last_batch:
+                    if offer.min_qty is None:
+                        offer.min_qty = qty
+            else:
+                self.pending_min = qty
+        if j < self.n and sc.CLS in self.t[j].roles and self.t[j].kind != sc.PER:
+            return j + 1
         return i + 1
 
     def _beside_plus(self, i: int) -> bool:
@@ -589,7 +642,22 @@ class _Reader:
             and not self._bundle()
         ):
             self.pending_qty = (qty, unit, k)
+        elif (
+            qty is not None
+            and qty > 1
+            and unit == "item"
+            and "粉" not in self.text[cls_tok.start : cls_tok.end]
+        ):
+            self.lot = qty  # 微信老号50个，打包2000: the count a whole-lot price buys
         return j + 1
+
+    def _lot_price(self, i: int) -> bool:
+        """打包2000全拿走 / 一共600全出 after a count: the price of the whole lot."""
+        if self.lot is None or self.t[i].value <= self.lot:
+            return False
+        before = self._before(self.t[i].start).rstrip(" :：")
+        after = self.text[self.t[i].end : self.t[i].end + 4]
+        return before.endswith(TOTAL_WORDS + LOT_WORDS) or after.lstrip().startswith(LOT_WORDS)
 
     def _batch_before_price(self, i: int) -> bool:
         """``1万 300元``: a bare whole number, a space, then a number with its currency."""
@@ -677,7 +745,13 @@ class _Reader:
             p = self._prev(p)  # 一天 保底 300 / 一个给5块: the period before the lead word
         if self.gives and not self.explicit_side and self._before(lo.start).rstrip().endswith("给"):
             self.side, self.explicit_side = "buy", True  # 一个给5块: what a buyer pays
-        per_before = self._kind(p) in (sc.PER, sc.PERIOD)
+        per_card = (
+            self._kind(p) == sc.PERIOD
+            and sc.GOODS in self.t[p].roles  # 年卡 198 一张: a yearly card, priced per card
+            and self._kind(a) == sc.PER
+            and self.t[a].value == "item"
+        )
+        per_before = self._kind(p) in (sc.PER, sc.PERIOD) and not per_card
         per_before_close = per_before and p == i - 1
         # A per-one marker after the price wins when written against it (0.5一张) or when none
         # is written before; 日租 80 一周 450 reads 一周 as the next price's.
@@ -714,9 +788,15 @@ class _Reader:
                 per_qty = _count(self.t[a].value) or 1  # 20元1000个
                 unit = self.t[c].roles[sc.CLS]
                 consumed = c + 1
-        if unit in (None, "item", "query") and self._kind(p) == sc.PERIOD:
+        if (
+            unit in (None, "item", "query")
+            and self._kind(p) == sc.PERIOD
+            and (unit is None or sc.GOODS not in self.t[p].roles)  # 年卡 198 一张: per card
+        ):
             unit = self.t[p].value  # 云手机 月付 60 一台: the period says more than the classifier
-        elif unit in ("item", "query") and self.seg_periods and not per_before_close:
+        elif (
+            unit in ("item", "query") and self.seg_periods and not per_before_close and not per_card
+        ):
             unit = self.seg_periods[-1]
         if self.pending_qty is not None and self.pending_qty[2] == i and unit is None:
             per_qty, unit, _ = self.pending_qty
@@ -830,6 +910,8 @@ class _Reader:
         goods_list, plats = subject
         plats = [None if p == "none" else p for p in plats]
         batch = []
+        if unit in MONTH_SPANS:
+            per_qty, unit = per_qty * MONTH_SPANS[unit], "month"
         for goods in goods_list:
             offer_unit = unit or "item"
             if offer_unit == "query" and goods not in QUERY_GOODS:

@@ -1,8 +1,10 @@
-"""Price tables written with ``|`` columns, rewritten as plain offer lines.
+"""Price tables written with ``|`` columns or aligned with spaces, rewritten as offer lines.
 
-Sellers paste tables like ``项目 | 单价 | 起量`` / ``探探 | 1.2 | 100``. Read cell by cell, the
-minimum order in the third column would look like a second price; the header says what each
-column is, so each row becomes the sentence a seller would have written: ``探探 1.2,100个起``.
+Sellers paste tables like ``项目 | 单价 | 起量`` / ``探探 | 1.2 | 100``, or the same aligned with
+spaces (``项目    单价    起订``). Read cell by cell, the minimum order in the third column would
+look like a second price; the header says what each column is, so each row becomes the sentence
+a seller would have written: ``探探 1.2,100个起``. A space-aligned table counts only when every
+cell of its header is a known column name, and a row only when it has as many cells.
 """
 
 from __future__ import annotations
@@ -45,13 +47,42 @@ def _row_text(cells: list[str], roles: list[str]) -> str:
     parts = [subject]
     for price in prices:
         parts.append(f" {price}/{unit}," if unit else f" {price},")
-    if least and least.replace(".", "", 1).isdigit():
-        parts.append(f"{least}个起")
+    count = least.rstrip("个条张单套件份次台人粉号")
+    if count and count.replace(".", "", 1).isdigit():
+        parts.append(f"{count}个起")
     return "".join(parts)
 
 
+def _spaced_header(line: str) -> list[str] | None:
+    cells = line.split()
+    if len(cells) < 2:
+        return None
+    roles = _header_roles(cells)
+    if roles is None or "drop" in roles or len(set(roles)) < 2:
+        return None
+    return roles
+
+
+def rewrite_spaced_tables(text: str) -> str:
+    """``text`` with every headed, space-aligned table turned into one offer line per row."""
+    lines = text.split("\n")
+    roles: list[str] | None = None
+    for n, line in enumerate(lines):
+        header = _spaced_header(line) if "|" not in line else None
+        if header is not None:
+            roles = header
+            lines[n] = ""
+        elif roles is not None and len(line.split()) == len(roles):
+            lines[n] = _row_text(line.split(), roles)
+        elif line.strip():
+            roles = None
+    return "\n".join(lines)
+
+
 def rewrite_tables(text: str) -> str:
-    """``text`` with every headed ``|`` table turned into one offer line per row."""
+    """``text`` with every headed table turned into one offer line per row."""
+    if any(word in text for word in MIN_HEADERS | PRICE_HEADERS if len(word) > 1):
+        text = rewrite_spaced_tables(text)
     if "|" not in text:
         return text
     lines = text.split("\n")
