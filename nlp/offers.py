@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from nlp import classify
 from nlp import scan as sc
-from nlp.listing import is_listing
+from nlp.listing import is_question
 from nlp.normalize import clean, write_numbers
 from nlp.tables import rewrite_tables
 
@@ -1045,16 +1045,16 @@ class Reading:
     explicit_side: bool
     has_contact: bool
 
-    @property
-    def rule_listing(self) -> bool:
-        """The hand-written verdict (nlp.listing), one of the model's features."""
-        priced = any(o.price is not None for o in self.offers)
-        unpriced = any(o.price is None for o in self.offers)
-        return is_listing(self.text, priced, unpriced, self.cues, self.explicit_side)
+    def unpriced_talk(self) -> bool:
+        """Goods named without a price in a question, a warning or a rule (有人收银行卡的吗?,
+        谁出快手号了 多少钱一个) ask or tell, they offer nothing: talk before any model."""
+        if any(o.price is not None for o in self.offers):
+            return False
+        return bool(self.cues) or is_question(self.text)
 
     def features(self) -> list[str]:
         priced = sum(o.price is not None for o in self.offers)
-        found = classify.features(
+        return classify.features(
             self.text,
             self.tokens,
             priced,
@@ -1063,9 +1063,6 @@ class Reading:
             self.explicit_side,
             self.has_contact,
         )
-        if self.rule_listing:
-            found.append("o:rules")
-        return found
 
 
 def read(text: str, context: str | None = None) -> Reading:
@@ -1083,6 +1080,8 @@ def read_post(text: str, context: str | None = None) -> Post:
     """The offers of a post, kept only when the listing model says it offers or asks for
     something: talk that quotes prices yields none."""
     reading = read(text, context)
-    if not reading.offers or not classify.load_model().is_listing(reading.features()):
+    if not reading.offers or reading.unpriced_talk():
+        return Post(False, [])
+    if not classify.load_model().is_listing(reading.features()):
         return Post(False, [])
     return Post(True, reading.offers)

@@ -66,19 +66,20 @@ def corpus_posts(
 
 
 def training_rows(posts: Iterable[dict]) -> tuple[list[list[str]], list[bool]]:
-    """(features, is_listing) of each post the rules find an offer in."""
+    """(features, is_listing) of each post the model is asked about: the rules found an offer
+    in it, and it is not a question or warning without a price (``Reading.unpriced_talk``)."""
     rows, labels = [], []
     for post in posts:
         if not isinstance(post.get("is_listing"), bool):
             raise ValueError(f"post {post.get('id')!r} has no is_listing label")
         reading = read(post["text"], post.get("context"))
-        if reading.offers:
+        if reading.offers and not reading.unpriced_talk():
             rows.append(reading.features())
             labels.append(bool(post["is_listing"]))
     return rows, labels
 
 
-def fit(rows: list[list[str]], labels: list[bool], c: float = 1.0) -> ListingModel:
+def fit(rows: list[list[str]], labels: list[bool], c: float = 10.0) -> ListingModel:
     """Logistic regression on binary features; tiny weights are dropped to keep the file
     small (they change no verdict)."""
     from sklearn.feature_extraction import DictVectorizer

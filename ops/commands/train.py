@@ -40,7 +40,7 @@ class Command(HeishiCommand):
             "--out", type=Path, default=MODEL_PATH, metavar="PATH", help="model file to write"
         )
         parser.add_argument(
-            "-C", type=float, default=1.0, dest="c", help="inverse regularisation strength"
+            "-C", type=float, default=10.0, dest="c", help="inverse regularisation strength"
         )
 
     def run(self, args: argparse.Namespace) -> int:
