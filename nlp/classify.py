@@ -143,8 +143,6 @@ def features(
             continue
         if kind == sc.NUM:
             kind = "cur" if tok.currency else "num"
-        elif kind == sc.SEP:
-            kind = "nl" if tok.value == "\n" else "sep"
         out.append(f"k:{previous}>{kind}")
         previous = kind
         roles = tok.roles

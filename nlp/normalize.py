@@ -159,7 +159,10 @@ def _numeral(match: re.Match) -> str:
         value = cn2an.cn2an(run, "normal")
     except (ValueError, KeyError, IndexError):
         return run + tail
-    return _format_number(float(value)) + tail
+    number = _format_number(float(value))
+    if before.isdigit():
+        number = " " + number  # 一年号70两年号110: 70 and 2 must not run together as 702
+    return number + tail
 
 
 def _multiplied(match: re.Match) -> str:

@@ -46,11 +46,11 @@ from nlp.tables import rewrite_tables
 GOODS_PRECEDENCE = (
     "insider_access",
     "id_document",
+    "bank_card",  # 对公账户出租: a rented bank account is still a bank account
     "account_rental",
     "verification_service",
     "lookup_service",
     "sms_code",
-    "bank_card",
     "hardware",
     "sim_card",
     "personal_data",
@@ -78,7 +78,7 @@ LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格",
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
 TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
 # Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
-LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "整体")
+LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
 # Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
 ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
@@ -595,6 +595,7 @@ class _Reader:
             and self._kind(k) not in (sc.NUM, sc.QI, sc.MINQ, sc.PER, sc.SLASH)
             and self._has_subject()
             and self._kind(self._prev(i)) not in (sc.CAP, sc.MINQ, sc.ATTR)
+            and not self._lot_follows(k)
         ):
             self._emit(i, i)  # 满月号 220 个,: a price per piece, written apart from its 个
             return j + 1
@@ -650,6 +651,13 @@ class _Reader:
         ):
             self.lot = qty  # 微信老号50个，打包2000: the count a whole-lot price buys
         return j + 1
+
+    def _lot_follows(self, k: int) -> bool:
+        """200 个 打包 1000: the count is the lot the next price buys."""
+        if k >= self.n:
+            return False
+        after = self.text[self.t[k].start : self.t[k].start + 4]
+        return after.startswith(TOTAL_WORDS + LOT_WORDS)
 
     def _lot_price(self, i: int) -> bool:
         """打包2000全拿走 / 一共600全出 after a count: the price of the whole lot."""
@@ -860,7 +868,13 @@ class _Reader:
         else:
             return None
         if not plats:
-            if goods and set(chosen) != set(self.ctx_goods):
+            if goods and (
+                set(chosen) != set(self.ctx_goods)
+                or (self.line != self.last_line and not set(chosen) <= PLATFORM_BOUND)
+            ):
+                # Rows under a platform stay its own (QQ老号 10 / 白号 5, 点赞 / 播放量); rows
+                # naming other goods on lines of their own (查顺丰单号 10 / 查出险记录 35,
+                # 联通注册卡 / 物联卡) are items of their own.
                 plats = [None]
             else:
                 plats = list(self.ctx_plats) or [None]
