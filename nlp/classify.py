@@ -25,6 +25,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from nlp import scan as sc
@@ -47,8 +48,7 @@ class ListingModel:
 
     def probability(self, features: Iterable[str]) -> float:
         """P(listing) for a post with these features (unknown features weigh nothing)."""
-        weights = self.weights
-        z = self.bias + sum(weights.get(f, 0.0) for f in set(features))
+        z = self.bias + sum(map(self.weights.get, set(features), repeat(0.0)))
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
