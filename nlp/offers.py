@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from nlp import classify
 from nlp import scan as sc
+from nlp.lexicon import load_lexicon
 from nlp.listing import is_question
 from nlp.normalize import clean, write_numbers
 from nlp.tables import rewrite_tables
@@ -77,6 +78,33 @@ WRITTEN_ON = frozenset(["卡", "路"])
 LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价"])
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
 TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
+# Words opening a tier of the item before (量大0.5, 单拿 40), never the name of an app.
+TIER_WORDS = (
+    "量大",
+    "批量",
+    "单拿",
+    "零售",
+    "整拿",
+    "散拿",
+    "大量",
+    "少量",
+    "首单",
+    "首次",
+    "新客",
+    "老客",
+    "单个",
+    "单买",
+    "另外",
+    "其他",
+    "其它",
+    "价格",
+    "单价",
+    "现价",
+    "原价",
+    "特价",
+    "活动",
+    "以上",
+)
 # Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
 LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
 # Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
@@ -296,7 +324,7 @@ class _Reader:
                 kind == sc.OTHER
                 and self.ctx_plats
                 and not self.seg_plats
-                and self._unlisted_platform(i)
+                and (self._unlisted_platform(i) or self._unlisted_app(i))
             ):
                 self.seg_plats.append("none")
                 i += 1
@@ -387,6 +415,23 @@ class _Reader:
         # 支付宝码, 跑分 微信码: a payment QR code (bank_card), not an SMS code
         payment = self.t[p].value == "alipay" or "bank_card" in self.ctx_goods
         return not payment and all(g != "bank_card" for g, _ in self.seg_goods)
+
+    def _unlisted_app(self, i: int) -> bool:
+        """钉钉 0.8/条, 得物码 0.6, 叮咚-0.1: a Chinese name opening a priced row of a code
+        platform's list is an app we do not list; it must not inherit the platform of the row
+        before. Tier words (量大 0.5, 单拿 40) are not names."""
+        tok = self.t[i]
+        word = self.text[tok.start : tok.end].removesuffix("码")
+        if not 2 <= len(word) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            return False
+        if word.startswith(TIER_WORDS) or self._kind(self._prev(i)) not in (None, sc.SEP):
+            return False
+        if "sms_code" not in self.ctx_goods:
+            return False  # rows of an account list are variants (普通 20, 印尼 1.5U), not apps
+        j = self._next(i)
+        if self._kind(j) == sc.RANGE:
+            j = self._next(j)
+        return self._kind(j) == sc.NUM
 
     def _bid(self, i: int) -> bool:
         return (
@@ -491,7 +536,10 @@ class _Reader:
         if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
             return self._number_qi(i, j)
         if nxt is not None and nxt.kind == sc.MINQ and nxt.value == "after" and not tok.currency:
-            if self.text[nxt.start : nxt.end] == "左右" and self._after_price_word(i):
+            if self.text[nxt.start : nxt.end] in ("左右", "以内") and (
+                self._after_price_word(i)
+                or (self.explicit_side and self.side == "buy" and not self.offers)
+            ):  # 价格两百左右 / 收 猫池 800 左右: the price asked or bid, roughly
                 if self._has_subject() or self.ctx_goods:
                     self._emit(i, i)  # 价格两百左右: the price asked, roughly
             return j + 1  # 额度5000以上, 300左右: a threshold or an estimate
@@ -792,6 +840,7 @@ class _Reader:
                 and self.t[c].kind != sc.PER
                 and sc.CLS in self.t[c].roles
                 and self._kind(q) != sc.QI
+                and not self._lot_follows(q)  # 6块 50个打包250: the next item's lot
             ):
                 per_qty = _count(self.t[a].value) or 1  # 20元1000个
                 unit = self.t[c].roles[sc.CLS]
@@ -923,6 +972,13 @@ class _Reader:
             return
         goods_list, plats = subject
         plats = [None if p == "none" else p for p in plats]
+        if (
+            len(plats) > 1
+            and any(p in CARRIERS for p in plats)
+            and not any(g in ("sim_card", "insider_access", "lookup_service") for g in goods_list)
+        ):
+            # 收卡商 移动联通都要 陌陌码 1.2: the carriers of the dealers' cards, not whose codes
+            plats = [p for p in plats if p not in CARRIERS] or [None]
         batch = []
         if unit in MONTH_SPANS:
             per_qty, unit = per_qty * MONTH_SPANS[unit], "month"
@@ -1009,6 +1065,20 @@ def _default_goods(plats: list) -> str:
     return "account"
 
 
+# VX-5.2r, Soul-0.15: a platform's name, a dash and its price, which would read as one id.
+_ALIAS_DASH = re.compile(r"(?<![a-z0-9_@./])([a-z]{2,10})-(?=\d)")
+
+
+@functools.cache
+def _latin_platforms() -> frozenset[str]:
+    return frozenset(a for a in load_lexicon().platform_aliases if a.isascii())
+
+
+def _alias_dash(match: re.Match) -> str:
+    name = match.group(1)
+    return f"{name} " if name in _latin_platforms() else match.group()
+
+
 def prepare(text: str) -> tuple[str, bool]:
     """The text the offer rules read (normalised, tables rewritten, samples and contacts masked)
     and whether it gives a seller's contact.
@@ -1019,6 +1089,8 @@ def prepare(text: str) -> tuple[str, bool]:
     text = clean(text)
     text = sc.drop_sample_lines(text)
     text = rewrite_tables(text)
+    if "-" in text:
+        text = _ALIAS_DASH.sub(_alias_dash, text)
     text, has_contact = sc.mask_contacts(text)
     return write_numbers(text), has_contact
 
