@@ -75,7 +75,7 @@ RENTAL_PERIODS = frozenset(["day", "week"])
 # Measures that size a device only when written on the number (128卡); 月租 15 卡费 is a fee.
 WRITTEN_ON = frozenset(["卡", "路"])
 # Words between a per-one or period word and its price (一天 保底 300, 一个给5块, 包月 只要 99).
-LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价"])
+LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价", "预算"])
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
 TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
 # Words opening a tier of the item before (量大0.5, 单拿 40), never the name of an app.
@@ -368,6 +368,8 @@ class _Reader:
         if goods:
             self.seg_goods.append((goods, after_attr))
         platform = roles.get(sc.PLAT)
+        if platform and self._before(tok.start).rstrip().endswith("到"):
+            platform = None  # 引流到 wx: where the traffic is sent, not whose it is
         if platform and not after_attr:
             named_again = tok.kind == sc.PLAT and platform in self.seg_plats
             if named_again or (
@@ -533,6 +535,14 @@ class _Reader:
         before = self.t[i - 1] if i > 0 else None
         if before is not None and before.kind == sc.ATTR and before.value in ("送", "赠"):
             return i + 1  # 注册送10元: a gift, not a price
+        if (
+            tok.currency is None
+            and nxt is not None
+            and nxt.kind == sc.OTHER
+            and self.text.startswith("的", nxt.start)
+            and self._kind(self._next(j)) == sc.NUM
+        ):
+            return i + 1  # 带粉 1000 的 30: what the item has, then its price
         if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
             return self._number_qi(i, j)
         if nxt is not None and nxt.kind == sc.MINQ and nxt.value == "after" and not tok.currency:
@@ -865,6 +875,8 @@ class _Reader:
                 unit = self.seg_periods[-1]
             elif not self._has_subject():
                 unit = self.ctx_unit  # a tier (量大0.2) is priced per what the item before was
+        if unit in ("year", "halfyear") and self._account_goods() and not self.seg_rent:
+            unit = "item"  # soul 号 满月 8 半年 20 一年 35: the account's age, a grade
         self._make(price, price_max, currency, per_qty, unit)
         return consumed
 
