@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
@@ -35,6 +36,7 @@ from nlp.segment import cut
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "listing.json"
 FORMAT = "heishi-listing-model/1"
 
+_LATIN = re.compile("[a-z]+")
 # Token kinds that say nothing by themselves; left out of the kind pairs.
 _QUIET_KINDS = frozenset([sc.SPACE, sc.OTHER])
 
@@ -165,7 +167,6 @@ def features(
         out.append("o:question")
     out.append(f"o:len{_bucket(len(text), (12, 30, 60, 120, 250, 500))}")
     out.append(f"o:lines{_bucket(text.count(chr(10)) + 1, (2, 3, 6, 12))}")
-    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
-    if letters * 2 > len(text):
+    if sum(map(len, _LATIN.findall(text))) * 2 > len(text):
         out.append("o:latin")  # research and news written in English
     return out

@@ -31,6 +31,11 @@ DROP_HEADERS = frozenset("备注 说明 库存 状态 描述 简介 注释 remar
 _HEADER_UNIT = re.compile(r"^(.+?)[(（]([^)）]{1,6})[)）]$")
 
 
+_HEADER_WORD = re.compile(
+    "|".join(sorted((w for w in MIN_HEADERS | PRICE_HEADERS if len(w) > 1), key=len, reverse=True))
+)
+
+
 def _header_cell(cell: str) -> tuple[str, str]:
     """The column name and the unit written on it: 单价(u) gives (单价, u)."""
     m = _HEADER_UNIT.match(cell)
@@ -112,7 +117,7 @@ def rewrite_spaced_tables(text: str) -> str:
 
 def rewrite_tables(text: str) -> str:
     """``text`` with every headed table turned into one offer line per row."""
-    if any(word in text for word in MIN_HEADERS | PRICE_HEADERS if len(word) > 1):
+    if _HEADER_WORD.search(text):
         text = rewrite_spaced_tables(text)
     if "|" not in text:
         return text
