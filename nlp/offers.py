@@ -317,6 +317,10 @@ class _Reader:
             elif kind == sc.NULLP:
                 self._null_price(i)
                 i += 1
+            elif kind == sc.OTHER and self._percent_fee(i):
+                # 跑分 费率2%: a fee that cannot be priced; the good is on offer, price null
+                self._make(None, None, "CNY", 1, None)
+                i += 1
             elif kind == sc.OTHER and self._platform_code(i):
                 self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
                 i += 1
@@ -402,6 +406,15 @@ class _Reader:
             and word.isalpha()
             and self._kind(self._prev(i)) in (None, sc.SEP, sc.NUM, sc.PER)
             and self._kind(self._next(i)) == sc.NUM
+        )
+
+    def _percent_fee(self, i: int) -> bool:
+        tok = self.t[i]
+        return (
+            self.text[tok.end - 1 : tok.end] in ("%", "‰")
+            and _PERCENT.fullmatch(self.text, tok.start, tok.end) is not None
+            and self._before(tok.start).rstrip(" :：").endswith(FEE_WORDS)
+            and self._has_subject()
         )
 
     def _platform_code(self, i: int) -> bool:
@@ -1077,6 +1090,10 @@ def _default_goods(plats: list) -> str:
     return "account"
 
 
+# Words before a percentage that is the price of a service (跑分 费率2%, 担保费3%), not a rate of
+# something the goods have (好评率99%).
+FEE_WORDS = ("费率", "费", "点位", "手续费", "佣金", "抽成", "收费", "汇率")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?[%‰]")
 # VX-5.2r, Soul-0.15: a platform's name, a dash and its price, which would read as one id.
 _ALIAS_DASH = re.compile(r"(?<![a-z0-9_@./])([a-z]{2,10})-(?=\d)")
 
