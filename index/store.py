@@ -110,6 +110,10 @@ class Store(ABC):
     def trend(self, query: TrendQuery) -> list[dict]:
         """One row per period (and group): offers, sellers and unit-price figures."""
 
+    def approximate_figures(self) -> list[str]:
+        """Which trend figures this backend estimates rather than counts (none: all exact)."""
+        return []
+
     @abstractmethod
     def seller(self, contact: str) -> dict | None:
         """Everything known about one contact across posts and sources, or None.

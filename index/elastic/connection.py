@@ -22,6 +22,14 @@ import yaml
 from index.errors import StoreError
 
 URL_ENV = "ES_URL"
+# The client heishi installs, and the servers it talks to. An 8.x client sends
+# ``compatible-with=8``, which 8.x servers and (through REST API compatibility) 9.x servers
+# accept; a 9.x client sends ``compatible-with=9``, which every 8.x server refuses
+# (elasticsearch-py #2927). 8.9 is the oldest server whose percentiles are exact for small
+# buckets (HybridDigest, elasticsearch #96904) and the oldest Kibana our saved objects suit.
+CLIENT_REQUIREMENT = "elasticsearch>=8.13,<9"
+SUPPORTED_SERVERS = "8.9 to 9.x"
+EXACT_PERCENTILES_SINCE = (8, 9)
 CONFIG_ENV = "HEISHI_ES_CONFIG"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
@@ -141,6 +149,29 @@ def connect(settings: ConnectionSettings) -> elasticsearch.Elasticsearch:
         raise StoreError(f"cannot set up Elasticsearch client for {settings.url}: {exc}") from None
 
 
+def check_reachable(client: elasticsearch.Elasticsearch, url: str) -> dict | None:
+    """Fail now, in one line, if the cluster cannot be reached or refuses the credentials.
+
+    ``GET /`` needs the cluster ``monitor`` privilege, which a least-privilege key (index
+    rights only) lacks: its 403 proves the cluster is there and the key authenticated, so it
+    counts as reachable. Returns the cluster's answer (with ``version``), or None after a 403.
+    """
+    with translated_errors(url, "connect"):
+        try:
+            return dict(client.info())
+        except elasticsearch.AuthorizationException:
+            return None
+
+
+def server_version(info: dict | None) -> tuple[int, int] | None:
+    """``(major, minor)`` of a ``GET /`` answer; None when unknown."""
+    number = ((info or {}).get("version") or {}).get("number") or ""
+    parts = number.split(".")
+    if len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
 def describe(exc: BaseException, url: str) -> str:
     """One line a user can act on, for anything the client raised."""
     if isinstance(exc, elasticsearch.AuthenticationException):
@@ -153,11 +184,12 @@ def describe(exc: BaseException, url: str) -> str:
     if isinstance(exc, elasticsearch.UnsupportedProductError):
         return f"{url} does not answer as Elasticsearch: {exc}"
     if isinstance(exc, elasticsearch.ApiError) and "media_type_header" in _reason(exc):
-        # An 8.x cluster refuses the headers of a 9.x client (and the other way round).
+        # An 8.x cluster refuses the headers of a 9.x client; a 7.x one those of any 8.x.
         return (
             f"Elasticsearch at {url} refuses this client's API version "
-            f"(elasticsearch-py {elasticsearch.__versionstr__}); install the client of the "
-            "cluster's major version, e.g. pip install 'elasticsearch>=8.12,<9' for 8.x"
+            f"(elasticsearch-py {elasticsearch.__versionstr__}); heishi needs the 8.x client, "
+            f"which talks to Elasticsearch {SUPPORTED_SERVERS}: "
+            f"pip install '{CLIENT_REQUIREMENT}'"
         )
     if isinstance(exc, elasticsearch.ApiError):
         return f"Elasticsearch at {url} answered {exc.meta.status}: {_reason(exc)}"

@@ -7,8 +7,11 @@ alias, writers name a concrete index:
 
 - offers: one index a month by the offer's time, ``<prefix>-offers-2026.11``, read through
   ``<prefix>-offers``; old months can be shrunk, frozen or dropped without touching the rest.
-- posts, sellers, runs: one index each (``<prefix>-posts-000001``) behind an alias, so they
-  can be reindexed or rolled over later without callers noticing.
+- posts, sellers, runs: one index each (``<prefix>-posts-000001``), searched through an
+  alias and read by id (get, mget, exists) through the index itself. They are not rolled
+  over: rollover is refused while a template defines the alias (elasticsearch #28110), and reads
+  by id through an alias fail once it spans two indices (#26976). One index holds hundreds of
+  millions of posts; to move them, reindex into a new generation and point the alias at it.
 
 Plain indices rather than data streams: a recrawl must overwrite a document by id, and data
 streams only append.
@@ -28,9 +31,10 @@ TEMPLATE_PRIORITY = 200  # above the stack's built-in templates (100), which nev
 FIRST_GENERATION = "000001"
 UNDATED = "undated"
 
-KEYWORD = {"type": "keyword"}
-# Scraped values (URLs, site keys, handles) can be any length; past this they stay in _source
-# but are not indexed, instead of failing the whole document (Lucene's term limit is 32 KB).
+KEYWORD = {"type": "keyword"}  # values heishi itself chooses: ids, taxonomy terms, statuses
+# Scraped values (URLs, site keys, handles, contacts) can be any length; past this they stay in
+# _source but are not indexed, instead of failing the whole document (Lucene's term limit is
+# 32,766 bytes: 2,048 characters of up to 4 bytes each stay well inside it).
 LONG_KEYWORD = {"type": "keyword", "ignore_above": 2048}
 UNINDEXED_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}
 DATE = {"type": "date", "format": "strict_date_optional_time||epoch_millis"}
@@ -56,7 +60,7 @@ OFFER_VALUES = {
 
 POST_PROPERTIES = {
     "id": KEYWORD,
-    "source": KEYWORD,
+    "source": LONG_KEYWORD,  # named in sources.yaml or by an import: any length
     "key": LONG_KEYWORD,
     "url": LONG_KEYWORD,
     "channel": LONG_KEYWORD,
@@ -76,9 +80,9 @@ POST_PROPERTIES = {
     "is_listing": {"type": "boolean"},
     "extractor_version": KEYWORD,
     "contacts": {
-        "properties": {"type": KEYWORD, "value": KEYWORD, "key": KEYWORD},
+        "properties": {"type": KEYWORD, "value": LONG_KEYWORD, "key": LONG_KEYWORD},
     },
-    "sellers": KEYWORD,
+    "sellers": LONG_KEYWORD,
     "offers": {
         "type": "nested",
         "properties": OFFER_VALUES,
@@ -90,12 +94,12 @@ OFFER_PROPERTIES = {
     "id": KEYWORD,
     "post_id": KEYWORD,
     "ordinal": {"type": "integer"},
-    "source": KEYWORD,
+    "source": LONG_KEYWORD,
     "channel": LONG_KEYWORD,
     "url": LONG_KEYWORD,
-    "seller": KEYWORD,  # the post's first contact, as in the SQLite store
-    "contact_keys": KEYWORD,  # every contact of the post: what seller filters match
-    "contact_values": KEYWORD,
+    "seller": LONG_KEYWORD,  # the post's first contact, as in the SQLite store
+    "contact_keys": LONG_KEYWORD,  # every contact of the post: what seller filters match
+    "contact_values": LONG_KEYWORD,
     **OFFER_VALUES,
     "posted_at": DATE,
     "at": DATE,  # the post's: posted_at in UTC, else fetched_at; what trends count by
@@ -104,17 +108,17 @@ OFFER_PROPERTIES = {
 }
 
 SELLER_PROPERTIES = {
-    "key": KEYWORD,  # "<type>:<value>", e.g. "qq:2049385761"
+    "key": LONG_KEYWORD,  # "<type>:<value>", e.g. "qq:2049385761"
     "type": KEYWORD,
-    "value": KEYWORD,
-    "sources": KEYWORD,
+    "value": LONG_KEYWORD,
+    "sources": LONG_KEYWORD,
     "first_seen": DATE,
     "last_seen": DATE,
 }
 
 RUN_PROPERTIES = {
     "id": KEYWORD,
-    "source": KEYWORD,
+    "source": LONG_KEYWORD,
     "started_at": DATE,
     "finished_at": DATE,
     "status": KEYWORD,

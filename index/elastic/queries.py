@@ -19,15 +19,23 @@ from index.query import (
 from index.tokens import index_tokens
 
 # Keys of a terms aggregation that are options, not field names.
-AGG_OPTIONS = ("field", "size", "order", "missing", "min_doc_count", "shard_size")
+AGG_OPTIONS = ("field", "size", "order", "missing", "missing_bucket", "min_doc_count", "shard_size")
 # Hits past this cannot be paged with from/size (the index's max_result_window).
 MAX_WINDOW = 10_000
 # Kept in the post document for the store itself, never shown as part of a post.
 HIDDEN_POST_FIELDS = ("tokens", "offer_refs", "sellers")
 # Terms aggregations must name a size; sources and goods are a few hundred at most.
 MANY = 10_000
-# cardinality is exact below its precision threshold (and approximate, within ~1%, above).
-EXACT_UP_TO = 40_000
+# Distinct counts (cardinality) are HyperLogLog++ sketches of 8 bytes a unit of threshold per
+# bucket: near exact below the threshold, approximate (within a few percent) above it. One
+# total may afford the maximum; per-source and per-period buckets, many at once, may not.
+TOTAL_PRECISION = 40_000
+BUCKET_PRECISION = 1_000
+# A trend reads its (period, group) buckets a page at a time with a composite aggregation, so
+# no request nears search.max_buckets (65,535) whatever the range and interval; past this many
+# rows the answer would be too long to read, and the query is refused instead of cut.
+TREND_PAGE = 1_000
+MAX_TREND_ROWS = 100_000
 
 
 def hits(answer: dict) -> list[dict]:
@@ -53,8 +61,46 @@ def describe_bulk_error(item: dict) -> str:
     return f"{op} {result.get('_index')}/{result.get('_id')}: {reason}".strip()
 
 
+# How long a point in time stays open between two pages of a full read.
+PIT_KEEP_ALIVE = "2m"
+
+
+def build_page_request(query: dict, pit_id: str, size: int, after: list | None) -> dict:
+    """One page of a full read in a point in time: ``_shard_doc`` order is the cheapest
+    total order, and ``search_after`` carries on from the last hit of the page before."""
+    request: dict = {
+        "query": query,
+        "size": int(size),
+        "pit": {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE},
+        "sort": [{"_shard_doc": "asc"}],
+        "track_total_hits": False,
+    }
+    if after is not None:
+        request["search_after"] = after
+    return request
+
+
+def raise_shard_failures(answer: dict, doing: str) -> None:
+    """A search answered by only some shards holds only some hits: one line, not a result."""
+    shards = answer.get("_shards") or {}
+    failed = int(shards.get("failed") or 0)
+    if not failed:
+        return
+    reasons = []
+    for failure in shards.get("failures") or []:
+        reason = failure.get("reason") or {}
+        text = f"{reason.get('type', 'error')}: {reason.get('reason', '')}".strip(": ")
+        where = failure.get("index")
+        reasons.append(f"{where}: {text}" if where else text)
+    detail = f" ({'; '.join(dict.fromkeys(reasons))})" if reasons else ""
+    raise StoreError(
+        f"{doing}: {failed} of {shards.get('total', '?')} shards failed{detail}; "
+        "the answer would be incomplete, try again when the cluster is healthy"
+    )
+
+
 def posts_of_source(source: str | None) -> dict:
-    """A ``query`` (as for ``helpers.scan``) selecting every post, or those of one source."""
+    """A ``query`` (for a full read) selecting every post, or those of one source."""
     if source is None:
         return {"query": {"match_all": {}}}
     return {"query": {"bool": {"filter": [{"term": {"source": source}}]}}}
@@ -79,7 +125,9 @@ def _per_source(extra: dict | None = None) -> dict:
 
 def build_stats_requests() -> dict[str, dict]:
     """One counting search per kind; ``track_total_hits`` makes totals exact past 10,000."""
-    sellers = {"cardinality": {"field": "sellers", "precision_threshold": EXACT_UP_TO}}
+    def sellers(precision: int) -> dict:
+        return {"cardinality": {"field": "sellers", "precision_threshold": precision}}
+
     listings = {"filter": {"term": {"is_listing": True}}}
     return {
         "posts": {
@@ -87,8 +135,10 @@ def build_stats_requests() -> dict[str, dict]:
             "track_total_hits": True,
             "aggs": {
                 "listings": listings,
-                "sellers": sellers,
-                "by_source": _per_source({"listings": listings, "sellers": sellers}),
+                "sellers": sellers(TOTAL_PRECISION),
+                "by_source": _per_source(
+                    {"listings": listings, "sellers": sellers(BUCKET_PRECISION)}
+                ),
             },
         },
         "offers": {"size": 0, "track_total_hits": True, "aggs": {"by_source": _per_source()}},
@@ -335,7 +385,7 @@ def _metrics(currency: str | None) -> dict:
     if currency is not None:
         priced.append({"term": {"currency": currency}})
     return {
-        "sellers": {"cardinality": {"field": "seller", "precision_threshold": EXACT_UP_TO}},
+        "sellers": {"cardinality": {"field": "seller", "precision_threshold": BUCKET_PRECISION}},
         "priced": {
             "filter": {"bool": {"filter": priced}},
             "aggs": {
@@ -346,33 +396,48 @@ def _metrics(currency: str | None) -> dict:
     }
 
 
-def build_trend_request(query: TrendQuery) -> dict:
-    """``search`` arguments for offers: a calendar histogram of counts and price figures.
+def build_trend_request(query: TrendQuery, after: dict | None = None) -> dict:
+    """``search`` arguments for one page of a trend: (period, group) buckets of offers.
 
-    Weeks are ISO weeks starting Monday, as Elasticsearch's calendar week is. Percentiles are
-    TDigest estimates: exact for small buckets, within a fraction of a percent for large ones.
+    A ``composite`` aggregation pages through the buckets (``after`` is the last page's
+    ``after_key``), where a ``date_histogram`` with ``terms`` under it would build them all in
+    one answer and fail past ``search.max_buckets`` on a long day-interval trend. Weeks are ISO
+    weeks starting Monday, as Elasticsearch's calendar week is. Quartiles are exact for buckets
+    of up to a few thousand offers on servers from 8.9 (HybridDigest sorts small samples),
+    TDigest estimates above that and on older servers.
     """
     currency = None if query.by == "currency" else query.price_currency
-    periods: dict = {
-        "date_histogram": {
-            "field": "at",
-            "calendar_interval": query.interval,
-            "min_doc_count": 1,
-            "format": "yyyy-MM-dd",
-            "time_zone": "UTC",
+    sources: list[dict] = [
+        {
+            "period": {
+                "date_histogram": {
+                    "field": "at",
+                    "calendar_interval": query.interval,
+                    "format": "yyyy-MM-dd",
+                    "time_zone": "UTC",
+                }
+            }
         }
-    }
-    if query.by is None:
-        periods["aggs"] = _metrics(currency)
-    else:
-        terms = {"field": query.by, "size": MANY, "order": {"_key": "asc"}, "missing": "none"}
-        periods["aggs"] = {"by": {"terms": terms, "aggs": _metrics(currency)}}
+    ]
+    if query.by is not None:
+        sources.append({"by": {"terms": {"field": query.by, "missing_bucket": True}}})
+    composite: dict = {"size": TREND_PAGE, "sources": sources}
+    if after:
+        composite["after"] = after
     return {
         "query": offer_query(query),
         "size": 0,
-        "track_total_hits": True,
-        "aggs": {"periods": periods},
+        "track_total_hits": False,
+        "aggs": {"trend": {"composite": composite, "aggs": _metrics(currency)}},
     }
+
+
+def trend_after_key(answer: dict) -> dict | None:
+    """Where the next page of a trend starts; None after the last page."""
+    trend = (answer.get("aggregations") or {}).get("trend") or {}
+    if not trend.get("buckets"):
+        return None
+    return trend.get("after_key")
 
 
 def _figures(bucket: dict, currency: str | None) -> dict:
@@ -396,17 +461,27 @@ def _figures(bucket: dict, currency: str | None) -> dict:
 
 
 def read_trend(query: TrendQuery, answer: dict) -> list[dict]:
+    """The rows of one page of a trend, in period then group order."""
     rows = []
-    for period in _buckets(answer, "periods"):
-        label, start = period_of(period["key_as_string"], query.interval)
-        head = {"period": label, "start": start}
-        if query.by is None:
-            rows.append({**head, **_figures(period, query.price_currency)})
-            continue
-        for bucket in period["by"]["buckets"]:
-            currency = bucket["key"] if query.by == "currency" else query.price_currency
-            rows.append({**head, query.by: bucket["key"], **_figures(bucket, currency)})
+    for bucket in _buckets(answer, "trend"):
+        label, start = period_of(bucket["key"]["period"], query.interval)
+        row = {"period": label, "start": start}
+        currency = query.price_currency
+        if query.by is not None:
+            value = bucket["key"].get("by")
+            row[query.by] = "none" if value is None else value
+            if query.by == "currency":
+                currency = row[query.by]
+        rows.append({**row, **_figures(bucket, currency)})
     return rows
+
+
+def sort_trend(query: TrendQuery, rows: list[dict]) -> list[dict]:
+    """Pages arrive in key order with missing values first; the SQLite store sorts "none"
+    among the other names, and both backends answer alike."""
+    if query.by is None:
+        return rows
+    return sorted(rows, key=lambda row: (row["start"], str(row[query.by])))
 
 
 def build_seller_query(contact: str, typed: bool) -> dict:

@@ -21,9 +21,13 @@ from elasticsearch import helpers
 
 from index.elastic import documents, mappings, queries
 from index.elastic.connection import (
+    CLIENT_ERRORS,
+    EXACT_PERCENTILES_SINCE,
     ConnectionSettings,
+    check_reachable,
     connect,
     connection_settings,
+    server_version,
     translated_errors,
 )
 from index.errors import StoreError
@@ -85,8 +89,9 @@ class ElasticStore(Store):
         self._set_up = False
         self._indices: set[str] = set()  # concrete indices known to exist
         self._dirty: set[str] = set()
-        with self._errors("connect"):  # fail here, in one line, not in the middle of a crawl
-            self.client.info()
+        # Fail here, in one line, not in the middle of a crawl; a key without the cluster
+        # monitor privilege gets a 403 here and is fine (its version stays unknown).
+        self.version = server_version(check_reachable(self.client, self.url))
 
     def __repr__(self) -> str:
         return f"ElasticStore({self.url!r}, prefix={self.prefix!r})"
@@ -98,26 +103,71 @@ class ElasticStore(Store):
     def alias(self, kind: str) -> str:
         return mappings.alias(self.prefix, kind)
 
-    def setup(self) -> None:
+    @property
+    def _posts_index(self) -> str:
+        """Reads by id (get, mget, exists) name the concrete index: through an alias they
+        fail as soon as it spans two indices (elasticsearch #26976)."""
+        return mappings.single_index(self.prefix, "posts")
+
+    def setup(self, *, admin: bool = False) -> None:
         """Put the index templates, create the single indices, bring mappings up to date.
 
         Safe to repeat and to race: an index another process created meanwhile is fine. A
         field added to a mapping in a later heishi reaches existing indices here (adding is
         allowed; a changed type is refused by the cluster and reported).
+
+        Templates and mappings are an administrator's business (cluster privilege
+        ``manage_index_templates``, index privilege ``manage``); a crawler's key has index
+        rights only. Without ``admin`` a refusal (403) of those steps is passed over, once the
+        indices are seen to carry heishi's mapping (so an administrator ran
+        ``heishi index setup`` before); with ``admin`` it is an error.
         """
         with self._errors("set up indices"):
-            for name, body in mappings.index_templates(self.prefix).items():
-                self.client.indices.put_index_template(name=name, **body)
+            installed = self._admin_step(
+                admin,
+                lambda: [
+                    self.client.indices.put_index_template(name=name, **body)
+                    for name, body in mappings.index_templates(self.prefix).items()
+                ],
+            )
             for kind in ("posts", "sellers", "runs"):
                 self._create_index(mappings.single_index(self.prefix, kind))
             for kind in mappings.KINDS:
-                self.client.indices.put_mapping(
-                    index=mappings.index_pattern(self.prefix, kind),
-                    allow_no_indices=True,
-                    ignore_unavailable=True,
-                    **mappings.mapping(kind),
+                self._admin_step(
+                    admin,
+                    lambda kind=kind: self.client.indices.put_mapping(
+                        index=mappings.index_pattern(self.prefix, kind),
+                        allow_no_indices=True,
+                        ignore_unavailable=True,
+                        **mappings.mapping(kind),
+                    ),
                 )
+            if not installed:
+                self._check_mapped(mappings.single_index(self.prefix, "posts"))
         self._set_up = True
+
+    @staticmethod
+    def _admin_step(admin: bool, step) -> bool:
+        """Run an administrator's step; False when a least-privilege key was refused it."""
+        try:
+            step()
+        except elasticsearch.AuthorizationException:
+            if admin:
+                raise
+            return False
+        return True
+
+    def _check_mapped(self, index: str) -> None:
+        """An index created without heishi's template would map scraped fields dynamically
+        (and wrongly): refuse to write until an administrator has set the indices up."""
+        answer = self.client.indices.get_mapping(index=index)
+        mapping = next(iter(answer.values()), {}).get("mappings", {})
+        if mapping.get("dynamic") not in (False, "false"):
+            raise StoreError(
+                f"{self.url}: index {index} lacks heishi's mapping and this key may not install "
+                "it; have an administrator run `heishi index setup` (see README: Elasticsearch "
+                "privileges)"
+            )
 
     def _create_index(self, index: str) -> None:
         """Create ``index`` from its template unless it exists (the template adds the alias)."""
@@ -213,7 +263,7 @@ class ElasticStore(Store):
             chunk = unique[start : start + self.chunk_size]
             with self._errors(doing):
                 try:
-                    answer = self.client.mget(index=self.alias("posts"), ids=chunk, **options)
+                    answer = self.client.mget(index=self._posts_index, ids=chunk, **options)
                 except elasticsearch.NotFoundError:  # no posts index yet: nothing stored
                     return found
             found.update((doc["_id"], doc) for doc in answer["docs"] if doc.get("found"))
@@ -235,15 +285,20 @@ class ElasticStore(Store):
                 post = posts[i]
                 doc, outcomes[i] = documents.merge_post(post, stored.get(post.id))
                 stored[post.id] = doc
-            actions = []
+            writes, moves = [], {}
             for id_ in dict.fromkeys(posts[i].id for i in todo):
                 old = hits.get(id_)
                 doc = stored[id_]
-                actions.extend(
-                    documents.moved_offer_actions(self.prefix, doc, old and old["_source"])
+                moves[id_] = documents.moved_offer_actions(
+                    self.prefix, doc, old and old["_source"]
                 )
-                actions.append(documents.post_write_action(index, doc, old))
-            conflicts = self._bulk_conflicts(actions, "store posts")
+                writes.append(documents.post_write_action(index, doc, old))
+            # The conditional post write first: offers follow only the posts it stored, so a
+            # post that loses to another writer leaves its offers where they were.
+            conflicts = self._bulk_conflicts(writes, "store posts")
+            follow = [a for id_, actions in moves.items() if id_ not in conflicts
+                      for a in actions]
+            self._bulk_conflicts(follow, "move the offers of changed posts")
             todo = [i for i in todo if posts[i].id in conflicts]
             if not todo:
                 return [outcome for outcome in outcomes if outcome is not None]
@@ -259,7 +314,7 @@ class ElasticStore(Store):
     def _get_post_hit(self, id: str) -> dict | None:
         with self._errors("read a post"):
             try:
-                return self.client.get(index=self.alias("posts"), id=id)
+                return self.client.get(index=self._posts_index, id=id)
             except elasticsearch.NotFoundError:
                 return None
 
@@ -272,21 +327,38 @@ class ElasticStore(Store):
         return [] if hit is None else documents.public_versions(hit["_source"])
 
     def _scan(self, kind: str, body: dict, doing: str) -> Iterator[dict]:
-        """Every hit of a query, in pages (``helpers.scan``: a point in time of the index)."""
+        """Every hit of a query, a page at a time, from one point in time of the indices.
+
+        A point in time with ``search_after`` on ``_shard_doc`` (rather than a scroll) is
+        what Elasticsearch recommends for reading everything: writes made meanwhile neither
+        skip nor repeat hits. A page missing shards is an error, not a silent short read.
+        """
         self._refresh(kind)
         with self._errors(doing):
             try:
-                yield from helpers.scan(
-                    self.client,
-                    index=self.alias(kind),
-                    query=body,
-                    size=self.chunk_size,
-                    preserve_order=False,
-                    ignore_unavailable=True,
-                    allow_no_indices=True,
-                )
-            except elasticsearch.NotFoundError:
+                pit = self.client.open_point_in_time(
+                    index=self.alias(kind), keep_alive=queries.PIT_KEEP_ALIVE
+                )["id"]
+            except elasticsearch.NotFoundError:  # nothing of this kind written yet
                 return
+            try:
+                after = None
+                while True:
+                    answer = self.client.search(
+                        **queries.build_page_request(body["query"], pit, self.chunk_size, after)
+                    )
+                    queries.raise_shard_failures(answer, f"{self.url}: {doing}")
+                    page = queries.hits(answer)
+                    yield from page
+                    if len(page) < self.chunk_size:  # a short page is the last one
+                        return
+                    pit = answer.get("pit_id") or pit
+                    after = page[-1]["sort"]
+            finally:
+                try:
+                    self.client.close_point_in_time(id=pit)
+                except CLIENT_ERRORS:  # it expires by itself; the read already succeeded
+                    pass
 
     def iter_posts(self, source: str | None = None) -> Iterator[dict]:
         for hit in self._scan("posts", queries.posts_of_source(source), "read posts"):
@@ -337,7 +409,9 @@ class ElasticStore(Store):
             run.finished_at = utcnow()
         self._ensure_setup()
         with self._errors("record the end of a crawl run"):
-            exists = self.client.exists(index=self.alias("runs"), id=str(run.id))
+            exists = self.client.exists(
+                index=mappings.single_index(self.prefix, "runs"), id=str(run.id)
+            )
         if not exists:
             raise StoreError(f"{self.url}: no crawl run {run.id} to finish")
         self._write_run(run, "record the end of a crawl run")
@@ -444,8 +518,28 @@ class ElasticStore(Store):
         )
 
     def trend(self, query: TrendQuery) -> list[dict]:
-        answer = self._search("offers", queries.build_trend_request(query), "trend")
-        return queries.read_trend(query, answer)
+        rows: list[dict] = []
+        after = None
+        while True:
+            answer = self._search("offers", queries.build_trend_request(query, after), "trend")
+            queries.raise_shard_failures(answer, f"{self.url}: trend")
+            rows.extend(queries.read_trend(query, answer))
+            after = queries.trend_after_key(answer)
+            if after is None:
+                return queries.sort_trend(query, rows)
+            if len(rows) >= queries.MAX_TREND_ROWS:
+                raise StoreError(
+                    f"trend: more than {queries.MAX_TREND_ROWS:,} rows; narrow the range "
+                    "(--since/--until), choose a longer --interval or fewer --by values"
+                )
+
+    def approximate_figures(self) -> list[str]:
+        figures = [f"sellers above {queries.BUCKET_PRECISION:,} per period"]
+        if self.version is None or self.version < EXACT_PERCENTILES_SINCE:
+            figures.append("quartiles (server version before 8.9 or unknown)")
+        else:
+            figures.append("quartiles of periods with several thousand offers")
+        return figures
 
     def seller(self, contact: str) -> dict | None:
         key = parse_contact(contact)

@@ -48,8 +48,9 @@ def copy_rows(source: Store) -> Iterator[tuple[dict, list[dict], dict | None]]:
         offset += PAGE
 
 
-def progress(rows: Iterator, total: int, out=sys.stderr) -> Iterator:
-    """Pass rows through, telling ``out`` how far the copy is every ``PAGE`` posts."""
+def progress(rows: Iterator, total: int, out=None) -> Iterator:
+    """Pass rows through, telling ``out`` (stderr) how far the copy is every ``PAGE`` posts."""
+    out = out or sys.stderr  # looked up now: the stream may have been replaced since import
     done = 0
     for row in rows:
         yield row
@@ -60,7 +61,7 @@ def progress(rows: Iterator, total: int, out=sys.stderr) -> Iterator:
 
 class Command(HeishiCommand):
     name = "index"
-    help = "manage the index: copy an embedded store into Elasticsearch"
+    help = "manage the index: set up Elasticsearch, copy an embedded store into it"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -77,12 +78,29 @@ class Command(HeishiCommand):
         copy.add_argument("--store", metavar="PATH",
                           help="embedded store to copy (default: $HEISHI_STORE, else "
                           "var/heishi.db)")
-        copy.add_argument("--prefix", default="heishi",
-                          help="index name prefix (default: heishi)")
+        copy.add_argument("--prefix",
+                          help="index name prefix (default: $HEISHI_ES_PREFIX, else heishi)")
+        setup = actions.add_parser(
+            "setup",
+            help="install heishi's index templates and indices (an administrator's key)",
+            description="Put the index templates, create the indices and bring their mappings "
+            "up to date. Needs the cluster privilege manage_index_templates and index privilege "
+            "manage on <prefix>-*; crawlers and analysts then work with index rights only "
+            "(README: Elasticsearch privileges). Safe to run again after an upgrade.",
+        )
+        setup.add_argument("url", nargs="?", metavar="URL",
+                           help="Elasticsearch URL (default: $ES_URL)")
+        setup.add_argument("--prefix",
+                           help="index name prefix (default: $HEISHI_ES_PREFIX, else heishi)")
 
     def run(self, args: argparse.Namespace) -> int:
         from index.elastic import ElasticStore
 
+        if args.action == "setup":
+            with ElasticStore(args.url, prefix=args.prefix) as target:
+                target.setup(admin=True)
+                print(f"set up {target.prefix}-* templates and indices on {target.url}")
+            return 0
         location = args.store or default_store_location()
         if location.startswith(("http://", "https://", "es://")):
             raise UsageError(

@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from index.elastic.mappings import valid_prefix
 from ops.commands import HeishiCommand
 from ops.errors import UsageError
 
@@ -28,8 +29,18 @@ DEFAULT_PREFIX = "heishi"
 TIMEOUT = 60
 
 
+# The saved objects carry typeMigrationVersion up to 8.9.0 (the dashboard's); Kibana refuses to
+# import an object newer than itself, and migrates older ones forward, 9.x included.
+OLDEST_KIBANA = (8, 9, 0)
+
+
 def saved_objects(prefix: str = DEFAULT_PREFIX, path: Path = SAVED_OBJECTS) -> bytes:
-    """The NDJSON to import; data views point at ``<prefix>-offers`` / ``<prefix>-posts``."""
+    """The NDJSON to import, for indices written with ``prefix``.
+
+    Another prefix is another set of objects: ids, names and titles (``heishi-offers``,
+    ``heishi: market overview``) start with the prefix and references follow, so installing
+    two prefixes into one space keeps both instead of one overwriting the other.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -44,11 +55,59 @@ def saved_objects(prefix: str = DEFAULT_PREFIX, path: Path = SAVED_OBJECTS) -> b
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{path}:{number}: not JSON: {exc}") from None
-        if obj.get("type") == "index-pattern":
-            title = obj["attributes"]["title"]
-            obj["attributes"]["title"] = prefix + title.removeprefix(DEFAULT_PREFIX)
+        obj["id"] = _prefixed(obj["id"], prefix)
+        attributes = obj["attributes"]
+        for name in ("title", "name"):
+            if isinstance(attributes.get(name), str):
+                attributes[name] = _prefixed(attributes[name], prefix)
+        if isinstance(attributes.get("visState"), str):  # a chart repeats its title inside
+            state = json.loads(attributes["visState"])
+            state["title"] = attributes["title"]
+            attributes["visState"] = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        for reference in obj.get("references") or []:
+            reference["id"] = _prefixed(reference["id"], prefix)
         lines.append(json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
     return ("\n".join(lines) + "\n").encode()
+
+
+def _prefixed(value: str, prefix: str) -> str:
+    """``heishi-offers`` → ``ti-offers``, ``heishi: top sellers`` → ``ti: top sellers``."""
+    for joint in ("-", ":", " "):
+        if value.startswith(DEFAULT_PREFIX + joint):
+            return prefix + value[len(DEFAULT_PREFIX):]
+    return value
+
+
+def kibana_version(url: str, *, environ=os.environ) -> tuple[int, ...] | None:
+    """Kibana's version from ``GET /api/status``; None when it will not say (a 403, an old
+    or locked-down status page): the import itself then tells."""
+    request = urllib.request.Request(f"{url.rstrip('/')}/api/status",
+                                     headers=auth_header(environ))
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT,
+                                    context=_tls_context(environ)) as answer:
+            number = json.loads(answer.read())["version"]["number"]
+    except urllib.error.HTTPError as exc:
+        if exc.code == 401:
+            raise UsageError(f"Kibana at {url} answered 401: {_reason(exc)}") from None
+        return None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise UsageError(f"cannot reach Kibana at {url}: {reason}") from None
+    except (ValueError, KeyError, TypeError):
+        return None
+    parts = str(number).split("-")[0].split(".")
+    return tuple(int(p) for p in parts if p.isdigit()) or None
+
+
+def check_version(version: tuple[int, ...] | None, url: str) -> None:
+    if version is not None and version < OLDEST_KIBANA:
+        shown = ".".join(map(str, version))
+        oldest = ".".join(map(str, OLDEST_KIBANA))
+        raise UsageError(
+            f"Kibana at {url} is {shown}; heishi's saved objects need Kibana {oldest} or newer "
+            "(8.x from 8.9, and 9.x)"
+        )
 
 
 def multipart(field: str, filename: str, content: bytes, content_type: str) -> tuple[bytes, str]:
@@ -93,11 +152,9 @@ def install(url: str, body: bytes, *, space: str | None = None, environ=os.envir
     data, content_type = multipart("file", "heishi.ndjson", body, "application/ndjson")
     headers = {"kbn-xsrf": "true", "Content-Type": content_type, **auth_header(environ)}
     request = urllib.request.Request(target, data=data, headers=headers, method="POST")
-    context = None
-    if environ.get("KIBANA_CA_CERTS"):
-        context = ssl.create_default_context(cafile=environ["KIBANA_CA_CERTS"])
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT, context=context) as answer:
+        with urllib.request.urlopen(request, timeout=TIMEOUT,
+                                    context=_tls_context(environ)) as answer:
             raw = answer.read()
     except urllib.error.HTTPError as exc:
         raise UsageError(f"Kibana at {url} answered {exc.code}: {_reason(exc)}") from None
@@ -108,6 +165,12 @@ def install(url: str, body: bytes, *, space: str | None = None, environ=os.envir
         return json.loads(raw)
     except ValueError:
         raise UsageError(f"Kibana at {url} did not answer with JSON: {raw[:200]!r}") from None
+
+
+def _tls_context(environ) -> ssl.SSLContext | None:
+    if environ.get("KIBANA_CA_CERTS"):
+        return ssl.create_default_context(cafile=environ["KIBANA_CA_CERTS"])
+    return None
 
 
 def _reason(exc: urllib.error.HTTPError) -> str:
@@ -148,12 +211,19 @@ class Command(HeishiCommand):
             "KIBANA_PASSWORD; KIBANA_CA_CERTS for a private CA.",
         )
         setup.add_argument("--url", required=True, help="Kibana, e.g. http://localhost:5601")
-        setup.add_argument("--prefix", default=DEFAULT_PREFIX,
-                           help="index prefix the data views read (default: heishi)")
+        setup.add_argument("--prefix", default=os.environ.get("HEISHI_ES_PREFIX") or DEFAULT_PREFIX,
+                           help="index prefix the objects are for: data views read "
+                           "<prefix>-offers/-posts, ids and titles start with it "
+                           "(default: $HEISHI_ES_PREFIX, else heishi)")
         setup.add_argument("--space", help="Kibana space (default: the default space)")
 
     def run(self, args: argparse.Namespace) -> int:
-        answer = install(args.url, saved_objects(args.prefix), space=args.space)
+        if not valid_prefix(args.prefix):
+            raise UsageError(f"--prefix {args.prefix!r}: lower case letters, digits, '-' and '_'")
+        body = saved_objects(args.prefix)
+        import_url(args.url, args.space)  # a malformed URL is refused before anything is sent
+        check_version(kibana_version(args.url), args.url)
+        answer = install(args.url, body, space=args.space)
         for result in answer.get("successResults") or []:
             title = (result.get("meta") or {}).get("title") or ""
             print(f"imported {result.get('type')} {result.get('id')}: {title}")

@@ -43,9 +43,12 @@ class Command(HeishiCommand):
             raise UsageError(f"--plot {args.plot}: give a .png, .svg or .pdf file name")
         with open_store(args.store, create=False) as store:
             rows = store.trend(query)
+            approximate = store.approximate_figures()
         audit_query = {**query.to_dict(), "store": args.store}
         columns = ("period", *((query.by,) if query.by else ()), *FIGURES)
         title = f"offers per {query.interval}" + (f" by {query.by}" if query.by else "")
+        if approximate:
+            title += f" (approximate: {'; '.join(approximate)})"
         Output(args, self.name).write(rows, columns, title=title, headers=HEADERS,
                                       query=audit_query)
         if args.plot:

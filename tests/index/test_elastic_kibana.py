@@ -111,11 +111,37 @@ def test_dashboard_panels_and_references_match():
         assert panel["gridData"]["x"] + panel["gridData"]["w"] <= 48  # Kibana's grid width
 
 
-def test_another_prefix_rewrites_only_the_data_view_titles():
+def test_another_prefix_is_another_set_of_objects_with_its_references_rewritten():
     rewritten = [json.loads(line) for line in saved_objects("ti").decode().splitlines()]
-    titles = {o["id"]: o["attributes"]["title"] for o in rewritten if o["type"] == "index-pattern"}
-    assert titles == {"heishi-offers": "ti-offers", "heishi-posts": "ti-posts"}
-    assert [o["id"] for o in rewritten] == [o["id"] for o in objects()]
+    original = objects()
+    assert [o["id"] for o in rewritten] == [
+        "ti" + o["id"].removeprefix("heishi") for o in original]
+    titles = {o["id"]: o["attributes"]["title"] for o in rewritten}
+    assert titles["ti-offers"] == "ti-offers" and titles["ti-posts"] == "ti-posts"
+    assert titles["ti-market-overview"] == "ti: market overview"
+    ids = {o["id"] for o in rewritten}
+    for obj in rewritten:
+        assert all(ref["id"] in ids for ref in obj["references"]), obj["id"]
+        text = json.dumps(obj, ensure_ascii=False)
+        assert "heishi-" not in text and "heishi:" not in text, obj["id"]  # nothing of heishi-*
+    # Two prefixes in one space share no id, so neither import overwrites the other.
+    assert not ids & {o["id"] for o in original}
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def test_every_object_imports_into_the_oldest_kibana_the_readme_names():
+    from ops.commands.kibana import OLDEST_KIBANA
+
+    oldest = ".".join(map(str, OLDEST_KIBANA))
+    for obj in objects():
+        for field in ("typeMigrationVersion", "coreMigrationVersion"):
+            assert version_tuple(obj[field]) <= OLDEST_KIBANA, (obj["id"], field, obj[field])
+        assert not obj.get("migrationVersion")  # the pre-8.8 field, which Kibana also checks
+    readme = (SAVED_OBJECTS.parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"Kibana {oldest}" in readme
 
 
 # -- installing ---------------------------------------------------------------------------
@@ -127,6 +153,20 @@ class FakeKibanaImport(BaseHTTPRequestHandler):
     requests: list[dict] = []
     status = 200
     refuse: set[str] = set()  # ids to answer with a missing_references error
+    version = "8.15.3"
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        """``/api/status``, which says Kibana's version."""
+        if self.status != 200:
+            answer = {"statusCode": self.status, "message": "unable to authenticate"}
+        else:
+            answer = {"name": "kibana", "version": {"number": self.version}}
+        data = json.dumps(answer).encode()
+        self.send_response(self.status if self.path == "/api/status" else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def do_POST(self):  # noqa: N802 - http.server's naming
         length = int(self.headers["Content-Length"])
@@ -172,6 +212,7 @@ class FakeKibanaImport(BaseHTTPRequestHandler):
 @pytest.fixture
 def kibana():
     FakeKibanaImport.requests, FakeKibanaImport.status, FakeKibanaImport.refuse = [], 200, set()
+    FakeKibanaImport.version = "8.15.3"
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeKibanaImport)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -205,6 +246,7 @@ def test_install_into_a_space_with_basic_auth_and_another_prefix(kibana, capsys,
     assert request["path"] == "/s/t%26s/api/saved_objects/_import?overwrite=true"
     assert request["authorization"] == "Basic ZWxhc3RpYzpwdw=="
     assert b'"title":"ti-offers"' in request["content"]
+    assert b'"id":"ti-market-overview"' in request["content"]
 
 
 def test_install_reports_each_import_error(kibana, capsys, monkeypatch):
@@ -227,3 +269,34 @@ def test_refused_credentials_and_unreachable_kibana_are_one_line(kibana, capsys)
     assert main(["kibana", "install", "--url", "http://elastic:pw@127.0.0.1:9"]) == 2
     err = capsys.readouterr().err
     assert "credentials in the Kibana URL" in err and "pw" not in err.split("URL")[1]
+
+
+def test_a_kibana_older_than_the_objects_is_refused_before_anything_is_sent(kibana, capsys):
+    FakeKibanaImport.version = "8.8.2"
+    assert main(["kibana", "install", "--url", kibana]) == 2
+    err = capsys.readouterr().err
+    assert "Kibana at" in err and "8.8.2" in err and "8.9.0 or newer" in err
+    assert FakeKibanaImport.requests == []
+    FakeKibanaImport.version = "9.2.0"
+    assert main(["kibana", "install", "--url", kibana]) == 0
+
+
+def test_the_prefix_comes_from_the_environment_like_the_store(kibana, capsys, monkeypatch):
+    monkeypatch.setenv("HEISHI_ES_PREFIX", "ti")
+    assert main(["kibana", "install", "--url", kibana]) == 0
+    (request,) = FakeKibanaImport.requests
+    assert b'"id":"ti-market-overview"' in request["content"]
+    assert main(["kibana", "install", "--url", kibana, "--prefix", "Bad Prefix"]) == 2
+
+
+def test_the_real_server_script_pins_versions_and_runs_the_contract_suite():
+    import subprocess
+
+    script = SAVED_OBJECTS.parents[1] / "deploy" / "es-contract.sh"
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    text = script.read_text(encoding="utf-8")
+    defaults = re.search(r"VERSIONS=\(([^)]*)\)", text.split("|| ", 1)[1]).group(1).split()
+    assert {v.split(".")[0] for v in defaults} == {"8", "9"}  # both majors by default
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in defaults)  # pinned, no "latest"
+    assert "ES_URL=" in text and "KIBANA_URL=" in text and "test_store_contract.py" in text
+    assert "trap cleanup EXIT" in text

@@ -388,38 +388,78 @@ def test_search_facets_count_posts_per_value_of_matching_offers():
     assert body["aggs"]["seller"] == {"terms": {"field": "contacts.key", "size": 20}}
 
 
-def test_trend_request_histogram_sellers_and_price_figures():
+def test_trend_request_pages_period_buckets_with_sellers_and_price_figures():
     body = queries.build_trend_request(TrendQuery(interval="week", goods=["account"],
                                                   seller=["@codeking"]))
     assert body["size"] == 0
     assert {"terms": {"goods": ["account"]}} in body["query"]["bool"]["filter"]
     assert {"terms": {"contact_keys": ["telegram:codeking"]}} in body["query"]["bool"]["filter"]
-    periods = body["aggs"]["periods"]
-    histogram = periods["date_histogram"]
+    trend = body["aggs"]["trend"]
+    composite = trend["composite"]
+    assert composite["size"] == queries.TREND_PAGE and "after" not in composite
+    histogram = composite["sources"][0]["period"]["date_histogram"]
     assert (histogram["field"], histogram["calendar_interval"]) == ("at", "week")
-    assert histogram["min_doc_count"] == 1
-    metrics = periods["aggs"]
-    assert metrics["sellers"]["cardinality"]["field"] == "seller"
+    metrics = trend["aggs"]
+    sellers = metrics["sellers"]["cardinality"]
+    assert sellers["field"] == "seller"
+    assert sellers["precision_threshold"] == queries.BUCKET_PRECISION <= 3_000  # per bucket
     priced = metrics["priced"]
     assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}},
                                                     {"term": {"currency": "CNY"}}]}}
     assert priced["aggs"]["quartiles"] == {
         "percentiles": {"field": "unit_price", "percents": [25, 50, 75]}}
     assert priced["aggs"]["mean"] == {"avg": {"field": "unit_price"}}
+    after = {"period": "2026-11-02"}
+    assert queries.build_trend_request(TrendQuery(), after)["aggs"]["trend"]["composite"][
+        "after"] == after
 
 
 @pytest.mark.parametrize("interval", ["day", "week", "month"])
 def test_trend_split_by_a_field(interval):
     body = queries.build_trend_request(TrendQuery(interval=interval, by="platform",
                                                   currency=["USDT"]))
-    periods = body["aggs"]["periods"]
-    assert periods["date_histogram"]["calendar_interval"] == interval
-    split = periods["aggs"]["by"]
-    assert split["terms"]["field"] == "platform" and split["terms"]["missing"] == "none"
-    assert {"term": {"currency": "USDT"}} in split["aggs"]["priced"]["filter"]["bool"]["filter"]
+    sources = body["aggs"]["trend"]["composite"]["sources"]
+    assert sources[0]["period"]["date_histogram"]["calendar_interval"] == interval
+    assert sources[1] == {"by": {"terms": {"field": "platform", "missing_bucket": True}}}
+    metrics = body["aggs"]["trend"]["aggs"]
+    assert {"term": {"currency": "USDT"}} in metrics["priced"]["filter"]["bool"]["filter"]
     by_currency = queries.build_trend_request(TrendQuery(by="currency"))
-    priced = by_currency["aggs"]["periods"]["aggs"]["by"]["aggs"]["priced"]
+    priced = by_currency["aggs"]["trend"]["aggs"]["priced"]
     assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}}]}}
+
+
+def trend_page(keys: list[tuple], after: dict | None) -> dict:
+    figures = {"doc_count": 2, "sellers": {"value": 2}, "priced": {
+        "doc_count": 2, "quartiles": {"values": {"25.0": 1.0, "50.0": 2.0, "75.0": 3.0}},
+        "mean": {"value": 2.0}}}
+    buckets = [{"key": {"period": day, **({"by": by} if by != "-" else {})}, **figures}
+               for day, by in keys]
+    answer: dict = {"aggregations": {"trend": {"buckets": buckets}}}
+    if after:
+        answer["aggregations"]["trend"]["after_key"] = after
+    return answer
+
+
+def test_trend_pages_are_read_until_one_comes_back_empty():
+    query = TrendQuery(interval="day", by="platform")
+    first = trend_page([("2026-11-01", None), ("2026-11-01", "qq")], {"period": "x", "by": "qq"})
+    rows = queries.read_trend(query, first)
+    assert [(r["period"], r["platform"]) for r in rows] == [("2026-11-01", "none"),
+                                                            ("2026-11-01", "qq")]
+    assert rows[1]["price_median"] == 2.0 and rows[1]["sellers"] == 2
+    assert queries.trend_after_key(first) == {"period": "x", "by": "qq"}
+    assert queries.trend_after_key(trend_page([], {"period": "x"})) is None
+    ordered = queries.sort_trend(query, [*rows[::-1], {"start": "2026-11-01", "platform": "momo"}])
+    assert [r["platform"] for r in ordered] == ["momo", "none", "qq"]
+
+
+def test_no_trend_request_can_reach_max_buckets():
+    """search.max_buckets (65,535) counts every bucket of a response, sub-buckets included:
+    a page of composite buckets with their filter sub-bucket stays far below it."""
+    for by in (None, *GROUP_FIELDS):
+        body = queries.build_trend_request(TrendQuery(interval="day", by=by))
+        assert "date_histogram" not in body["aggs"]["trend"]  # no unbounded histogram
+        assert body["aggs"]["trend"]["composite"]["size"] * 2 < 65_535
 
 
 def test_every_field_a_request_names_is_mapped():
@@ -476,3 +516,35 @@ def test_the_elastic_store_implements_the_whole_store_interface():
     from index.elastic import ElasticStore
 
     assert not ElasticStore.__abstractmethods__
+
+
+# Keyword fields whose values heishi itself chooses (ids, hashes, taxonomy terms, statuses);
+# every other keyword holds scraped or configured text of any length.
+CHOSEN_KEYWORDS = {"id", "post_id", "evidence_sha256", "extractor_version", "goods",
+                   "platform", "side", "currency", "unit", "type", "status"}
+
+
+def keyword_fields(properties: dict, path: str = ""):
+    for name, spec in properties.items():
+        if "properties" in spec:
+            yield from keyword_fields(spec["properties"], f"{path}{name}.")
+        elif spec.get("type") == "keyword" and spec.get("index", True):
+            yield f"{path}{name}", name, spec
+
+
+@pytest.mark.parametrize("kind", mappings.KINDS)
+def test_scraped_keywords_are_capped_so_one_huge_value_cannot_fail_a_document(kind):
+    for path, name, spec in keyword_fields(mappings.PROPERTIES[kind]):
+        if name in CHOSEN_KEYWORDS:
+            continue
+        assert 0 < spec.get("ignore_above", 0) <= 32766 // 4, f"{kind}.{path}"
+
+
+def test_a_32kb_contact_reaches_the_index_as_a_capped_keyword():
+    huge = "x" * 32_768
+    hit = stored_hit()
+    extraction = {"is_listing": True, "offers": [], "contacts": [{"type": "url", "value": huge}]}
+    update = documents.extraction_actions(PREFIX, hit, extraction, "x1")[-1]["doc"]
+    assert huge in update["contacts"][0]["value"]  # kept in _source as written
+    limit = mappings.POST_PROPERTIES["contacts"]["properties"]["value"]["ignore_above"]
+    assert len(huge) > limit  # so the cluster skips indexing it instead of failing the post

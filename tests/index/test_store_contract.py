@@ -321,9 +321,18 @@ def expected_week(truth, goods=None):
     return weeks
 
 
+def quartile_tolerance(store) -> dict:
+    """Exact everywhere but on an Elasticsearch server before 8.9, whose TDigest estimates
+    even small samples (a documented limit: see README, Elasticsearch)."""
+    if any(f.startswith("quartiles (server") for f in store.approximate_figures()):
+        return {"rel": 0.1}
+    return {}
+
+
 def test_weekly_trend_figures_are_exact(store, generated):
     rows = store.trend(TrendQuery(interval="week"))
     weeks = expected_week(generated)
+    tolerance = quartile_tolerance(store)
     assert [r["start"] for r in rows] == sorted(weeks)
     for row in rows:
         group = weeks[row["start"]]
@@ -334,12 +343,12 @@ def test_weekly_trend_figures_are_exact(store, generated):
         assert row["sellers"] == len({t["seller"] for t in group})
         prices = [t["unit_price"] for t in group if t["currency"] == "CNY"]
         assert row["currency"] == "CNY" and row["priced"] == len(prices)
-        assert row["price_median"] == pytest.approx(statistics.median(prices))
+        assert row["price_median"] == pytest.approx(statistics.median(prices), **tolerance)
         assert row["price_mean"] == pytest.approx(statistics.fmean(prices))
         if len(prices) > 1:
             p25, _, p75 = statistics.quantiles(prices, n=4, method="inclusive")
-            assert row["price_p25"] == pytest.approx(p25)
-            assert row["price_p75"] == pytest.approx(p75)
+            assert row["price_p25"] == pytest.approx(p25, **tolerance)
+            assert row["price_p75"] == pytest.approx(p75, **tolerance)
 
 
 def test_trend_by_goods_and_filters(store, generated):
