@@ -79,31 +79,9 @@ LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格",
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
 TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
 # Words opening a tier of the item before (量大0.5, 单拿 40), never the name of an app.
-TIER_WORDS = (
-    "量大",
-    "批量",
-    "单拿",
-    "零售",
-    "整拿",
-    "散拿",
-    "大量",
-    "少量",
-    "首单",
-    "首次",
-    "新客",
-    "老客",
-    "单个",
-    "单买",
-    "另外",
-    "其他",
-    "其它",
-    "价格",
-    "单价",
-    "现价",
-    "原价",
-    "特价",
-    "活动",
-    "以上",
+TIER_WORDS = tuple(
+    "量大 批量 单拿 零售 整拿 散拿 大量 少量 首单 首次 新客 老客 "
+    "单个 单买 另外 其他 其它 价格 单价 现价 原价 特价 活动 以上".split()
 )
 # Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
 LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
