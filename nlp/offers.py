@@ -1072,6 +1072,22 @@ def _default_goods(plats: list) -> str:
 # something the goods have (好评率99%).
 FEE_WORDS = ("费率", "费", "点位", "手续费", "佣金", "抽成", "收费", "汇率")
 _PERCENT = re.compile(r"\d+(?:\.\d+)?[%‰]")
+# English ads: what a price is per, and the yuan, written the way the rules read them.
+_ENGLISH_UNIT = re.compile(
+    r"(?<![a-z])(?:(?:per|a|/) ?"
+    r"(day|week|month|year|query|lookup|code|sms|piece|pc|account|set|card)"
+    r"|(each|apiece)|(cny|yuan))(?![a-z])"
+)
+_ENGLISH_PER = {"day": "每天", "week": "每周", "month": "每月", "year": "每年", "query": "每次",
+                "lookup": "每次"}  # fmt: skip
+
+
+def _english_unit(match: re.Match) -> str:
+    if match.group(3):
+        return "元"
+    return _ENGLISH_PER.get(match.group(1) or "", "一个")
+
+
 # VX-5.2r, Soul-0.15: a platform's name, a dash and its price, which would read as one id.
 _ALIAS_DASH = re.compile(r"(?<![a-z0-9_@./])([a-z]{2,10})-(?=\d)")
 
@@ -1098,6 +1114,8 @@ def prepare(text: str) -> tuple[str, bool]:
     text = rewrite_tables(text)
     if "-" in text:
         text = _ALIAS_DASH.sub(_alias_dash, text)
+    if _ENGLISH_UNIT.search(text):
+        text = _ENGLISH_UNIT.sub(_english_unit, text)
     text, has_contact = sc.mask_contacts(text)
     return write_numbers(text), has_contact
 

@@ -1,7 +1,8 @@
 """``heishi train``: retrain the listing-vs-talk model from the labelled posts in the repository.
 
 By default it reads the training split of the corpus (``nlp/data/corpus/``, never its test
-split) and the project's hand-labelled posts (``tests/nlp/data/extra_posts.jsonl``), and
+split), the English ads in ``nlp/data/english_listings.jsonl`` and the project's hand-labelled
+posts (``tests/nlp/data/extra_posts.jsonl``), and
 writes ``nlp/model/listing.json``, whose new version then appears in ``EXTRACTOR_VERSION``.
 """
 
@@ -19,6 +20,7 @@ from ops.errors import UsageError
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = (
     REPO / "nlp" / "data" / "corpus",
+    REPO / "nlp" / "data" / "english_listings.jsonl",
     REPO / "tests" / "nlp" / "data" / "extra_posts.jsonl",
 )
 
