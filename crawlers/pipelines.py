@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 # data with keyed digests; with this public key they can be confirmed by guessing, so every
 # real deployment sets $HEISHI_REDACT_KEY to its own secret.
 DEV_REDACT_KEY = "heishi-dev-redact-key"
+_warned_dev_key = False
 
 
 class EvidencePipeline:
@@ -132,7 +133,9 @@ class ExtractPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         key = os.environ.get(REDACT_KEY_ENV) or crawler.settings.get("HEISHI_REDACT_KEY")
-        if not key:
+        global _warned_dev_key
+        if not key and not _warned_dev_key:  # once per process, not once per source crawled
+            _warned_dev_key = True
             logger.warning(
                 "$%s is not set: victims' data is redacted with the public development key; "
                 "set your own secret outside development",
@@ -224,8 +227,12 @@ class StorePipeline:
         self.flush_seconds = settings.getfloat("HEISHI_STORE_FLUSH_SECONDS", 2.0)
         self.store = open_store(self.location)  # runs and look-ups; posts go through the writer
         self.workers = _workers(settings)
+        # A distributed worker crawls for ever, round after round: the scheduler that pushes a
+        # round records its run (crawlers.distributed), not the worker.
+        self.record_runs = settings.getbool("HEISHI_RECORD_RUNS", True)
         self.run: CrawlRun | None = None
-        self.previous_run_complete = False
+        self._previous_run_complete = False
+        self._previous_checked = 0.0
         self.pending: list[PostItem] = []
         self._waiting: dict[str, str] = {}  # id -> fetched_at, of posts not written yet
         self._writes: set[asyncio.Future] = set()
@@ -238,11 +245,24 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         workers.start("store", self.workers)
+        if not self.record_runs:
+            return
         source = self.crawler.spider.name
         previous = self.store.runs(source, limit=1)
-        self.previous_run_complete = bool(previous) and previous[0].status == "ok"
+        self._previous_run_complete = bool(previous) and previous[0].status == "ok"
         self._close_abandoned_runs(source)
         self.run = self.store.start_run(CrawlRun(source=source))
+
+    @property
+    def previous_run_complete(self) -> bool:
+        """Whether the source's last crawl ran to its end (else the whole source is paged)."""
+        if not self.record_runs and time.monotonic() - self._previous_checked > 10:
+            # A worker's rounds come and go: the last round that ended decides.
+            ended = [r for r in self.store.runs(self.crawler.spider.name, limit=5)
+                     if r.status != "running"]  # fmt: skip
+            self._previous_run_complete = bool(ended) and ended[0].status == "ok"
+            self._previous_checked = time.monotonic()
+        return self._previous_run_complete
 
     def _close_abandoned_runs(self, source: str) -> None:
         """A run still "running" when its source is crawled again was killed before it could
@@ -320,12 +340,20 @@ class StorePipeline:
     def close_spider(self) -> None:
         self.flush()
 
+    async def drain(self) -> bool:
+        """Done when every post handed to this pipeline so far is written; False if a write
+        failed (those posts are not in the store)."""
+        self.flush()
+        if not self._writes:
+            return True
+        done = await asyncio.gather(*list(self._writes), return_exceptions=True)
+        return not any(isinstance(result, BaseException) for result in done)
+
     async def spider_closed(self, spider, reason: str) -> None:
         try:
-            self.flush()
-            if self._writes:
-                await asyncio.gather(*list(self._writes), return_exceptions=True)
-            self._finish_run(spider, reason)
+            await self.drain()
+            if self.run is not None:
+                self._finish_run(spider, reason)
         finally:
             self.store.close()
 

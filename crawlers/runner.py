@@ -6,12 +6,19 @@ A source that fails (down, refusing, broken selectors) ends its own crawler only
 
 The Twisted reactor cannot be started twice in one process: call :func:`crawl` once per
 process (commands do; tests run it in a subprocess).
+
+With ``jobdir``, each source keeps its crawl state (pending requests, pages seen) in
+``jobdir/<source>`` (Scrapy's ``JOBDIR``): a crawl stopped by SIGTERM or Ctrl-C leaves it
+there and the next crawl of that source resumes where it stopped, fetching no page twice. A
+crawl that ends any other way removes it, so the next one starts afresh.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -31,6 +38,7 @@ class SourceProgress:
     changed: int = 0
     errors: list[str] = field(default_factory=list)
     status: str = "running"  # running | ok | failed
+    reason: str | None = None  # Scrapy's finish reason: finished, shutdown, closespider_timeout…
 
     @property
     def done(self) -> bool:
@@ -53,13 +61,20 @@ def crawl(
     full: bool = False,
     progress: Callable[[list[SourceProgress]], None] | None = None,
     interval: float = 0.25,
+    jobdir: str | Path | None = None,
+    make_spider: Callable[[Source], type] = spider_class,
 ) -> list[SourceProgress]:
     """Crawl ``sources`` to the end; ``progress`` is called every ``interval`` seconds."""
     process = CrawlerProcess(settings or crawl_settings())
     states = [SourceProgress(source.name) for source in sources]
     crawlers = []
     for source, state in zip(sources, states, strict=True):
-        crawler = process.create_crawler(spider_class(source))
+        spidercls = make_spider(source)
+        if jobdir is not None:
+            spidercls.custom_settings = {
+                **spidercls.custom_settings, "JOBDIR": str(Path(jobdir) / source.name)
+            }
+        crawler = process.create_crawler(spidercls)
         crawlers.append(crawler)
         deferred = process.crawl(crawler, full=full)
         deferred.addCallbacks(
@@ -82,6 +97,10 @@ def crawl(
     process.start()
     if progress is not None:
         progress(states)
+    if jobdir is not None:
+        for state in states:
+            if state.reason != "shutdown":  # stopped on purpose: kept, to be resumed
+                shutil.rmtree(Path(jobdir) / state.source, ignore_errors=True)
     return states
 
 
@@ -99,6 +118,7 @@ def _finish(crawler, state: SourceProgress) -> None:
     _read(crawler, state)
     stats = crawler.stats
     state.status = stats.get_value("heishi/status") or "failed"
+    state.reason = stats.get_value("finish_reason")
     state.errors = list(stats.get_value("heishi/errors") or [])
 
 

@@ -14,6 +14,7 @@ HEISHI_EVIDENCE = None  # evidence folder; None: $HEISHI_EVIDENCE, else var/evid
 HEISHI_STORE_BATCH = 200  # posts per store write
 HEISHI_STORE_FLUSH_SECONDS = 2.0  # and at least this often, so a killed crawl loses little
 HEISHI_WORKERS = None  # extraction processes; None: one per spare CPU; 0: all inline
+HEISHI_RECORD_RUNS = True  # False in a distributed worker: the scheduler records each round
 
 USER_AGENT = "Mozilla/5.0 (compatible; heishi/0.1; trust-and-safety market monitor)"
 ROBOTSTXT_OBEY = True

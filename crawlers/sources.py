@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -198,8 +199,15 @@ def _resolve(values: dict[str, str | FromEnv]) -> tuple[dict[str, str], list[str
     return resolved, missing
 
 
-def load_sources(path: str | os.PathLike | None = None) -> list[Source]:
-    """Every source declared in the file, validated; :class:`ConfigError` names what is wrong."""
+def load_sources(
+    path: str | os.PathLike | None = None,
+    skip_invalid: Callable[[ConfigError], None] | None = None,
+) -> list[Source]:
+    """Every source declared in the file, validated; :class:`ConfigError` names what is wrong.
+
+    With ``skip_invalid``, a source with an error is handed to it and left out instead (a
+    long-running scheduler goes on with the others); an error in the file itself still
+    raises."""
     path = sources_path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -209,7 +217,7 @@ def load_sources(path: str | os.PathLike | None = None) -> list[Source]:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read: {exc}", str(path)) from None
-    return _Reader(str(path)).sources(text)
+    return _Reader(str(path), skip_invalid).sources(text)
 
 
 def find_sources(names: list[str] | None, path: str | os.PathLike | None = None) -> list[Source]:
@@ -226,6 +234,38 @@ def find_sources(names: list[str] | None, path: str | os.PathLike | None = None)
             str(sources_path(path)),
         )
     return [by_name[name] for name in dict.fromkeys(names)]
+
+
+_CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def cron_trigger(value: str, timezone=None):
+    """The APScheduler trigger of a cron string: five fields (minute hour day month weekday),
+    or six with seconds first (``*/20 * * * * *``: every 20 s, for tests and fast sites).
+
+    Weekday numbers mean what they mean in cron (0 and 7 are Sunday). APScheduler 3 reads 0 as
+    Monday, even in ``from_crontab``; numbers are turned into day names so that ``0 6 * * 1``
+    fires on Monday as any crontab user expects."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = str(value).split()
+    if len(fields) == 5:
+        fields.insert(0, "0")
+    elif len(fields) != 6:
+        raise ValueError(f"expected 5 fields (or 6 with seconds first), got {len(fields)}")
+    second, minute, hour, day, month, weekday = fields
+    weekday = re.sub(
+        r"(?<![/\d])[0-7](?!\d)", lambda m: _CRON_WEEKDAYS[int(m.group())], weekday
+    )
+    return CronTrigger(
+        second=second,
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=weekday,
+        timezone=timezone,
+    )
 
 
 class _Reader:
@@ -250,8 +290,9 @@ class _Reader:
     SELECTOR_KEYS = {"post", "fields", "next_page", "detail"}
     POLITENESS_KEYS = set(Politeness.__dataclass_fields__)
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, skip_invalid: Callable[[ConfigError], None] | None = None):
         self.file = file
+        self.skip_invalid = skip_invalid
         self._constructor = yaml.constructor.SafeConstructor()
 
     # -- the file ----------------------------------------------------------------------------
@@ -276,7 +317,13 @@ class _Reader:
         sources: list[Source] = []
         seen: dict[str, int] = {}
         for index, node in enumerate(sources_node.value):
-            source = self.source(node, f"sources[{index}]", defaults)
+            try:
+                source = self.source(node, f"sources[{index}]", defaults)
+            except ConfigError as exc:
+                if self.skip_invalid is None:
+                    raise
+                self.skip_invalid(exc)
+                continue
             if source.name in seen:
                 self.fail(
                     node,
@@ -560,11 +607,9 @@ class _Reader:
         return int(float(match.group(1)) * _SIZE_UNITS[match.group(2)[:1].lower()])
 
     def cron(self, node: yaml.Node, path: str) -> str:
-        from apscheduler.triggers.cron import CronTrigger
-
         value = self.string(node, path)
         try:
-            CronTrigger.from_crontab(value)
+            cron_trigger(value)
         except ValueError as exc:
             self.fail(node, path, f"{value!r} is not a cron string (min hour day month dow): {exc}")
         return value

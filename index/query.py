@@ -13,8 +13,8 @@ Meaning of the filters (every backend must implement exactly this):
   without a type (``2049385761``) matches a contact of any type with that value.
 - ``since`` / ``until``: dates, inclusive, UTC, on the post's time (``posted_at`` in UTC, else
   ``fetched_at``); offers carry the same time.
-- offer filters ``goods``, ``platform``, ``side``, ``currency``, ``price_min`` / ``price_max``
-  (on the unit price ``price / per_qty``; offers without a price fail a price filter):
+- offer filters ``goods``, ``platform``, ``side``, ``currency``, ``unit``, ``price_min`` /
+  ``price_max`` (on the unit price ``price / per_qty``; offers without a price fail a price filter):
   a search returns posts having at least one offer meeting all of them together; a trend counts
   the offers meeting them. Platform ``none`` means an offer naming no platform.
 - Each list means "any of"; different filters are combined with AND.
@@ -25,15 +25,15 @@ contact key; at most ``facet_size`` values, most posts first then by value, a mi
 counted as ``none``. Hits are posts (their fields, ``offers`` and ``contacts``), newest first
 (``sort="oldest"`` reverses); ``total`` counts every match regardless of limit and offset.
 
-Trend rows: one per period that has offers (``period``: ``2026-11-21`` by day, ``2026-W47`` by
-ISO week starting Monday, ``2026-11`` by month; ``start``: first day of the period), with
-``offers`` (count), ``sellers`` (distinct seller keys; an offer's seller is the first contact
-of its post), and over the priced offers in
-``currency`` (the row's own when grouped by currency, else the only currency filtered, else
-CNY): ``priced``, ``price_median``, ``price_p25``, ``price_p75`` (exact, linear interpolation
-between closest ranks as ``statistics.quantiles(method="inclusive")``) and ``price_mean``.
-With ``by`` set, one row per period and value (a missing value is ``none``), sorted by period
-then value.
+Trend rows compare like with like: one per period that has offers *and per unit and
+currency* (a day rental, a month rental and a sale are never in one median), with ``period``
+(``2026-11-21`` by day, ``2026-W47`` by ISO week starting Monday, ``2026-11`` by month),
+``start`` (first day of the period), ``unit``, ``currency``, ``offers`` (count), ``sellers``
+(distinct seller keys; an offer's seller is the first contact of its post), and over the
+priced offers of the row: ``priced``, ``price_median``, ``price_p25``, ``price_p75`` (exact,
+linear interpolation between closest ranks as ``statistics.quantiles(method="inclusive")``)
+and ``price_mean``. With ``by`` set, one row per period, value (a missing value is ``none``),
+unit and currency. Rows are sorted by period, value, unit, currency.
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ GROUP_FIELDS = ("goods", "platform", "source", "side", "currency", "unit")
 SORTS = ("newest", "oldest")
 MAX_LIMIT = 10_000
 
-_VOCABULARY = {"goods": GOODS, "platform": PLATFORMS, "side": SIDES, "currency": CURRENCIES}
+_VOCABULARY = {"goods": GOODS, "platform": PLATFORMS, "side": SIDES, "currency": CURRENCIES,
+               "unit": UNITS}
 
 
 def parse_contact(text: str) -> str:
@@ -162,6 +163,7 @@ class Filters:
     seller: list[str] = field(default_factory=list)
     side: list[str] = field(default_factory=list)
     currency: list[str] = field(default_factory=list)
+    unit: list[str] = field(default_factory=list)
     since: date | None = None
     until: date | None = None
     price_min: float | None = None
@@ -204,7 +206,7 @@ class Filters:
     @property
     def offer_filtered(self) -> bool:
         """Whether any filter is on offers (then only posts with a matching offer count)."""
-        return bool(self.goods or self.platform or self.side or self.currency
+        return bool(self.goods or self.platform or self.side or self.currency or self.unit
                     or self.price_min is not None or self.price_max is not None)
 
     @property
@@ -283,10 +285,6 @@ class TrendQuery(Filters):
         if self.by is not None and self.by not in GROUP_FIELDS:
             raise StoreError(f"by: unknown {self.by!r}; one of {', '.join(GROUP_FIELDS)}")
 
-    @property
-    def price_currency(self) -> str:
-        """The currency price figures are in when rows are not grouped by currency."""
-        return self.currency[0] if len(self.currency) == 1 else "CNY"
 
 
 @dataclass
@@ -334,6 +332,7 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--side", action="append", choices=SIDES)
     group.add_argument("--currency", action="append", metavar="CUR",
                        help=", ".join(CURRENCIES))
+    group.add_argument("--unit", action="append", metavar="UNIT", help=", ".join(UNITS))
     group.add_argument("--since", metavar="DATE", help="YYYY-MM-DD (inclusive) or 30d / 8w ago")
     group.add_argument("--until", metavar="DATE", help="YYYY-MM-DD (inclusive)")
     group.add_argument("--price", metavar="LOW-HIGH",
@@ -347,6 +346,7 @@ def _filter_values(args: argparse.Namespace) -> dict:
         else getattr(args, "text", None),
         "goods": args.goods, "platform": args.platform, "source": args.source,
         "seller": args.seller, "side": args.side, "currency": args.currency,
+        "unit": getattr(args, "unit", None),
         "since": args.since, "until": args.until, "price_min": low, "price_max": high,
     }
 

@@ -25,11 +25,39 @@ OFFER_FIELDS = (
 
 RUN_STATUSES = ("running", "ok", "failed", "interrupted")
 
+CASE_STATES = ("drafted", "sent", "acknowledged", "removed", "rejected")
+"""The life of a takedown case, in order; a case is open until removed or rejected."""
+OPEN_CASE_STATES = ("drafted", "sent", "acknowledged")
+# Where a case may go from each state. Nothing goes back to drafted (the request exists);
+# a rejected request may be sent again (appeal, new evidence), and a removal found wrong
+# (the listing is back) reopens the case as sent or acknowledged.
+CASE_TRANSITIONS = {
+    "drafted": ("sent", "acknowledged", "removed", "rejected"),
+    "sent": ("acknowledged", "removed", "rejected"),
+    "acknowledged": ("removed", "rejected"),
+    "rejected": ("sent", "acknowledged", "removed"),
+    "removed": ("sent", "acknowledged"),
+}
+
 
 def check_run(run: CrawlRun) -> None:
     """Refuse a run whose status no reader of the run history would understand."""
     if run.status not in RUN_STATUSES:
         raise StoreError(f"crawl run status {run.status!r} is not one of {RUN_STATUSES}")
+
+
+def check_case_transition(case_id: str, current: str, state: str) -> None:
+    """Refuse a state a case cannot move to from where it is, saying where it can go."""
+    if state not in CASE_STATES:
+        raise StoreError(f"case state {state!r} is not one of {', '.join(CASE_STATES)}")
+    if state == current:
+        raise StoreError(f"case {case_id} is already {state}")
+    allowed = CASE_TRANSITIONS.get(current, ())
+    if state not in allowed:
+        raise StoreError(
+            f"case {case_id} is {current}: it can become {', '.join(allowed) or 'nothing else'}"
+            f", not {state}"
+        )
 
 
 def contact_key(contact_type: str, value: str) -> str:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+from index import sqlite_weeks
 from index.errors import StoreError
 from index.query import (
     CONTACT_TYPES,
@@ -30,10 +31,12 @@ from index.query import (
     OFFER_FIELDS as QUERY_OFFER_FIELDS,
 )
 from index.records import (
+    CASE_STATES,
     OFFER_FIELDS,
     POST_FIELDS,
     CrawlRun,
     Post,
+    check_case_transition,
     check_run,
     contact_key,
     utc_time,
@@ -201,6 +204,55 @@ MIGRATIONS: list[str] = [
         FROM contacts c JOIN posts p ON p.pk = c.post_pk
         GROUP BY c.key;
     """,
+    # 4: weekly aggregates per (goods, platform, side, unit, currency, source), which trends
+    # and the digest read (index.weekly); sellers' first and last offers; posts by first_seen
+    # (what alerts read since their watermark). Filled from the offers on upgrade.
+    sqlite_weeks.MIGRATION,
+    # 5: takedown cases: one request to one host platform about some posts, and the history of
+    # what happened to it (state changes and re-fetches), appended, never rewritten.
+    # Idempotent, so an earlier step can be replayed on a store that has it.
+    """
+    CREATE TABLE IF NOT EXISTS cases (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        host TEXT,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '{}',  -- how the posts were chosen (post, seller, query)
+        bundle TEXT,                        -- where the request and evidence were written
+        report_to TEXT
+    );
+    CREATE INDEX IF NOT EXISTS cases_state ON cases(state);
+
+    CREATE TABLE IF NOT EXISTS case_posts (
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        n INTEGER NOT NULL,
+        post_id TEXT NOT NULL,
+        url TEXT,
+        evidence_sha256 TEXT,
+        removed_at TEXT,                    -- first re-fetch that found it gone
+        removal_sha256 TEXT,                -- that response, in the evidence archive
+        PRIMARY KEY (case_id, n)
+    );
+    CREATE INDEX IF NOT EXISTS case_posts_post ON case_posts(post_id);
+
+    CREATE TABLE IF NOT EXISTS case_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        kind TEXT NOT NULL,                 -- state | check
+        state TEXT,                         -- the new state (state events)
+        post_id TEXT,                       -- the post re-fetched (check events)
+        url TEXT,
+        outcome TEXT,                       -- gone | up | unreachable (check events)
+        note TEXT,
+        evidence_sha256 TEXT
+    );
+    CREATE INDEX IF NOT EXISTS case_events_case ON case_events(case_id, id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -229,6 +281,7 @@ class SQLiteStore(Store):
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._wrote = False
+        self._touched: set[sqlite_weeks.Key] = set()  # weekly aggregates to refresh
         if str(path) != ":memory:" and not self.path.exists():
             if readonly or not create:
                 raise StoreError(f"{self.path}: no store there (crawl or import something first)")
@@ -300,11 +353,15 @@ class SQLiteStore(Store):
             self._wrote = True
             try:
                 yield db
+                if self._touched:  # aggregates commit with the offers they summarise
+                    sqlite_weeks.refresh(db, self._touched)
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:  # some errors end the transaction themselves
                     db.execute("ROLLBACK")
                 raise
+            finally:
+                self._touched.clear()
 
     @contextmanager
     def _read(self, doing: str):
@@ -337,6 +394,8 @@ class SQLiteStore(Store):
             for step in range(version, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[step]):
                     db.execute(statement)
+                if MIGRATIONS[step] is sqlite_weeks.MIGRATION:
+                    self._touched.update(sqlite_weeks.all_keys(db))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- posts ---------------------------------------------------------------------------
@@ -399,10 +458,12 @@ class SQLiteStore(Store):
                     "text=?, last_seen=max(last_seen, ?) WHERE pk = ?",
                     [*values, at, extra, post.text, seen_at, pk],
                 )
+                self._touched.update(sqlite_weeks.keys_of_posts(db, [pk]))
                 db.execute(
                     "UPDATE offers SET source = ?, posted_at = ?, day = ? WHERE post_pk = ?",
                     (post.source, at, day_number(at), pk),
                 )
+                self._touched.update(sqlite_weeks.keys_of_posts(db, [pk]))
                 db.execute("DELETE FROM posts_fts WHERE rowid = ?", (pk,))
                 db.execute(
                     "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
@@ -444,6 +505,25 @@ class SQLiteStore(Store):
             row = cursor.fetchone()
             names = [d[0] for d in cursor.description]
         return None if row is None else self._post_dict(row, names)
+
+    def posts_with_offers(self, ids: Sequence[str]) -> list[dict]:
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, dict] = {}
+        with self._read("read posts") as db:
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                cursor = db.execute(
+                    f"SELECT {self._POST_COLUMNS}, pk FROM posts WHERE id IN ({marks})", chunk)
+                names = [d[0] for d in cursor.description]
+                for row in cursor.fetchall():
+                    post = self._post_dict(row, names)
+                    found[post["id"]] = post
+            posts = [found[id] for id in ids if id in found]
+            self._attach_offers(db, posts)
+        for post in posts:
+            del post["pk"]
+        return posts
 
     def post_versions(self, id: str) -> list[dict]:
         with self._read("read post versions") as db:
@@ -510,6 +590,9 @@ class SQLiteStore(Store):
             offers, contacts, is_listing = _extraction_rows(pk, post_id, extraction, version,
                                                             source, at)
             done[post_id] = (offers, contacts, is_listing, version)
+        self._touched.update(sqlite_weeks.keys_of_posts(db, (posts[i][2] for i in ids)))
+        self._touched.update(sqlite_weeks.key_of_row(row) for offers, _, _, _ in done.values()
+                             for row in offers)
         db.execute(f"DELETE FROM offers WHERE post_pk IN ({marks})",
                    [posts[post_id][2] for post_id in ids])
         db.execute(f"DELETE FROM contacts WHERE post_pk IN ({marks})",
@@ -649,40 +732,97 @@ class SQLiteStore(Store):
     }
 
     def trend(self, query: TrendQuery) -> list[dict]:
+        if sqlite_weeks.answerable(query):  # whole weeks: the weekly aggregates hold it all
+            with self._read("trend") as db:
+                return sqlite_weeks.trend(db, query)
+        return self.trend_from_offers(query)
+
+    def trend_from_offers(self, query: TrendQuery) -> list[dict]:
+        """The trend computed from every matching offer (days, months, text or seller
+        filters, partial weeks); the aggregates must give the same rows where they apply."""
         where = matching_offers(query)
         bucket = self._BUCKET_SQL[query.interval]
         group = f"coalesce(o.{query.by}, 'none')" if query.by else "NULL"
-        priced = "o.unit_price IS NOT NULL"
-        priced_params: list = []
-        if query.by != "currency":
-            priced += " AND o.currency = ?"
-            priced_params.append(query.price_currency)
         with self._read("trend") as db:
             counts = db.execute(
-                f"SELECT {bucket} AS b, {group} AS g, count(*), count(DISTINCT o.seller_key) "
-                f"FROM offers o WHERE {where.sql()} GROUP BY b, g",
+                f"SELECT {bucket} AS b, {group} AS g, o.unit, o.currency, count(*), "
+                f"count(DISTINCT o.seller_key) FROM offers o WHERE {where.sql()} "
+                "GROUP BY b, g, o.unit, o.currency",
                 where.params,
             ).fetchall()
             prices: dict[tuple, list[float]] = {}
-            for b, g, price in db.execute(
-                f"SELECT {bucket}, {group}, o.unit_price FROM offers o "
-                f"WHERE {where.sql()} AND {priced}",
-                [*where.params, *priced_params],
+            for b, g, unit, currency, price in db.execute(
+                f"SELECT {bucket}, {group}, o.unit, o.currency, o.unit_price FROM offers o "
+                f"WHERE {where.sql()} AND o.unit_price IS NOT NULL",
+                where.params,
             ):
-                prices.setdefault((b, g), []).append(price)
+                prices.setdefault((b, g, unit, currency), []).append(price)
         rows = []
-        for b, value, offers, sellers in sorted(counts, key=lambda r: (r[0], r[1] or "")):
+        for b, value, unit, currency, offers, sellers in sorted(
+                counts, key=lambda r: (r[0], r[1] or "", r[2], r[3])):
             first = (EPOCH + timedelta(days=b)).isoformat() if query.interval != "month" \
                 else f"{b}-01"
             row = {"period": period_of(first, query.interval)[0], "start": first}
             if query.by:
                 row[query.by] = value
-            row["offers"] = offers
-            row["sellers"] = sellers
-            row["currency"] = value if query.by == "currency" else query.price_currency
-            row.update(price_figures(prices.get((b, value), [])))
+            row.update(unit=unit, currency=currency, offers=offers, sellers=sellers)
+            row.update(price_figures(prices.get((b, value, unit, currency), [])))
             rows.append(row)
         return rows
+
+    def weekly_items(self, filters: Filters | None = None) -> list[dict]:
+        filters = filters or Filters()
+        if filters.text or filters.seller or filters.price_min is not None \
+                or filters.price_max is not None:
+            return super().weekly_items(filters)
+        with self._read("weekly prices") as db:
+            return sqlite_weeks.weekly_items(db, filters)
+
+    def seller_activity(self, since: date, until: date) -> dict[str, dict]:
+        first, last = sqlite_weeks.day_of(since), sqlite_weeks.day_of(until)
+        with self._read("seller activity") as db:
+            found = {
+                key: {"first": EPOCH + timedelta(days=lo), "last": EPOCH + timedelta(days=hi),
+                      "goods": set()}
+                for key, lo, hi in db.execute(
+                    "SELECT seller_key, min(day), max(day) FROM offers WHERE seller_key IN "
+                    "(SELECT seller_key FROM offers WHERE day BETWEEN ? AND ?) "
+                    "GROUP BY seller_key", (first, last))
+            }
+            for key, goods in db.execute(
+                "SELECT DISTINCT seller_key, goods FROM offers WHERE day BETWEEN ? AND ? "
+                "AND seller_key IS NOT NULL", (first, last)):
+                found[key]["goods"].add(goods)
+        return found
+
+    def source_activity(self, since: date, until: date) -> dict[str, dict]:
+        low = since.isoformat()
+        high = (until + timedelta(days=1)).isoformat()
+        with self._read("source activity") as db:
+            return {
+                source: {"posts": posts or 0, "last": last}
+                for source, last, posts in db.execute(
+                    "SELECT source, max(at), sum(at >= ? AND at < ?) FROM posts "
+                    "GROUP BY source", (low, high))
+            }
+
+    def posts_stored_since(self, moment: str | None) -> Iterator[dict]:
+        after, first = 0, moment or ""
+        while True:
+            with self._read("read new posts") as db:
+                cursor = db.execute(
+                    f"SELECT pk, {self._POST_COLUMNS} FROM posts WHERE first_seen >= ? "
+                    "AND pk > ? ORDER BY pk LIMIT 1000", (first, after))
+                rows = cursor.fetchall()
+                names = [d[0] for d in cursor.description][1:]
+                posts = [self._post_dict(row[1:], names) | {"pk": row[0]} for row in rows]
+                self._attach_offers(db, posts)
+            if not rows:
+                return
+            for post in posts:
+                del post["pk"]
+                yield post
+            after = rows[-1][0]
 
     def seller(self, contact: str) -> dict | None:
         key = parse_contact(contact)
@@ -770,6 +910,126 @@ class SQLiteStore(Store):
             for row in rows:
                 yield dict(zip(names, row[1:], strict=True))
             after = (rows[-1][0], rows[-1][2])
+
+    # -- takedown cases ------------------------------------------------------------------
+    _CASE_COLUMNS = ("id", "platform", "host", "state", "created_at", "created_by", "updated_at",
+                     "target", "bundle", "report_to")
+    _CASE_POST_COLUMNS = ("post_id", "url", "evidence_sha256", "removed_at", "removal_sha256")
+    _EVENT_COLUMNS = ("at", "by", "kind", "state", "post_id", "url", "outcome", "note",
+                      "evidence_sha256")
+
+    def add_cases(self, cases: Sequence[dict]) -> None:
+        with self._write("record takedown cases") as db:
+            for case in cases:
+                id = str(case["id"])
+                if db.execute("SELECT 1 FROM cases WHERE id = ?", (id,)).fetchone():
+                    raise StoreError(f"{self.path}: case {id} is already in the ledger")
+                at = case.get("created_at") or utcnow()
+                db.execute(
+                    "INSERT INTO cases (id, platform, host, state, created_at, created_by, "
+                    "updated_at, target, bundle, report_to) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (id, case["platform"], case.get("host"), "drafted", at, case["created_by"],
+                     at, json.dumps(case.get("target") or {}, ensure_ascii=False),
+                     case.get("bundle"), case.get("report_to")),
+                )
+                db.executemany(
+                    "INSERT INTO case_posts (case_id, n, post_id, url, evidence_sha256) "
+                    "VALUES (?,?,?,?,?)",
+                    [(id, n, p["post_id"], p.get("url"), p.get("evidence_sha256"))
+                     for n, p in enumerate(case.get("posts") or [])],
+                )
+                db.execute(
+                    "INSERT INTO case_events (case_id, at, by, kind, state, note) "
+                    "VALUES (?,?,?,'state','drafted',?)",
+                    (id, at, case["created_by"], case.get("note")),
+                )
+
+    def _case_dicts(self, db: sqlite3.Connection, where: str, params: Sequence) -> list[dict]:
+        rows = db.execute(
+            f"SELECT {', '.join(self._CASE_COLUMNS)} FROM cases {where} "
+            "ORDER BY created_at, id", params,
+        ).fetchall()
+        cases = []
+        for row in rows:
+            case = dict(zip(self._CASE_COLUMNS, row, strict=True))
+            case["target"] = json.loads(case["target"] or "{}")
+            case["posts"] = [
+                dict(zip(self._CASE_POST_COLUMNS, r, strict=True))
+                for r in db.execute(
+                    f"SELECT {', '.join(self._CASE_POST_COLUMNS)} FROM case_posts "
+                    "WHERE case_id = ? ORDER BY n", (case["id"],))
+            ]
+            case["events"] = [
+                dict(zip(self._EVENT_COLUMNS, r, strict=True))
+                for r in db.execute(
+                    f"SELECT {', '.join(self._EVENT_COLUMNS)} FROM case_events "
+                    "WHERE case_id = ? ORDER BY id", (case["id"],))
+            ]
+            cases.append(case)
+        return cases
+
+    def get_case(self, id: str) -> dict | None:
+        with self._read("read a case") as db:
+            found = self._case_dicts(db, "WHERE id = ?", (str(id),))
+        return found[0] if found else None
+
+    def cases(self, states: Iterable[str] | None = None) -> list[dict]:
+        with self._read("read cases") as db:
+            if states is None:
+                return self._case_dicts(db, "", ())
+            states = list(states)
+            unknown = sorted(set(states) - set(CASE_STATES))
+            if unknown:
+                raise StoreError(f"case state {unknown[0]!r} is not one of "
+                                 f"{', '.join(CASE_STATES)}")
+            marks = ",".join("?" * len(states))
+            return self._case_dicts(db, f"WHERE state IN ({marks})", states)
+
+    def set_case_state(self, id, state, *, by, at=None, note=None, evidence_sha256=None) -> dict:
+        at = utc_time(at) or utcnow()
+        with self._write("change a case's state") as db:
+            row = db.execute("SELECT state FROM cases WHERE id = ?", (str(id),)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no case {id} in the ledger")
+            check_case_transition(str(id), row[0], state)
+            db.execute("UPDATE cases SET state = ?, updated_at = ? WHERE id = ?",
+                       (state, at, str(id)))
+            db.execute(
+                "INSERT INTO case_events (case_id, at, by, kind, state, note, evidence_sha256) "
+                "VALUES (?,?,?,'state',?,?,?)",
+                (str(id), at, by, state, note, evidence_sha256),
+            )
+            return self._case_dicts(db, "WHERE id = ?", (str(id),))[0]
+
+    def record_case_check(self, id, post_id, *, url, outcome, by, at=None, note=None,
+                          evidence_sha256=None) -> None:
+        if outcome not in ("gone", "up", "unreachable"):
+            raise StoreError(f"check outcome {outcome!r} is not gone, up or unreachable")
+        at = utc_time(at) or utcnow()
+        with self._write("record a case check") as db:
+            found = db.execute("SELECT 1 FROM case_posts WHERE case_id = ? AND post_id = ?",
+                               (str(id), post_id)).fetchone()
+            if found is None:
+                raise StoreError(f"{self.path}: case {id} does not list post {post_id}")
+            db.execute(
+                "INSERT INTO case_events (case_id, at, by, kind, post_id, url, outcome, note, "
+                "evidence_sha256) VALUES (?,?,?,'check',?,?,?,?,?)",
+                (str(id), at, by, post_id, url, outcome, note, evidence_sha256),
+            )
+            if outcome == "gone":
+                db.execute(
+                    "UPDATE case_posts SET removed_at = ?, removal_sha256 = ? "
+                    "WHERE case_id = ? AND post_id = ? AND removed_at IS NULL",
+                    (at, evidence_sha256, str(id), post_id),
+                )
+            elif outcome == "up":  # back, or never gone: a later removal is timed afresh
+                db.execute(
+                    "UPDATE case_posts SET removed_at = NULL, removal_sha256 = NULL "
+                    "WHERE case_id = ? AND post_id = ?",
+                    (str(id), post_id),
+                )
+            db.execute("UPDATE cases SET updated_at = max(updated_at, ?) WHERE id = ?",
+                       (at, str(id)))
 
     # -- reading -------------------------------------------------------------------------
     def stats(self) -> dict:

@@ -42,7 +42,7 @@ class Where:
 
 
 def offer_conditions(filters: Filters, alias: str = "o") -> Where:
-    """What one offer must meet: goods, platform, side, currency, unit-price range."""
+    """What one offer must meet: goods, platform, side, currency, unit, unit-price range."""
     where = Where()
     where.any_of(f"{alias}.goods", filters.goods)
     if filters.platform:
@@ -55,6 +55,7 @@ def offer_conditions(filters: Filters, alias: str = "o") -> Where:
         where.add("(" + " OR ".join(options) + ")", *named)
     where.any_of(f"{alias}.side", filters.side)
     where.any_of(f"{alias}.currency", filters.currency)
+    where.any_of(f"{alias}.unit", filters.unit)
     if filters.price_min is not None:
         where.add(f"{alias}.unit_price >= ?", filters.price_min)
     if filters.price_max is not None:

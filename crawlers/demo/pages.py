@@ -22,6 +22,7 @@ SECTION_TITLES = {
     "broken": "旧版论坛存档",
     "empty": "新开版块",
     "bench": "大型交易市场（基准测试）",
+    "history": "行情交易区（二十周历史）",
 }
 EXCERPT_CHARS = 40
 PAGER_WINDOW = 3  # page links shown either side of the current page

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import pages
+from . import history, pages
 from .content import (
     BENCH,
     BOARDS,
@@ -40,7 +40,8 @@ CONTENT_TYPES = {  # how each board declares (or hides) its encoding in the HTTP
 }
 META_CHARSET = {"gbk": "gbk", "big5": None, "nocharset": None}  # in-page <meta charset>
 HTML = "text/html; charset=utf-8"
-SECTIONS = ["forum", "js", "gbk", "big5", "nocharset", "sms", "slow", "broken", "empty", "bench"]
+SECTIONS = ["forum", "js", "gbk", "big5", "nocharset", "sms", "slow", "broken", "empty", "bench",
+            "history"]
 SLOW_INTERVAL = 0.5  # seconds between two /slow/ requests below which the answer is 429
 JS_API_DELAY = 0.2  # the listings API answers a little late, like a real XHR backend
 _THREAD_PATH = re.compile(r"^/(forum|bench)/thread/(\d+)\.html$")
@@ -83,7 +84,9 @@ class DemoMarket:
         if broken:
             broken[-1] = replace(broken[-1], text=pages.cut_text(broken[-1].text))
         self._sms_site, self._sms_updated, self._listings["sms"] = write_sms_table(seed)
+        self._listings["history"] = history.write_history(seed)
         self._published: Counter[str] = Counter()
+        self._redesigned: set[str] = set()  # boards whose markup changed (see redesign)
         self._routes: dict[str, Response] = {}
         self._bench: dict[str, Response] = {}
         self._render_all()
@@ -123,6 +126,11 @@ class DemoMarket:
         self.stop()
 
     # -- content ----------------------------------------------------------------------------
+
+    def price_paths(self) -> dict[str, list[dict]]:
+        """Ground truth of ``/history/``: per ``goods/platform/unit/currency``, the price its
+        sellers centred their asks on, week by week (see ``crawlers.demo.history``)."""
+        return history.price_paths()
 
     def listings(self, section: str) -> list[Listing]:
         """What ``section`` holds, newest first: the ground truth to compare a crawl with.
@@ -164,6 +172,15 @@ class DemoMarket:
                     return posts[i]
         raise KeyError(f"demo section {section!r} has no thread {tid}")
 
+    def redesign(self, section: str) -> None:
+        """The site is redesigned: the board's posts come in new markup (``div.topic-list
+        div.topic`` instead of ``div.threads div.thread``), so selectors written for the old
+        layout match nothing while the pages still load, as when a real site changes."""
+        board = self._board(section)
+        with self._lock:
+            self._redesigned.add(section)
+            self._render_board(board)
+
     def _board(self, section: str) -> Board:
         if section not in BOARDS or section in ("broken", "empty"):
             raise KeyError(f"cannot change demo section {section!r}; boards that can: "
@@ -173,7 +190,7 @@ class DemoMarket:
     # -- rendering --------------------------------------------------------------------------
 
     def _render_all(self) -> None:
-        for board in BOARDS.values():
+        for board in (*BOARDS.values(), history.BOARD):
             if board.section != "broken":
                 self._render_board(board)
         routes = dict(self._routes)
@@ -207,6 +224,9 @@ class DemoMarket:
                 chunk = posts[(page - 1) * board.per_page: page * board.per_page]
                 html = pages.board_page(section, chunk, page, count, meta, short=board.detail,
                                         chrome=traditional if board.traditional else pages.same)
+                if section in self._redesigned:
+                    html = html.replace('class="threads"', 'class="topic-list"').replace(
+                        'class="thread"', 'class="topic"')
                 routes[f"/{section}/?page={page}"] = Response(
                     200, html.encode(board.codec), content_type)
             if board.detail:

@@ -288,6 +288,10 @@ class ListingSpider(scrapy.Spider):
         lost_all = stats.get_value("item_dropped_count", 0) > 0 and not stored
         lost_some = stats.get_value("heishi/store_errors", 0) > 0  # posts that never landed
         failed = reason != "finished" or self.start_failed or not pages or lost_all or lost_some
+        if reason == "shutdown" and not (self.start_failed or lost_all or lost_some):
+            # Stopped on purpose (SIGTERM, Ctrl-C): not the site's fault; with a JOBDIR the
+            # next crawl resumes it.
+            return "interrupted", errors
         return ("failed" if failed else "ok"), errors
 
     def closed(self, reason: str) -> None:

@@ -229,6 +229,8 @@ def offer_clauses(filters: Filters, path: str = "") -> list[dict]:
         clauses.append({"terms": {f"{path}side": filters.side}})
     if filters.currency:
         clauses.append({"terms": {f"{path}currency": filters.currency}})
+    if filters.unit:
+        clauses.append({"terms": {f"{path}unit": filters.unit}})
     price: dict = {}
     if filters.price_min is not None:
         price["gte"] = filters.price_min
@@ -379,11 +381,9 @@ def read_facets(answer: dict) -> dict[str, dict[str, int]]:
     return facets
 
 
-def _metrics(currency: str | None) -> dict:
-    """Sellers, and unit-price figures over the offers priced in ``currency`` (None: any)."""
+def _metrics() -> dict:
+    """Sellers, and unit-price figures over the priced offers (of one unit and currency)."""
     priced = [{"exists": {"field": "unit_price"}}]
-    if currency is not None:
-        priced.append({"term": {"currency": currency}})
     return {
         "sellers": {"cardinality": {"field": "seller", "precision_threshold": BUCKET_PRECISION}},
         "priced": {
@@ -406,7 +406,6 @@ def build_trend_request(query: TrendQuery, after: dict | None = None) -> dict:
     of up to a few thousand offers on servers from 8.9 (HybridDigest sorts small samples),
     TDigest estimates above that and on older servers.
     """
-    currency = None if query.by == "currency" else query.price_currency
     sources: list[dict] = [
         {
             "period": {
@@ -421,6 +420,10 @@ def build_trend_request(query: TrendQuery, after: dict | None = None) -> dict:
     ]
     if query.by is not None:
         sources.append({"by": {"terms": {"field": query.by, "missing_bucket": True}}})
+    # Like with like: every row is one unit and one currency (a day rental, a month rental and
+    # a sale never share a median).
+    sources += [{"unit": {"terms": {"field": "unit"}}},
+                {"currency": {"terms": {"field": "currency"}}}]
     composite: dict = {"size": TREND_PAGE, "sources": sources}
     if after:
         composite["after"] = after
@@ -428,7 +431,7 @@ def build_trend_request(query: TrendQuery, after: dict | None = None) -> dict:
         "query": offer_query(query),
         "size": 0,
         "track_total_hits": False,
-        "aggs": {"trend": {"composite": composite, "aggs": _metrics(currency)}},
+        "aggs": {"trend": {"composite": composite, "aggs": _metrics()}},
     }
 
 
@@ -440,7 +443,7 @@ def trend_after_key(answer: dict) -> dict | None:
     return trend.get("after_key")
 
 
-def _figures(bucket: dict, currency: str | None) -> dict:
+def _figures(bucket: dict) -> dict:
     priced = bucket["priced"]
     values = priced["quartiles"].get("values") or {}
 
@@ -449,9 +452,10 @@ def _figures(bucket: dict, currency: str | None) -> dict:
         return None if value is None or priced["doc_count"] == 0 else value
 
     return {
+        "unit": bucket["key"]["unit"],
+        "currency": bucket["key"]["currency"],
         "offers": bucket["doc_count"],
         "sellers": int(bucket["sellers"]["value"]),
-        "currency": currency,
         "priced": priced["doc_count"],
         "price_median": pick("50.0"),
         "price_p25": pick("25.0"),
@@ -466,13 +470,10 @@ def read_trend(query: TrendQuery, answer: dict) -> list[dict]:
     for bucket in _buckets(answer, "trend"):
         label, start = period_of(bucket["key"]["period"], query.interval)
         row = {"period": label, "start": start}
-        currency = query.price_currency
         if query.by is not None:
             value = bucket["key"].get("by")
             row[query.by] = "none" if value is None else value
-            if query.by == "currency":
-                currency = row[query.by]
-        rows.append({**row, **_figures(bucket, currency)})
+        rows.append({**row, **_figures(bucket)})
     return rows
 
 
@@ -480,8 +481,9 @@ def sort_trend(query: TrendQuery, rows: list[dict]) -> list[dict]:
     """Pages arrive in key order with missing values first; the SQLite store sorts "none"
     among the other names, and both backends answer alike."""
     if query.by is None:
-        return rows
-    return sorted(rows, key=lambda row: (row["start"], str(row[query.by])))
+        return sorted(rows, key=lambda row: (row["start"], row["unit"], row["currency"]))
+    return sorted(rows, key=lambda row: (row["start"], str(row[query.by]), row["unit"],
+                                         row["currency"]))
 
 
 def build_seller_query(contact: str, typed: bool) -> dict:

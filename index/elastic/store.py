@@ -96,6 +96,15 @@ class ElasticStore(Store):
     def __repr__(self) -> str:
         return f"ElasticStore({self.url!r}, prefix={self.prefix!r})"
 
+    def _no_cases(self) -> StoreError:
+        # The ledger needs a state change checked and recorded atomically, and an
+        # append-only history; on Elasticsearch that is optimistic concurrency over a cases
+        # index, not built yet. Saying so beats a ledger that can lose a state change.
+        return StoreError(
+            f"{self.url}: takedown cases are not supported on Elasticsearch yet; keep the case "
+            "ledger in the embedded store (--store var/heishi.db, or $HEISHI_STORE)"
+        )
+
     # -- plumbing ------------------------------------------------------------------------
     def _errors(self, doing: str):
         return translated_errors(self.url, doing)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import nullcontext
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from index.records import utcnow
 from index.store import default_store_location, open_store
 from ops.commands import HeishiCommand
+from ops.errors import UsageError
 from ops.render import write_jsonl, write_table
 
 COLUMNS = ("source", "status", "pages", "new", "seen", "changed", "errors")
@@ -29,27 +32,63 @@ class Command(HeishiCommand):
             action="store_true",
             help="page through every listing page, even where nothing new is found",
         )
+        parser.add_argument(
+            "--jobdir",
+            metavar="DIR",
+            help="keep each source's crawl state in DIR/<source>: a crawl stopped by SIGTERM "
+            "or Ctrl-C resumes from there next time, fetching no page twice",
+        )
+        parser.add_argument(
+            "--redis",
+            metavar="URL",
+            help="crawl on the `heishi worker`s sharing this Redis: push the start requests, "
+            "wait for the round to end (default: $HEISHI_REDIS)",
+        )
+        parser.add_argument(
+            "--time-limit",
+            type=float,
+            metavar="SECONDS",
+            help="stop each source's crawl after this long (its run is recorded as failed)",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         from crawlers.sources import find_sources
 
         sources = find_sources(args.sources, args.sources_file)
-        results = crawl_with_progress(sources, args, full=args.full)
+        if args.time_limit is not None and args.time_limit <= 0:
+            raise UsageError(f"--time-limit must be positive, not {args.time_limit:g}")
+        started = utcnow()
+        redis_url = args.redis or os.environ.get("HEISHI_REDIS")
+        if redis_url:
+            results = crawl_on_workers(sources, args, redis_url)
+        else:
+            results = crawl_with_progress(
+                sources, args, full=args.full, jobdir=args.jobdir, time_limit=args.time_limit
+            )
         print_results(results, args)
+        alerts_after_crawl(args, started)
         return 0 if all(result.status == "ok" for result in results) else 1
 
 
-def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+def add_source_arguments(parser: argparse.ArgumentParser, evidence: bool = True) -> None:
+    """``--sources-file`` (and ``--evidence``): where sources are read and captures kept."""
     parser.add_argument(
         "--sources-file",
         metavar="FILE",
         help="sources file (default: $HEISHI_SOURCES, else ./sources.yaml)",
     )
-    parser.add_argument(
-        "--evidence",
-        metavar="DIR",
-        help="evidence folder (default: $HEISHI_EVIDENCE, else var/evidence)",
-    )
+    if evidence:
+        parser.add_argument(
+            "--evidence",
+            metavar="DIR",
+            help="evidence folder (default: $HEISHI_EVIDENCE, else var/evidence)",
+        )
+
+
+def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+    add_source_arguments(parser)
+    parser.add_argument("--rules", metavar="FILE",
+                        help="watch rules to run on the new posts (default: $HEISHI_ALERT_RULES)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON Lines")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     parser.add_argument(
@@ -57,7 +96,13 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def crawl_with_progress(sources, args: argparse.Namespace, full: bool = False):
+def crawl_with_progress(
+    sources,
+    args: argparse.Namespace,
+    full: bool = False,
+    jobdir: str | None = None,
+    time_limit: float | None = None,
+):
     """Run the crawl of ``sources`` in this process, with a live line per source on stderr."""
     from crawlers.runner import crawl, crawl_settings
 
@@ -68,6 +113,7 @@ def crawl_with_progress(sources, args: argparse.Namespace, full: bool = False):
         HEISHI_EVIDENCE=args.evidence,
         HEISHI_SOURCES=args.sources_file,
         LOG_LEVEL="INFO" if args.verbose else "WARNING",
+        CLOSESPIDER_TIMEOUT=time_limit,
     )
     console = Console(file=sys.stderr)
     show = not args.quiet and console.is_terminal
@@ -90,7 +136,41 @@ def crawl_with_progress(sources, args: argparse.Namespace, full: bool = False):
             progress.update(tasks[state.source], line=line, completed=1 if state.done else 0)
 
     with progress if show else nullcontext():
-        return crawl(sources, settings, full=full, progress=update if show else None)
+        return crawl(
+            sources, settings, full=full, progress=update if show else None, jobdir=jobdir
+        )
+
+
+def crawl_on_workers(sources, args: argparse.Namespace, redis_url: str):
+    """One round per source on the workers, all at once; the results as a local crawl's."""
+    import logging
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crawlers.distributed import check_redis, run_round
+    from crawlers.runner import SourceProgress
+
+    check_redis(redis_url)
+    store = args.store or default_store_location()
+    open_store(store).close()
+    logging.basicConfig(format="%(levelname)s %(message)s", level=logging.WARNING)
+    limit = args.time_limit or 3600.0
+    with ThreadPoolExecutor(max(1, len(sources))) as pool:
+        runs = list(pool.map(lambda source: run_round(source, redis_url, store, limit), sources))
+    return [
+        SourceProgress(run.source, run.pages, run.posts_new, run.posts_seen, run.posts_changed,
+                       run.errors, run.status)  # fmt: skip
+        for run in runs
+    ]
+
+
+def alerts_after_crawl(args: argparse.Namespace, started: str) -> None:
+    """Watch rules over the posts this crawl stored, and any delivery that is due."""
+    from ops.alerts import run_alerts
+
+    counts = run_alerts(args.store, getattr(args, "rules", None), start=started)
+    if counts is not None:
+        print(f"alerts: {counts['new']} new, {counts['delivered']} delivered, "
+              f"{counts['retry']} to retry, {counts['failed']} failed", file=sys.stderr)
 
 
 def print_results(results, args: argparse.Namespace) -> None:

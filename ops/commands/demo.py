@@ -11,8 +11,14 @@ import argparse
 import os
 import sys
 
+from index.records import utcnow
 from ops.commands import HeishiCommand
-from ops.commands.crawl import add_crawl_arguments, crawl_with_progress, print_results
+from ops.commands.crawl import (
+    add_crawl_arguments,
+    alerts_after_crawl,
+    crawl_with_progress,
+    print_results,
+)
 from ops.errors import UsageError
 
 DEMO_PORT = 8642
@@ -56,7 +62,13 @@ class Command(HeishiCommand):
             ]
             if not sources:
                 raise UsageError("no source in the sources file points at $HEISHI_DEMO_URL")
+            started = utcnow()
             results = crawl_with_progress(sources, args)
+            takedown = None
+            if all(result.status == "ok" for result in results):
+                from ops.commands.takedown import demo_case
+
+                takedown = demo_case(args.store, args.evidence)  # the market is up to picture
         finally:
             market.stop()
             if previous is None:
@@ -64,4 +76,51 @@ class Command(HeishiCommand):
             else:
                 os.environ[DEMO_URL_ENV] = previous
         print_results(results, args)
-        return 0 if all(result.status == "ok" for result in results) else 1
+        if takedown:
+            print(takedown, file=sys.stderr)
+        alerts_after_crawl(args, started)
+        ok = all(result.status == "ok" for result in results)
+        if not args.json:  # what `heishi status` will say of these sources from now on
+            from index.store import default_store_location
+            from ops.commands.status import health_report, print_report
+
+            print_report(health_report(sources, args.store or default_store_location()))
+            print("next: `heishi schedule run` crawls each source on its cron; `heishi status` "
+                  "watches their health", file=sys.stderr)  # fmt: skip
+        from ops.digest import DigestError
+
+        try:
+            print(f"digest: {write_latest_digest(args.store)}")
+        except DigestError as exc:  # e.g. a sources file without the market's history
+            print(f"digest: not written: {exc}")
+        print(example_alerts(args.store))
+        return 0 if ok else 1
+
+
+def example_alerts(location: str | None) -> str:
+    """What the example watch rules would have fired on in the demo store (a retro-hunt)."""
+    from pathlib import Path
+
+    from index.store import open_store
+    from ops import alerts
+
+    rules = Path(alerts.__file__).with_name("example-rules.yaml")
+    with open_store(location, create=False) as store:
+        matches = alerts.retro_hunt(store, alerts.load_rules(rules))
+    counts: dict[str, int] = {}
+    for match in matches:
+        counts[match.rule.name] = counts.get(match.rule.name, 0) + 1
+    fired = ", ".join(f"{name} {n}" for name, n in sorted(counts.items())) or "none"
+    return f"alerts the example rules would have sent: {fired} (heishi alerts test {rules})"
+
+
+def write_latest_digest(location: str | None):
+    """The digest of the latest week the demo market has posts in (README: price index)."""
+    from index.store import open_store
+    from ops import digest as digests
+
+    with open_store(location, create=False) as store:
+        monday = digests.latest_week(store, complete=False)
+        digest = digests.build(store, monday, digests.Settings.from_env(
+            rates=digests.Rates.load()))
+    return digests.write_digest(digest).html

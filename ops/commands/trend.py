@@ -1,7 +1,8 @@
 """``heishi trend``: listings, sellers and unit prices per day, week or month.
 
 Prices of different goods are not comparable, so the price figures only mean something with
-``--goods`` (or ``--by goods``); they are in one currency per row (see ``index.query``).
+``--goods`` (or ``--by goods``). Every row is one unit and one currency (see ``index.query``):
+a day rental, a month rental and a sale are never in one median.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from ops.commands import HeishiCommand
 from ops.errors import UsageError
 from ops.render import Output, add_output_arguments
 
-FIGURES = ("offers", "sellers", "currency", "priced", "price_p25", "price_median", "price_p75",
-           "price_mean")
+FIGURES = ("unit", "currency", "offers", "sellers", "priced", "price_p25", "price_median",
+           "price_p75", "price_mean")
 HEADERS = {"price_p25": "p25", "price_median": "median", "price_p75": "p75",
            "price_mean": "mean"}
 
@@ -59,41 +60,69 @@ class Command(HeishiCommand):
 
 
 def plot(rows: list[dict], by: str | None, path: str, *, title: str) -> None:
-    """Median unit price with its quartile band above, offers per period below."""
+    """Median unit price with its quartile band, one panel per unit and currency (prices per
+    day and per month do not share an axis), offers per period below; the time axis spans
+    the data, not matplotlib's default years around a single point."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
+    panels = sorted({(r["unit"], r["currency"]) for r in rows if r.get("priced")})[:6] \
+        or [("item", "CNY")]
+    figure, axes = plt.subplots(len(panels) + 1, 1, sharex=True,
+                                figsize=(10, 2.6 * len(panels) + 2.2),
+                                height_ratios=[2] * len(panels) + [1], squeeze=False)
+    axes = axes[:, 0]
+    counts = axes[-1]
     series: dict[str, list[dict]] = {}
     for row in rows:
-        series.setdefault(row.get(by) if by else "all", []).append(row)
-    figure, (prices, counts) = plt.subplots(2, 1, sharex=True, figsize=(10, 6),
-                                           height_ratios=(2, 1))
-    for name, points in sorted(series.items(), key=lambda item: str(item[0])):
-        days = [date.fromisoformat(p["start"]) for p in points]
-        priced = [(d, p) for d, p in zip(days, points, strict=True)
-                  if p["price_median"] is not None]
-        label = str(name)
-        if priced:
-            line, = prices.plot([d for d, _ in priced], [p["price_median"] for _, p in priced],
-                                marker="o", label=label)
-            prices.fill_between([d for d, _ in priced], [p["price_p25"] for _, p in priced],
-                                [p["price_p75"] for _, p in priced], alpha=0.2,
-                                color=line.get_color())
-        counts.plot(days, [p["offers"] for p in points], marker=".", label=label)
-    currencies = sorted({r["currency"] for r in rows if r.get("priced")})
-    prices.set_ylabel(f"unit price ({', '.join(currencies) or 'n/a'}), median and p25-p75")
+        series.setdefault(str(row.get(by)) if by else "all", []).append(row)
+    for name, points in sorted(series.items()):
+        for panel, (unit, currency) in zip(axes, panels, strict=False):
+            priced = [p for p in points if p["unit"] == unit and p["currency"] == currency
+                      and p["price_median"] is not None]
+            if not priced:
+                continue
+            days = [date.fromisoformat(p["start"]) for p in priced]
+            line, = panel.plot(days, [p["price_median"] for p in priced], marker="o",
+                               label=name)
+            panel.fill_between(days, [p["price_p25"] for p in priced],
+                               [p["price_p75"] for p in priced], alpha=0.2,
+                               color=line.get_color())
+        per_period: dict[str, int] = {}
+        for p in points:
+            per_period[p["start"]] = per_period.get(p["start"], 0) + p["offers"]
+        counts.plot([date.fromisoformat(d) for d in sorted(per_period)],
+                    [per_period[d] for d in sorted(per_period)], marker=".", label=name)
+    for panel, (unit, currency) in zip(axes, panels, strict=False):
+        panel.set_ylabel(f"{currency} per {unit}\nmedian, p25-p75")
+        if by:
+            panel.legend(loc="best", fontsize="small")
     counts.set_ylabel("offers")
-    prices.set_title(title)
-    if by:
-        prices.legend(loc="best", fontsize="small")
-    figure.autofmt_xdate()
+    axes[0].set_title(title)
+    fit_time_axis(counts, [date.fromisoformat(r["start"]) for r in rows])
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
+    counts.xaxis.set_major_locator(locator)
+    counts.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(target, dpi=100)
+        figure.savefig(target, dpi=100, bbox_inches="tight")
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         plt.close(figure)
+
+
+def fit_time_axis(axis, days: list[date]) -> None:
+    """Limit the x axis to the data's days with a small margin (a week either side of a
+    single point), so four days of data never sit on a four-year axis."""
+    from datetime import timedelta
+
+    if not days:
+        return
+    first, last = min(days), max(days)
+    margin = max(timedelta(days=3), (last - first) * 0.03)
+    axis.set_xlim(first - margin, last + margin + timedelta(days=1))

@@ -14,7 +14,8 @@ def demo(tmp_path) -> tuple[dict[str, dict], str]:
     done = subprocess.run(
         [sys.executable, "-m", "ops.cli", "demo", "--port", "0", "--json", "--quiet",
          "--store", str(tmp_path / "h.db"), "--evidence", str(tmp_path / "ev")],
-        cwd=REPO, env=crawl_env(), capture_output=True, text=True, timeout=180,
+        cwd=REPO, env=crawl_env(HEISHI_DIGEST_DIR=str(tmp_path / "digest")),
+        capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
@@ -24,7 +25,9 @@ def demo(tmp_path) -> tuple[dict[str, dict], str]:
 def test_demo_twice_stores_every_post_once(tmp_path):
     first, stderr = demo(tmp_path)
     assert "demo market serving on http://127.0.0.1:" in stderr
-    assert len(first) == 9 and all(row["status"] == "ok" for row in first.values())
+    assert len(first) == 10 and all(row["status"] == "ok" for row in first.values())
+    # it ends with the latest week's digest, and what the example watch rules would send
+    assert (tmp_path / "digest" / "2026-W47" / "digest.html").exists()
     with open_store(str(tmp_path / "h.db")) as db:
         stored = db.stats()["posts"]
     assert stored == sum(row["new"] for row in first.values()) > 200

@@ -13,7 +13,8 @@ from warcio.archiveiterator import ArchiveIterator
 from index import open_store, post_id
 from tests.crawlers.crawling import REDACT_KEY, Crawl, crawl_env, run_crawl
 
-SECTIONS = ("forum", "js", "gbk", "big5", "nocharset", "sms", "slow", "broken", "empty")
+SECTIONS = ("forum", "js", "gbk", "big5", "nocharset", "sms", "slow", "broken", "empty",
+            "history")
 
 
 def norm(text: str) -> str:

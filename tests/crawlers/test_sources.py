@@ -15,7 +15,8 @@ from crawlers.politeness import source_settings
 from crawlers.sources import FromEnv, find_sources, load_sources
 
 REPO = Path(__file__).resolve().parents[2]
-DEMO_SECTIONS = ("forum", "js", "gbk", "big5", "nocharset", "sms", "slow", "broken", "empty")
+DEMO_SECTIONS = ("forum", "js", "gbk", "big5", "nocharset", "sms", "slow", "broken", "empty",
+                 "history")
 
 GOOD = """\
 defaults:

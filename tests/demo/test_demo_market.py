@@ -49,7 +49,7 @@ def test_two_markets_run_side_by_side_on_free_ports(fetch):
             links = parsel.Selector(text=body.decode()).css("ul.sections a::attr(href)").getall()
             assert set(links) == {f"/{s}/" for s in
                                   ["forum", "js", "gbk", "big5", "nocharset", "sms", "slow",
-                                   "broken", "empty"]}
+                                   "broken", "empty", "history"]}
     with pytest.raises(RuntimeError):
         one.base_url  # noqa: B018 - stopped markets have no address
 

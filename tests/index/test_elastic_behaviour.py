@@ -153,7 +153,8 @@ def test_a_failed_shard_is_one_clear_error_and_the_point_in_time_is_closed():
 
 
 def trend_bucket(day: str, platform: str | None) -> dict:
-    return {"key": {"period": day, "by": platform}, "doc_count": 1, "sellers": {"value": 1},
+    return {"key": {"period": day, "by": platform, "unit": "item", "currency": "CNY"},
+            "doc_count": 1, "sellers": {"value": 1},
             "priced": {"doc_count": 1, "quartiles": {"values": {"50.0": 4.0}},
                        "mean": {"value": 4.0}}}
 

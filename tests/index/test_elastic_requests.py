@@ -399,13 +399,14 @@ def test_trend_request_pages_period_buckets_with_sellers_and_price_figures():
     assert composite["size"] == queries.TREND_PAGE and "after" not in composite
     histogram = composite["sources"][0]["period"]["date_histogram"]
     assert (histogram["field"], histogram["calendar_interval"]) == ("at", "week")
+    assert composite["sources"][1:] == [{"unit": {"terms": {"field": "unit"}}},
+                                        {"currency": {"terms": {"field": "currency"}}}]
     metrics = trend["aggs"]
     sellers = metrics["sellers"]["cardinality"]
     assert sellers["field"] == "seller"
     assert sellers["precision_threshold"] == queries.BUCKET_PRECISION <= 3_000  # per bucket
     priced = metrics["priced"]
-    assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}},
-                                                    {"term": {"currency": "CNY"}}]}}
+    assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}}]}}
     assert priced["aggs"]["quartiles"] == {
         "percentiles": {"field": "unit_price", "percents": [25, 50, 75]}}
     assert priced["aggs"]["mean"] == {"avg": {"field": "unit_price"}}
@@ -421,18 +422,33 @@ def test_trend_split_by_a_field(interval):
     sources = body["aggs"]["trend"]["composite"]["sources"]
     assert sources[0]["period"]["date_histogram"]["calendar_interval"] == interval
     assert sources[1] == {"by": {"terms": {"field": "platform", "missing_bucket": True}}}
-    metrics = body["aggs"]["trend"]["aggs"]
-    assert {"term": {"currency": "USDT"}} in metrics["priced"]["filter"]["bool"]["filter"]
-    by_currency = queries.build_trend_request(TrendQuery(by="currency"))
-    priced = by_currency["aggs"]["trend"]["aggs"]["priced"]
+    # like with like: every bucket is one unit and one currency
+    assert [list(x) for x in sources[2:]] == [["unit"], ["currency"]]
+    assert {"terms": {"currency": ["USDT"]}} in body["query"]["bool"]["filter"]
+    priced = body["aggs"]["trend"]["aggs"]["priced"]
     assert priced["filter"] == {"bool": {"filter": [{"exists": {"field": "unit_price"}}]}}
+
+
+def test_trend_rows_are_per_unit_and_currency():
+    figures = {"sellers": {"value": 1}, "priced": {"doc_count": 1, "mean": {"value": 0}}}
+    answer = {"aggregations": {"trend": {"buckets": [
+        {"key": {"period": "2026-11-16", "unit": unit, "currency": "CNY"}, "doc_count": 2,
+         **figures, "priced": {"doc_count": 2, "mean": {"value": price},
+                               "quartiles": {"values": {"25.0": price, "50.0": price,
+                                                        "75.0": price}}}}
+        for unit, price in (("month", 750), ("day", 50))]}}}
+    rows = queries.sort_trend(TrendQuery(interval="week"),
+                              queries.read_trend(TrendQuery(interval="week"), answer))
+    assert [(r["period"], r["unit"], r["currency"], r["price_median"]) for r in rows] == [
+        ("2026-W47", "day", "CNY", 50), ("2026-W47", "month", "CNY", 750)]
 
 
 def trend_page(keys: list[tuple], after: dict | None) -> dict:
     figures = {"doc_count": 2, "sellers": {"value": 2}, "priced": {
         "doc_count": 2, "quartiles": {"values": {"25.0": 1.0, "50.0": 2.0, "75.0": 3.0}},
         "mean": {"value": 2.0}}}
-    buckets = [{"key": {"period": day, **({"by": by} if by != "-" else {})}, **figures}
+    buckets = [{"key": {"period": day, **({"by": by} if by != "-" else {}), "unit": "item",
+                        "currency": "CNY"}, **figures}
                for day, by in keys]
     answer: dict = {"aggregations": {"trend": {"buckets": buckets}}}
     if after:
@@ -449,7 +465,8 @@ def test_trend_pages_are_read_until_one_comes_back_empty():
     assert rows[1]["price_median"] == 2.0 and rows[1]["sellers"] == 2
     assert queries.trend_after_key(first) == {"period": "x", "by": "qq"}
     assert queries.trend_after_key(trend_page([], {"period": "x"})) is None
-    ordered = queries.sort_trend(query, [*rows[::-1], {"start": "2026-11-01", "platform": "momo"}])
+    ordered = queries.sort_trend(query, [*rows[::-1], {"start": "2026-11-01", "platform": "momo",
+                                                       "unit": "item", "currency": "CNY"}])
     assert [r["platform"] for r in ordered] == ["momo", "none", "qq"]
 
 
