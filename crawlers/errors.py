@@ -42,3 +42,7 @@ class FormatError(InputError):
     @property
     def where(self) -> str | None:
         return self.source
+
+
+class CrawlBusy(RuntimeError):
+    """The source is being crawled into the same store by another live process."""

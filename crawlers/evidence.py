@@ -9,9 +9,10 @@ what the extractor made of it. Two forms, for two kinds of reader:
   appended to ``<root>/warc/<source>/<YYYY-MM-DD>.warc.gz``, the format web archives and
   courts' tooling read.
 
-Both are written so that a crash or SIGKILL never leaves a half-written file under a digest
-(temporary file + atomic rename) nor a torn WARC record (each record is one ``write`` on an
-``O_APPEND`` descriptor).
+Evidence holds what redaction keeps out of the index (victims' numbers on the raw page): every
+file and folder is owner-only (:mod:`index.private`). Both are written so that a crash or
+SIGKILL never leaves a half-written file under a digest (temporary file + atomic rename) nor a
+torn WARC record (each record is one ``write`` on an ``O_APPEND`` descriptor).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from index.private import open_private, private_dir
 
 EVIDENCE_ENV = "HEISHI_EVIDENCE"
 DEFAULT_EVIDENCE = Path("var") / "evidence"
@@ -91,8 +94,8 @@ class EvidenceArchive:
         path = self.blob_path(sha256)
         if path.exists():  # content-addressed: the same bytes are already there
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        private_dir(path.parent)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")  # 0600
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(gzip.compress(body, compresslevel=COMPRESS_LEVEL, mtime=0))
@@ -142,8 +145,8 @@ class EvidenceArchive:
         if self._warc_fd is None or day != self._warc_day:
             self.close()
             path = self.warc_path(day)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._warc_fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            private_dir(path.parent)
+            self._warc_fd = open_private(path, os.O_WRONLY | os.O_APPEND)
             self._warc_day = day
         return self._warc_fd
 

@@ -7,6 +7,11 @@ import scrapy
 from index.records import Post
 
 POST_FIELDS = tuple(Post.__dataclass_fields__)
+# Fields the crawler itself writes (where and when it read the post, the site's id for it):
+# kept as they are. Everything else a post carries was written by the seller and is redacted
+# before it is stored (a new field is redacted unless it is named here).
+PROVENANCE_FIELDS = ("source", "key", "url", "posted_at", "fetched_at", "evidence_sha256")
+SELLER_FIELDS = tuple(name for name in POST_FIELDS if name not in PROVENANCE_FIELDS)
 
 
 class PostItem(scrapy.Item):

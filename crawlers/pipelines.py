@@ -21,7 +21,8 @@ from scrapy.exceptions import DropItem
 
 from crawlers import workers
 from crawlers.evidence import EvidenceArchive, evidence_root, sha256_hex
-from crawlers.items import POST_FIELDS, PostItem, extraction_input
+from crawlers.items import POST_FIELDS, SELLER_FIELDS, PostItem, extraction_input
+from crawlers.locks import SourceLock
 from index import CrawlRun, open_store
 from index.records import post_id, utcnow
 from index.store import default_store_location
@@ -128,7 +129,8 @@ class EvidencePipeline:
 
 
 class ExtractPipeline:
-    """Finds the offers and contacts in a post, and redacts victims' data from its text.
+    """Finds the offers and contacts in a post, and redacts victims' data from every field the
+    seller wrote (text, title, author, price text, channel, extra).
 
     Posts are sent to the extraction workers a page at a time (the posts that arrive within a
     few milliseconds of each other): one round trip per page, not per post.
@@ -149,8 +151,8 @@ class ExtractPipeline:
             )
         self.key = (key or DEV_REDACT_KEY).encode("utf-8")
         self.workers = _workers(crawler.settings)
-        # (what the extractor reads, the text to redact, the source's context), and its answer
-        self._batch: list[tuple[tuple[str, str, str | None], asyncio.Future]] = []
+        # (what the extractor reads, the fields to redact, the source's context), and its answer
+        self._batch: list[tuple[tuple[str, dict, str | None], asyncio.Future]] = []
         self._timer: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -166,12 +168,13 @@ class ExtractPipeline:
         loop = asyncio.get_running_loop()
         done = loop.create_future()
         analysed, context = extraction_input(item)
-        self._batch.append(((analysed, item["text"], context), done))
+        fields = {name: item.get(name) for name in SELLER_FIELDS if item.get(name) is not None}
+        self._batch.append(((analysed, fields, context), done))
         if len(self._batch) >= self.BATCH:
             self._send()
         elif self._timer is None:
             self._timer = loop.call_later(0.005, self._send)
-        extraction, text, error, redact_error = await done
+        extraction, redacted, error, redact_error = await done
         if redact_error is not None:
             # Storing the text unredacted would put victims' data in the index: drop it, loudly.
             self.crawler.stats.inc_value("heishi/redact_errors")
@@ -191,7 +194,7 @@ class ExtractPipeline:
                     error,
                 )
         item["extraction"] = extraction
-        item["text"] = text
+        item.update(redacted)
         return item
 
     def _send(self) -> None:
@@ -231,7 +234,6 @@ class StorePipeline:
         self.location = settings.get("HEISHI_STORE") or default_store_location()
         self.batch_size = settings.getint("HEISHI_STORE_BATCH", 200)
         self.flush_seconds = settings.getfloat("HEISHI_STORE_FLUSH_SECONDS", 2.0)
-        self.store = open_store(self.location)  # runs and look-ups; posts go through the writer
         self.workers = _workers(settings)
         # A distributed worker crawls for ever, round after round: the scheduler that pushes a
         # round records its run (crawlers.distributed), not the worker.
@@ -239,6 +241,26 @@ class StorePipeline:
         self.run: CrawlRun | None = None
         self._previous_run_complete = False
         self._previous_checked = 0.0
+        # Before the engine starts, so that a busy source or a locked store ends this crawler
+        # with one error instead of an engine closed half-open. Distributed workers crawl a
+        # source together and record no runs: they take no lock.
+        source = crawler.spidercls.name
+        self.lock = SourceLock(self.location, source) if self.record_runs else None
+        try:
+            self.store = open_store(self.location)  # runs and look-ups; posts go via the writer
+            if self.record_runs:
+                try:
+                    previous = self.store.runs(source, limit=1)
+                    self._previous_run_complete = bool(previous) and previous[0].status == "ok"
+                    self._close_abandoned_runs(source)
+                    self.run = self.store.start_run(CrawlRun(source=source))
+                except BaseException:
+                    self.store.close()
+                    raise
+        except BaseException:
+            if self.lock is not None:
+                self.lock.release()
+            raise
         self.pending: list[PostItem] = []
         self._waiting: dict[str, str] = {}  # id -> fetched_at, of posts not written yet
         self._writes: set[asyncio.Future] = set()
@@ -256,13 +278,6 @@ class StorePipeline:
             # fail every write of the crawl.
             self.store.add_stock_readings([])
         workers.start("store", self.workers)
-        if not self.record_runs:
-            return
-        source = self.crawler.spider.name
-        previous = self.store.runs(source, limit=1)
-        self._previous_run_complete = bool(previous) and previous[0].status == "ok"
-        self._close_abandoned_runs(source)
-        self.run = self.store.start_run(CrawlRun(source=source))
 
     @property
     def previous_run_complete(self) -> bool:
@@ -279,8 +294,8 @@ class StorePipeline:
         """A run still "running" when its source is crawled again was killed before it could
         record its end: say so, so that run history and its counts are not read as live.
 
-        One machine crawls a source at a time (the scheduler does not overlap a source's
-        runs), so no other live crawl can own such a run.
+        This crawl holds the source's lock (:mod:`crawlers.locks`), so no other live crawl
+        can own such a run.
         """
         for run in self.store.runs(source, limit=20):
             if run.status == "running":
@@ -369,6 +384,8 @@ class StorePipeline:
                 self._finish_run(spider, reason)
         finally:
             self.store.close()
+            if self.lock is not None:
+                self.lock.release()
 
     def _finish_run(self, spider, reason: str) -> None:
         stats = self.crawler.stats

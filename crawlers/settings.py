@@ -21,6 +21,7 @@ ROBOTSTXT_OBEY = True
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawlers.logformatter.PostLogFormatter"  # posts are named, never logged
 
 # Politeness: AutoThrottle follows the site's latency; DOWNLOAD_DELAY is its floor.
 AUTOTHROTTLE_ENABLED = True

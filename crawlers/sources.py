@@ -13,6 +13,7 @@ environment variables holding them.
 from __future__ import annotations
 
 import codecs
+import math
 import os
 import re
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import html_text
@@ -44,6 +46,20 @@ _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Upper bounds: a value past them is a typo (or ``.inf``), and would stall a crawl for ever or
+# overflow where it is used.
+MAX_WAIT = 3600.0  # delay, timeout: an hour
+MAX_RECRAWL_AGE = 3650 * 86400.0  # ten years
+MAX_CONCURRENCY = 1000
+MAX_RETRIES = 100
+MAX_PAGE_SIZE = 1024**3
+
+
+def _shown_seconds(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("s", 1)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
 
 
 def sources_path(path: str | os.PathLike | None = None) -> Path:
@@ -359,10 +375,7 @@ class _Reader:
             self.fail(node, f"{path}.start_urls", "missing: where the crawl starts")
         start_urls = tuple(self.strings(keys["start_urls"], f"{path}.start_urls"))
         for url in start_urls:
-            if not url.startswith(("http://", "https://")):
-                self.fail(
-                    keys["start_urls"], f"{path}.start_urls", f"{url!r} is not an http(s) URL"
-                )
+            self.start_url(keys["start_urls"], f"{path}.start_urls", url)
         if not start_urls:
             self.fail(keys["start_urls"], f"{path}.start_urls", "expected at least one URL")
 
@@ -370,16 +383,20 @@ class _Reader:
         if (encoding_node := setting("encoding")) is not None:
             encoding = self.string(encoding_node, f"{path}.encoding")
             try:
-                encoding = codecs.lookup(encoding).name
+                codec = codecs.lookup(encoding)
             except LookupError:
                 self.fail(encoding_node, f"{path}.encoding", f"unknown encoding {encoding!r}")
+            if not getattr(codec, "_is_text_encoding", True):  # rot13, base64, zlib …
+                self.fail(encoding_node, f"{path}.encoding",
+                          f"{encoding!r} is a transform, not a character encoding of pages")
+            encoding = codec.name
 
         timezone = "Asia/Shanghai"
         if (tz_node := setting("timezone")) is not None:
             timezone = self.string(tz_node, f"{path}.timezone")
             try:
                 ZoneInfo(timezone)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder
                 self.fail(tz_node, f"{path}.timezone", f"unknown time zone {timezone!r}")
 
         schedule = None
@@ -388,7 +405,9 @@ class _Reader:
 
         recrawl_age = timedelta(days=7)
         if (age_node := setting("recrawl_age")) is not None:
-            recrawl_age = timedelta(seconds=self.duration(age_node, f"{path}.recrawl_age"))
+            recrawl_age = timedelta(
+                seconds=self.duration(age_node, f"{path}.recrawl_age", maximum=MAX_RECRAWL_AGE)
+            )
 
         context = None
         if "context" in keys:
@@ -492,12 +511,13 @@ class _Reader:
                     values[key] = self.boolean(value, field_path)
                 elif key in ("concurrency", "retries"):
                     values[key] = self.integer(
-                        value, field_path, minimum=1 if key == "concurrency" else 0
+                        value, field_path, minimum=1 if key == "concurrency" else 0,
+                        maximum=MAX_CONCURRENCY if key == "concurrency" else MAX_RETRIES,
                     )
                 elif key == "max_page_size":
                     values[key] = self.size(value, field_path)
                 else:
-                    values[key] = self.duration(value, field_path)
+                    values[key] = self.duration(value, field_path, maximum=MAX_WAIT)
         return Politeness(**values)
 
     def browser(self, node: yaml.Node, path: str) -> Browser | None:
@@ -545,7 +565,7 @@ class _Reader:
             self.fail(node, path, "expected a mapping (key: value lines)")
         keys: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = self._constructor.construct_object(key_node, deep=True)
+            key = self.construct(key_node, path)
             key_path = f"{path}.{key}" if path else str(key)
             if not isinstance(key, str):
                 self.fail(key_node, key_path, "keys must be text")
@@ -565,10 +585,32 @@ class _Reader:
     def scalar(self, node: yaml.Node, path: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, path, "expected a single value")
-        value = self._constructor.construct_object(node, deep=True)
+        value = self.construct(node, path)
         if isinstance(value, str):
             value = self.substitute(node, path, value)
         return value
+
+    def construct(self, node: yaml.Node, path: str) -> Any:
+        """The Python value of a node; a value its tag cannot make (``!!int abc``, the date
+        ``2024-02-30``, a tag PyYAML's safe loader does not know) fails on its line."""
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError) as exc:
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            if isinstance(exc, AttributeError):  # PyYAML's timestamp reader on a non-date
+                problem = "not a value of that type"
+            self.fail(node, path, f"cannot read {node.value!r} as {node.tag}: {problem}")
+
+    def start_url(self, node: yaml.Node, path: str, url: str) -> None:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not one
+        except ValueError as exc:
+            self.fail(node, path, f"{url!r} is not a valid URL: {exc}")
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            self.fail(node, path, f"{url!r} is not an http(s) URL with a host")
+        if parts.port == 0:
+            self.fail(node, path, f"{url!r}: port must be 1-65535")
 
     def string(self, node: yaml.Node, path: str) -> str:
         value = self.scalar(node, path)
@@ -589,31 +631,41 @@ class _Reader:
             self.fail(node, path, "expected true or false")
         return value
 
-    def integer(self, node: yaml.Node, path: str, minimum: int = 0) -> int:
+    def integer(self, node: yaml.Node, path: str, minimum: int = 0, maximum: int = 10**6) -> int:
         value = self.scalar(node, path)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(node, path, f"expected a whole number ≥ {minimum}")
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            self.fail(node, path, f"expected a whole number from {minimum} to {maximum}")
         return value
 
-    def duration(self, node: yaml.Node, path: str) -> float:
-        """Seconds, from a number or ``30s``, ``10m``, ``12h``, ``7d``, ``2w``."""
+    def duration(self, node: yaml.Node, path: str, maximum: float) -> float:
+        """Seconds, from a number or ``30s``, ``10m``, ``12h``, ``7d``, ``2w``; at most
+        ``maximum`` (``.inf`` would hold a crawl for ever, and overflow a timedelta)."""
         value = self.scalar(node, path)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-            return float(value)
-        match = _DURATION.match(value) if isinstance(value, str) else None
-        if match is None:
-            self.fail(node, path, f"{value!r}: expected a duration such as 0.5, 30s, 12h or 7d")
-        return float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+            seconds = float(value)
+        else:
+            match = _DURATION.match(value) if isinstance(value, str) else None
+            if match is None:
+                self.fail(node, path,
+                          f"{value!r}: expected a duration such as 0.5, 30s, 12h or 7d")
+            seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+        if not math.isfinite(seconds) or seconds > maximum:
+            self.fail(node, path, f"{value!r}: at most {_shown_seconds(maximum)}")
+        return seconds
 
     def size(self, node: yaml.Node, path: str) -> int:
-        """Bytes, from a number or ``512KB``, ``5MB``, ``1GiB``."""
+        """Bytes, from a number or ``512KB``, ``5MB``, ``1GiB``; at most 1 GiB."""
         value = self.scalar(node, path)
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_PAGE_SIZE:
             return value
         match = _SIZE.match(value) if isinstance(value, str) else None
-        if match is None or float(match.group(1)) <= 0:
-            self.fail(node, path, f"{value!r}: expected a size such as 512KB or 5MB")
-        return int(float(match.group(1)) * _SIZE_UNITS[match.group(2)[:1].lower()])
+        size = 0.0
+        if match is not None:
+            size = float(match.group(1)) * _SIZE_UNITS[match.group(2)[:1].lower()]
+        if not 0 < size <= MAX_PAGE_SIZE:
+            self.fail(node, path, f"{value!r}: expected a size such as 512KB or 5MB, "
+                      "at most 1GiB")
+        return int(size)
 
     def cron(self, node: yaml.Node, path: str) -> str:
         value = self.string(node, path)

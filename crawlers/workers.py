@@ -107,7 +107,7 @@ async def _call(kind: str, workers: int, function, *args):
     return function(*args)
 
 
-async def extract(posts: list[tuple[str, str, str | None]], key: bytes, workers: int):
+async def extract(posts: list[tuple[str, dict, str | None]], key: bytes, workers: int):
     """:func:`extract_and_redact_many` in the extraction pool of ``workers`` processes."""
     return await _call("extraction", workers, extract_and_redact_many, posts, key)
 
@@ -130,22 +130,23 @@ def shutdown() -> None:
 
 
 def extract_and_redact_many(
-    posts: list[tuple[str, str, str | None]], key: bytes
-) -> list[tuple[dict | None, str | None, str | None, str | None]]:
-    """For each post (what the extractor reads, its text, its source's context): its
-    extraction (None if the extractor failed), its redacted text, the extractor's error and
-    the redaction's error. A text that cannot be redacted must not be stored at all; one that
-    cannot be extracted is stored without offers."""
-    from nlp import extract, redact
+    posts: list[tuple[str, dict, str | None]], key: bytes
+) -> list[tuple[dict | None, dict | None, str | None, str | None]]:
+    """For each post (what the extractor reads, the fields the seller wrote, its source's
+    context): its extraction (None if the extractor failed), those fields redacted, the
+    extractor's error and the redaction's error. A post that cannot be redacted must not be
+    stored at all; one that cannot be extracted is stored without offers."""
+    from nlp import extract
+    from nlp.redact import redact_all
 
     results = []
-    for analysed, text, context in posts:
+    for analysed, fields, context in posts:
         try:
             extraction, error = extract(analysed, context=context), None
         except Exception as exc:
             extraction, error = None, f"{type(exc).__name__}: {exc}"
         try:
-            redacted, redact_error = redact(text, key), None
+            redacted, redact_error = redact_all(fields, key), None
         except Exception as exc:
             redacted, redact_error = None, f"{type(exc).__name__}: {exc}"
         results.append((extraction, redacted, error, redact_error))

@@ -111,7 +111,10 @@ def parse_date(value, name: str) -> date | None:
     ago = re.fullmatch(r"(\d+)([dw])", text)
     if ago:
         days = int(ago.group(1)) * (7 if ago.group(2) == "w" else 1)
-        return datetime.now(UTC).date() - timedelta(days=days)
+        try:
+            return datetime.now(UTC).date() - timedelta(days=days)
+        except OverflowError:
+            raise StoreError(f"{name}: {text!r} reaches back before the year 1") from None
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -185,6 +188,7 @@ class Filters:
             setattr(self, name, list(dict.fromkeys(values)))
         self.source = list(dict.fromkeys(_as_list(self.source, "source")))
         self.seller = list(dict.fromkeys(parse_contact(s) for s in _as_list(self.seller, "seller")))
+        self.text = _search_words(self.text)
         self.since = parse_date(self.since, "since")
         self.until = parse_date(self.until, "until")
         if self.since and self.until and self.since > self.until:
@@ -222,6 +226,8 @@ class Filters:
         """Upper bound on stored times (exclusive): the start of the day after ``until``."""
         if self.until is None:
             return None
+        if self.until >= date.max:
+            return None  # up to the end of time: no bound
         after = self.until + timedelta(days=1)
         return datetime(after.year, after.month, after.day, tzinfo=UTC).isoformat(
             timespec="seconds")
@@ -259,7 +265,7 @@ class SearchQuery(Filters):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.limit = _int(self.limit, "limit", 0, MAX_LIMIT)
-        self.offset = _int(self.offset, "offset", 0, None)
+        self.offset = _int(self.offset, "offset", 0, MAX_OFFSET)
         self.facet_size = _int(self.facet_size, "facet_size", 1, 1000)
         self.facets = list(dict.fromkeys(_as_list(self.facets, "facets")))
         unknown = [f for f in self.facets if f not in FACET_FIELDS]
@@ -292,6 +298,25 @@ class SearchResult:
     total: int  # posts matching, before limit and offset
     hits: list[dict]  # posts: fields, ``offers`` and ``contacts``
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # field → value → posts
+
+
+MAX_OFFSET = 10**9  # past it SQLite's integers overflow; no store holds that many posts
+_OPERATORS = re.compile(r"(?<!\S)(OR|NOT|\|\||&&)(?!\S)")
+
+
+def _search_words(text: str | None) -> str | None:
+    """Search text is words that must all occur. ``AND`` says just that and is dropped;
+    ``OR`` and ``NOT`` would be taken as words to find, a silent wrong answer, so they are
+    refused."""
+    if not text:
+        return text
+    operator = _OPERATORS.search(text)
+    if operator:
+        raise StoreError(
+            f"text: {operator.group()!r} is not an operator here: every word must occur "
+            "(search once per alternative; narrow with --goods, --platform, --seller)"
+        )
+    return re.sub(r"(?<!\S)AND(?!\S)", " ", text).strip() or None
 
 
 def _int(value, name: str, low: int, high: int | None) -> int:

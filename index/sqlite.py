@@ -8,6 +8,7 @@ half-way). The schema is versioned with ``PRAGMA user_version`` and brought up t
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from index import sqlite_weeks
 from index.errors import StoreError
+from index.private import private_dir, restrict, touch_private
 from index.query import (
     CONTACT_TYPES,
     Filters,
@@ -304,14 +306,24 @@ class SQLiteStore(Store):
             if readonly or not create:
                 raise StoreError(f"{self.path}: no store there (crawl or import something first)")
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(self.path.parent)
             except OSError as exc:
                 raise StoreError(f"{self.path}: cannot create its folder: {exc}") from None
+            try:
+                touch_private(self.path)  # SQLite gives its WAL and -shm files this mode
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot create it: {exc}") from None
+        elif str(path) != ":memory:" and not readonly:
+            if not create and not os.access(self.path, os.W_OK):
+                # Only reading, from a file we may not write (an archived copy, another
+                # user's store): read it as it is rather than fail on the WAL switch.
+                self.readonly = readonly = True
+            else:
+                for name in ("", "-wal", "-shm"):  # a store made before files were owner-only
+                    restrict(f"{self.path}{name}")
         with self._errors("open"):
             if readonly:
-                uri = f"{self.path.resolve().as_uri()}?mode=ro"
-                db = sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False,
-                                     isolation_level=None)
+                db = self._connect_readonly(timeout)
             else:
                 db = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False,
                                      isolation_level=None)
@@ -329,6 +341,21 @@ class SQLiteStore(Store):
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
+
+    def _connect_readonly(self, timeout: float) -> sqlite3.Connection:
+        """Read-only; in a folder we cannot write, SQLite cannot make the WAL index beside the
+        file, so the file is read as immutable (nobody can be writing it there either)."""
+        uri = self.path.resolve().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout,
+                                 check_same_thread=False, isolation_level=None)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            if os.access(self.path.parent, os.W_OK):
+                raise
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout,
+                               check_same_thread=False, isolation_level=None)
 
     # -- plumbing ------------------------------------------------------------------------
     @contextmanager

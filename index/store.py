@@ -16,6 +16,7 @@ from pathlib import Path
 from index.errors import StoreError
 from index.query import Filters, SearchQuery, SearchResult, TrendQuery, period_of
 from index.records import CrawlRun, Post, utc_time
+from index.urls import BadURL, masked, url_scheme
 
 DEFAULT_STORE = Path("var") / "heishi.db"
 STORE_ENV = "HEISHI_STORE"
@@ -33,16 +34,23 @@ def default_store_location() -> str:
 
 
 def open_store(location: str | None = None, *, create: bool = True, **options) -> Store:
-    """Open the store at ``location``: a file path is SQLite, an http(s) URL is Elasticsearch.
+    """Open the store at ``location``: a file path is SQLite, an http(s) URL (any case) is
+    Elasticsearch, any other ``scheme://`` is refused.
 
     ``create=False`` is for commands that only read: a missing SQLite file is then an error
     rather than a new empty store that would answer every query with nothing.
     """
     location = location or default_store_location()
-    if location.startswith(("http://", "https://", "es://")):
+    scheme = url_scheme(location)
+    if scheme in ("http", "https", "es"):
         from index.elastic import ElasticStore
 
         return ElasticStore(location, **options)
+    if scheme is not None:  # never a SQLite file named after a URL and its password
+        raise BadURL(
+            f"store {masked(location)!r}: unknown scheme {scheme}://; a store is a file path "
+            "(SQLite) or an http(s):// Elasticsearch URL"
+        )
     from index.sqlite import SQLiteStore
 
     return SQLiteStore(location, create=create, **options)

@@ -21,9 +21,9 @@ from nlp.redact import (
     WECHAT_MARKERS,
     Phone,
     VictimData,
-    find_phones,
     find_victim_data,
     fold_width,
+    may_hold_phone,
 )
 
 CONTACT_TYPES = ("qq", "wechat", "telegram", "phone", "url")
@@ -72,7 +72,8 @@ _TELEGRAM_LINK = re.compile(
 )
 # A path ends at a comma or bracket too: width folding makes "，" a ",", and a post strings
 # contacts together with them ("t.me/a，[PHONE:…]，www.b.top").
-_URL_TAIL = r"[^\s<>\"'，。、；！？）》】」「《【（\u4e00-\u9fff,\[\]]*"
+# A link ends at a space, a bracket, Chinese text or a control character (URLs hold none).
+_URL_TAIL = r"[^\s<>\"'，。、；！？）》】」「《【（\u4e00-\u9fff,\[\]\x00-\x1f\x7f-\x9f]*"
 _URL_SCHEME = re.compile(r"(?<![A-Za-z0-9])https?://([A-Za-z0-9]" + _URL_TAIL + r")", re.IGNORECASE)
 _TLDS = (
     "com|cn|net|org|top|xyz|vip|cc|me|io|info|shop|site|online|club|app|ltd|link|pw|ru|co|tk|ml"
@@ -181,7 +182,7 @@ def contact_spans(text: str, victims: VictimData | None = None) -> list[Contact]
     folded = fold_width(text)
     marked = list(_marked(folded))
     if victims is None:
-        if not marked and not find_phones(folded):
+        if not marked and not may_hold_phone(folded):
             return []  # no candidate at all: whose numbers are victims' cannot matter
         victims = find_victim_data(text)
     kept: list[Contact] = []

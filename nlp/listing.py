@@ -1,8 +1,8 @@
-"""Listing or not: does a post offer or ask for something, or only talk about the market?
+"""Questions: a clause asking something (有没有, 多少钱, 吗?) rather than offering it.
 
-Group chats carry far more chatter than listings: greetings, questions, complaints, rules, and
-pasted news ("记者调查发现…每条1.2元") that quote real prices. The offer rules find what looks
-like an offer; this module decides whether the post as a whole is one.
+Whether a post as a whole offers or asks for something is decided by the listing model
+(``nlp.classify``); a question is one of the things it weighs, together with the lexicon's talk
+cues (news, warning, rule, chatter in ``lexicon/nonlisting.txt``).
 """
 
 from __future__ import annotations
@@ -24,23 +24,3 @@ def is_question(text: str) -> bool:
     for word in _NOT_QUESTIONS:
         text = text.replace(word, " ")
     return _QUESTION.search(text) is not None
-
-
-def is_listing(
-    text: str, priced: bool, unpriced: bool, cues: set[str], explicit_side: bool = True
-) -> bool:
-    """Whether a post with the given offers (priced or not) and cue words is a listing.
-
-    News and court reports are never listings, even with prices in them. A warning, a rule or a
-    question that names goods without a price ("有人收银行卡的吗?") is talk, not an offer; with a
-    price and a 出/收 it is a seller's post that happens to say 小心 or end in 吗.
-    """
-    if not priced and not unpriced:
-        return False
-    if "news" in cues or "chatter" in cues:
-        return False
-    if not priced and (cues or is_question(text)):
-        return False
-    if not explicit_side and is_question(text):
-        return False  # 听说接码都涨到2块一条了? quotes a price, offers nothing
-    return True

@@ -52,6 +52,21 @@ _ENUMERATION = re.compile(r"(?m)^[ \t]*\d{1,2}[.、)][ \t]*(?!\d)")
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
 
 
+# Latin platform aliases spaced out the same way (v x, W X, d y): two lone letters that
+# together are an alias the lexicon knows.
+_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])([a-z])[ \t]([a-z])(?![a-z0-9])")
+
+
+@functools.cache
+def _latin_aliases() -> frozenset[str]:
+    return frozenset(w for w in load_lexicon().platform_aliases if w.isascii() and len(w) == 2)
+
+
+def _spaced_alias(match: re.Match) -> str:
+    joined = match.group(1) + match.group(2)
+    return joined if joined in _latin_aliases() else match.group()
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -144,7 +159,10 @@ def _numeral(match: re.Match) -> str:
         value = cn2an.cn2an(run, "normal")
     except (ValueError, KeyError, IndexError):
         return run + tail
-    return _format_number(float(value)) + tail
+    number = _format_number(float(value))
+    if before.isdigit():
+        number = " " + number  # 一年号70两年号110: 70 and 2 must not run together as 702
+    return number + tail
 
 
 def _multiplied(match: re.Match) -> str:
@@ -175,6 +193,7 @@ def clean(text: str) -> str:
     text = _ENUMERATION.sub("", text)
     if " " in text or "\t" in text or "\u3000" in text:
         text = _CJK_SPACE.sub(_spaced_out, text)
+        text = _SPACED_LETTERS.sub(_spaced_alias, text)
     return text
 
 

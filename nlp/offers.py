@@ -34,8 +34,10 @@ import functools
 import re
 from dataclasses import dataclass
 
+from nlp import classify
 from nlp import scan as sc
-from nlp.listing import is_listing
+from nlp.lexicon import load_lexicon
+from nlp.listing import is_question
 from nlp.normalize import clean, write_numbers
 from nlp.tables import rewrite_tables
 
@@ -45,11 +47,11 @@ from nlp.tables import rewrite_tables
 GOODS_PRECEDENCE = (
     "insider_access",
     "id_document",
+    "bank_card",  # 对公账户出租: a rented bank account is still a bank account
     "account_rental",
     "verification_service",
     "lookup_service",
     "sms_code",
-    "bank_card",
     "hardware",
     "sim_card",
     "personal_data",
@@ -73,12 +75,23 @@ RENTAL_PERIODS = frozenset(["day", "week"])
 # Measures that size a device only when written on the number (128卡); 月租 15 卡费 is a fee.
 WRITTEN_ON = frozenset(["卡", "路"])
 # Words between a per-one or period word and its price (一天 保底 300, 一个给5块, 包月 只要 99).
-LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价"])
+LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价", "预算"])
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
 TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
+# Words opening a tier of the item before (量大0.5, 单拿 40), never the name of an app.
+TIER_WORDS = tuple(
+    "量大 批量 单拿 零售 整拿 散拿 大量 少量 首单 首次 新客 老客 "
+    "单个 单买 另外 其他 其它 价格 单价 现价 原价 特价 活动 以上".split()
+)
+# Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
+LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
+# Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
+ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
 COURIERS = frozenset(["yto", "sf"])
+# Periods the taxonomy has no unit for, as a number of months: 季卡 400 is 400 per 3 months.
+MONTH_SPANS = {"quarter": 3, "halfyear": 6}
 # A price per 次 is a query only for look-ups; 解封一次 is one unban, an item.
 QUERY_GOODS = frozenset(["lookup_service", "id_document"])
 # Hard cap on offers per post: a 1 MB paste of numbers must not explode the output.
@@ -211,6 +224,7 @@ class _Reader:
         self.pending_min: int | None = None
         self.pending_qty: tuple[int, str, int] | None = None  # (qty, unit, price token index)
         self.held: tuple | None = None  # a price written before its goods
+        self.lot: int | None = None  # a count that a whole-lot price may follow
         self.price_first = False
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
@@ -281,11 +295,18 @@ class _Reader:
             elif kind == sc.NULLP:
                 self._null_price(i)
                 i += 1
+            elif kind == sc.OTHER and self._percent_fee(i):
+                # 跑分 费率2%: a fee that cannot be priced; the good is on offer, price null
+                self._make(None, None, "CNY", 1, None)
+                i += 1
+            elif kind == sc.OTHER and self._platform_code(i):
+                self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
+                i += 1
             elif (
                 kind == sc.OTHER
                 and self.ctx_plats
                 and not self.seg_plats
-                and self._unlisted_platform(i)
+                and (self._unlisted_platform(i) or self._unlisted_app(i))
             ):
                 self.seg_plats.append("none")
                 i += 1
@@ -320,9 +341,17 @@ class _Reader:
             self._has_subject() or bool(self.ctx_goods)
         )
         goods = roles.get(sc.GOODS)
+        if (
+            goods
+            and sc.PERIOD in roles
+            and (any(not attr for _, attr in self.seg_goods) or self.ctx_goods)
+        ):
+            goods = None  # 群控软件 年卡1200 季卡400: the period of the goods named before
         if goods:
             self.seg_goods.append((goods, after_attr))
         platform = roles.get(sc.PLAT)
+        if platform and self._before(tok.start).rstrip().endswith("到"):
+            platform = None  # 引流到 wx: where the traffic is sent, not whose it is
         if platform and not after_attr:
             named_again = tok.kind == sc.PLAT and platform in self.seg_plats
             if named_again or (
@@ -356,6 +385,46 @@ class _Reader:
             and self._kind(self._prev(i)) in (None, sc.SEP, sc.NUM, sc.PER)
             and self._kind(self._next(i)) == sc.NUM
         )
+
+    def _percent_fee(self, i: int) -> bool:
+        tok = self.t[i]
+        return (
+            self.text[tok.end - 1 : tok.end] in ("%", "‰")
+            and _PERCENT.fullmatch(self.text, tok.start, tok.end) is not None
+            and self._before(tok.start).rstrip(" :：").endswith(FEE_WORDS)
+            and self._has_subject()
+        )
+
+    def _platform_code(self, i: int) -> bool:
+        """微信码, QQ码, 探探 码: a platform's name with 码 after it names SMS codes for it."""
+        tok = self.t[i]
+        if not self.text.startswith("码", tok.start):
+            return False
+        if self.text.startswith(("码子", "码农", "码数", "码字"), tok.start):
+            return False
+        p = self._prev(i)
+        if self._kind(p) != sc.PLAT or tok.start - self.t[p].end > 1:
+            return False
+        # 支付宝码, 跑分 微信码: a payment QR code (bank_card), not an SMS code
+        payment = self.t[p].value == "alipay" or "bank_card" in self.ctx_goods
+        return not payment and all(g != "bank_card" for g, _ in self.seg_goods)
+
+    def _unlisted_app(self, i: int) -> bool:
+        """钉钉 0.8/条, 得物码 0.6, 叮咚-0.1: a Chinese name opening a priced row of a code
+        platform's list is an app we do not list; it must not inherit the platform of the row
+        before. Tier words (量大 0.5, 单拿 40) are not names."""
+        tok = self.t[i]
+        word = self.text[tok.start : tok.end].removesuffix("码")
+        if not 2 <= len(word) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            return False
+        if word.startswith(TIER_WORDS) or self._kind(self._prev(i)) not in (None, sc.SEP):
+            return False
+        if "sms_code" not in self.ctx_goods:
+            return False  # rows of an account list are variants (普通 20, 印尼 1.5U), not apps
+        j = self._next(i)
+        if self._kind(j) == sc.RANGE:
+            j = self._next(j)
+        return self._kind(j) == sc.NUM
 
     def _bid(self, i: int) -> bool:
         return (
@@ -427,6 +496,10 @@ class _Reader:
         p_kind = self.t[p].kind if p >= 0 else None
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
+        if tok.currency is None and self._before(tok.start).rstrip(" :：").endswith(
+            ORDER_MINIMUM_WORDS
+        ):
+            return self._order_minimum(i, j)
         if (p_kind == sc.PER and self._span_is_capacity(p)) or (
             p_kind == sc.GOODS
             and not tok.currency
@@ -453,10 +526,21 @@ class _Reader:
         before = self.t[i - 1] if i > 0 else None
         if before is not None and before.kind == sc.ATTR and before.value in ("送", "赠"):
             return i + 1  # 注册送10元: a gift, not a price
+        if (
+            tok.currency is None
+            and nxt is not None
+            and nxt.kind == sc.OTHER
+            and self.text.startswith("的", nxt.start)
+            and self._kind(self._next(j)) == sc.NUM
+        ):
+            return i + 1  # 带粉 1000 的 30: what the item has, then its price
         if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
             return self._number_qi(i, j)
         if nxt is not None and nxt.kind == sc.MINQ and nxt.value == "after" and not tok.currency:
-            if self.text[nxt.start : nxt.end] == "左右" and self._after_price_word(i):
+            if self.text[nxt.start : nxt.end] in ("左右", "以内") and (
+                self._after_price_word(i)
+                or (self.explicit_side and self.side == "buy" and not self.offers)
+            ):  # 价格两百左右 / 收 猫池 800 左右: the price asked or bid, roughly
                 if self._has_subject() or self.ctx_goods:
                     self._emit(i, i)  # 价格两百左右: the price asked, roughly
             return j + 1  # 额度5000以上, 300左右: a threshold or an estimate
@@ -466,6 +550,10 @@ class _Reader:
             and (nxt is None or sc.CLS not in nxt.roles)
         ):
             return i + 1  # 余额从来没超过800: a threshold
+        if self._lot_price(i) and (self._has_subject() or self.ctx_goods):
+            self.pending_qty = (self.lot, "item", i)
+            self.lot = None
+            return self._emit(i, i)
         if self.pending_qty is not None and self.pending_qty[2] == i and self._priced(i, i):
             return self._emit(i, i)  # 点赞 1k 12 收藏: the price of the batch, not 12 收藏
         if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
@@ -489,6 +577,21 @@ class _Reader:
             return i + 1
         if self._priced(i, i):
             return self._emit(i, i)
+        return i + 1
+
+    def _order_minimum(self, i: int, j: int) -> int:
+        """起量100 / 起订: 50个: the minimum order of the offers just made on this line, or of
+        the next one."""
+        qty = _count(self.t[i].value)
+        if qty is not None:
+            if self.last_batch and self.last_line == self.line:
+                for offer in self.last_batch:
+                    if offer.min_qty is None:
+                        offer.min_qty = qty
+            else:
+                self.pending_min = qty
+        if j < self.n and sc.CLS in self.t[j].roles and self.t[j].kind != sc.PER:
+            return j + 1
         return i + 1
 
     def _beside_plus(self, i: int) -> bool:
@@ -541,6 +644,7 @@ class _Reader:
             and self._kind(k) not in (sc.NUM, sc.QI, sc.MINQ, sc.PER, sc.SLASH)
             and self._has_subject()
             and self._kind(self._prev(i)) not in (sc.CAP, sc.MINQ, sc.ATTR)
+            and not self._lot_follows(k)
         ):
             self._emit(i, i)  # 满月号 220 个,: a price per piece, written apart from its 个
             return j + 1
@@ -588,7 +692,29 @@ class _Reader:
             and not self._bundle()
         ):
             self.pending_qty = (qty, unit, k)
+        elif (
+            qty is not None
+            and qty > 1
+            and unit == "item"
+            and "粉" not in self.text[cls_tok.start : cls_tok.end]
+        ):
+            self.lot = qty  # 微信老号50个，打包2000: the count a whole-lot price buys
         return j + 1
+
+    def _lot_follows(self, k: int) -> bool:
+        """200 个 打包 1000: the count is the lot the next price buys."""
+        if k >= self.n:
+            return False
+        after = self.text[self.t[k].start : self.t[k].start + 4]
+        return after.startswith(TOTAL_WORDS + LOT_WORDS)
+
+    def _lot_price(self, i: int) -> bool:
+        """打包2000全拿走 / 一共600全出 after a count: the price of the whole lot."""
+        if self.lot is None or self.t[i].value <= self.lot:
+            return False
+        before = self._before(self.t[i].start).rstrip(" :：")
+        after = self.text[self.t[i].end : self.t[i].end + 4]
+        return before.endswith(TOTAL_WORDS + LOT_WORDS) or after.lstrip().startswith(LOT_WORDS)
 
     def _batch_before_price(self, i: int) -> bool:
         """``1万 300元``: a bare whole number, a space, then a number with its currency."""
@@ -676,7 +802,13 @@ class _Reader:
             p = self._prev(p)  # 一天 保底 300 / 一个给5块: the period before the lead word
         if self.gives and not self.explicit_side and self._before(lo.start).rstrip().endswith("给"):
             self.side, self.explicit_side = "buy", True  # 一个给5块: what a buyer pays
-        per_before = self._kind(p) in (sc.PER, sc.PERIOD)
+        per_card = (
+            self._kind(p) == sc.PERIOD
+            and sc.GOODS in self.t[p].roles  # 年卡 198 一张: a yearly card, priced per card
+            and self._kind(a) == sc.PER
+            and self.t[a].value == "item"
+        )
+        per_before = self._kind(p) in (sc.PER, sc.PERIOD) and not per_card
         per_before_close = per_before and p == i - 1
         # A per-one marker after the price wins when written against it (0.5一张) or when none
         # is written before; 日租 80 一周 450 reads 一周 as the next price's.
@@ -709,13 +841,20 @@ class _Reader:
                 and self.t[c].kind != sc.PER
                 and sc.CLS in self.t[c].roles
                 and self._kind(q) != sc.QI
+                and not self._lot_follows(q)  # 6块 50个打包250: the next item's lot
             ):
                 per_qty = _count(self.t[a].value) or 1  # 20元1000个
                 unit = self.t[c].roles[sc.CLS]
                 consumed = c + 1
-        if unit in (None, "item", "query") and self._kind(p) == sc.PERIOD:
+        if (
+            unit in (None, "item", "query")
+            and self._kind(p) == sc.PERIOD
+            and (unit is None or sc.GOODS not in self.t[p].roles)  # 年卡 198 一张: per card
+        ):
             unit = self.t[p].value  # 云手机 月付 60 一台: the period says more than the classifier
-        elif unit in ("item", "query") and self.seg_periods and not per_before_close:
+        elif (
+            unit in ("item", "query") and self.seg_periods and not per_before_close and not per_card
+        ):
             unit = self.seg_periods[-1]
         if self.pending_qty is not None and self.pending_qty[2] == i and unit is None:
             per_qty, unit, _ = self.pending_qty
@@ -727,6 +866,8 @@ class _Reader:
                 unit = self.seg_periods[-1]
             elif not self._has_subject():
                 unit = self.ctx_unit  # a tier (量大0.2) is priced per what the item before was
+        if unit in ("year", "halfyear") and self._account_goods() and not self.seg_rent:
+            unit = "item"  # soul 号 满月 8 半年 20 一年 35: the account's age, a grade
         self._make(price, price_max, currency, per_qty, unit)
         return consumed
 
@@ -779,7 +920,13 @@ class _Reader:
         else:
             return None
         if not plats:
-            if goods and set(chosen) != set(self.ctx_goods):
+            if goods and (
+                set(chosen) != set(self.ctx_goods)
+                or (self.line != self.last_line and not set(chosen) <= PLATFORM_BOUND)
+            ):
+                # Rows under a platform stay its own (QQ老号 10 / 白号 5, 点赞 / 播放量); rows
+                # naming other goods on lines of their own (查顺丰单号 10 / 查出险记录 35,
+                # 联通注册卡 / 物联卡) are items of their own.
                 plats = [None]
             else:
                 plats = list(self.ctx_plats) or [None]
@@ -828,7 +975,16 @@ class _Reader:
             return
         goods_list, plats = subject
         plats = [None if p == "none" else p for p in plats]
+        if (
+            len(plats) > 1
+            and any(p in CARRIERS for p in plats)
+            and not any(g in ("sim_card", "insider_access", "lookup_service") for g in goods_list)
+        ):
+            # 收卡商 移动联通都要 陌陌码 1.2: the carriers of the dealers' cards, not whose codes
+            plats = [p for p in plats if p not in CARRIERS] or [None]
         batch = []
+        if unit in MONTH_SPANS:
+            per_qty, unit = per_qty * MONTH_SPANS[unit], "month"
         for goods in goods_list:
             offer_unit = unit or "item"
             if offer_unit == "query" and goods not in QUERY_GOODS:
@@ -912,6 +1068,40 @@ def _default_goods(plats: list) -> str:
     return "account"
 
 
+# Words before a percentage that is the price of a service (跑分 费率2%, 担保费3%), not a rate of
+# something the goods have (好评率99%).
+FEE_WORDS = ("费率", "费", "点位", "手续费", "佣金", "抽成", "收费", "汇率")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?[%‰]")
+# English ads: what a price is per, and the yuan, written the way the rules read them.
+_ENGLISH_UNIT = re.compile(
+    r"(?<![a-z])(?:(?:per|a|/) ?"
+    r"(day|week|month|year|query|lookup|code|sms|piece|pc|account|set|card)"
+    r"|(each|apiece)|(cny|yuan))(?![a-z])"
+)
+_ENGLISH_PER = {"day": "每天", "week": "每周", "month": "每月", "year": "每年", "query": "每次",
+                "lookup": "每次"}  # fmt: skip
+
+
+def _english_unit(match: re.Match) -> str:
+    if match.group(3):
+        return "元"
+    return _ENGLISH_PER.get(match.group(1) or "", "一个")
+
+
+# VX-5.2r, Soul-0.15: a platform's name, a dash and its price, which would read as one id.
+_ALIAS_DASH = re.compile(r"(?<![a-z0-9_@./])([a-z]{2,10})-(?=\d)")
+
+
+@functools.cache
+def _latin_platforms() -> frozenset[str]:
+    return frozenset(a for a in load_lexicon().platform_aliases if a.isascii())
+
+
+def _alias_dash(match: re.Match) -> str:
+    name = match.group(1)
+    return f"{name} " if name in _latin_platforms() else match.group()
+
+
 def prepare(text: str) -> tuple[str, bool]:
     """The text the offer rules read (normalised, tables rewritten, samples and contacts masked)
     and whether it gives a seller's contact.
@@ -922,6 +1112,10 @@ def prepare(text: str) -> tuple[str, bool]:
     text = clean(text)
     text = sc.drop_sample_lines(text)
     text = rewrite_tables(text)
+    if "-" in text:
+        text = _ALIAS_DASH.sub(_alias_dash, text)
+    if _ENGLISH_UNIT.search(text):
+        text = _ENGLISH_UNIT.sub(_english_unit, text)
     text, has_contact = sc.mask_contacts(text)
     return write_numbers(text), has_contact
 
@@ -951,14 +1145,54 @@ def read_page(context: str) -> Page:
     return Page(chosen, tuple(plats), side, currency)
 
 
-def read_post(text: str, context: str | None = None) -> Post:
-    """The offers of a post; ``context`` describes where it was found (see ``read_page``)."""
+@dataclass(slots=True)
+class Reading:
+    """What the offer rules made of a post, before the listing model has its say."""
+
+    text: str  # as the rules read it: normalised, tables rewritten, contacts masked
+    tokens: list
+    offers: list[Offer]
+    cues: set[str]
+    explicit_side: bool
+    has_contact: bool
+
+    def unpriced_talk(self) -> bool:
+        """Goods named without a price in a question, a warning or a rule (有人收银行卡的吗?,
+        谁出快手号了 多少钱一个) ask or tell, they offer nothing: talk before any model."""
+        if any(o.price is not None for o in self.offers):
+            return False
+        return bool(self.cues) or is_question(self.text)
+
+    def features(self) -> list[str]:
+        priced = sum(o.price is not None for o in self.offers)
+        return classify.features(
+            self.text,
+            self.tokens,
+            priced,
+            len(self.offers) - priced,
+            self.cues,
+            self.explicit_side,
+            self.has_contact,
+        )
+
+
+def read(text: str, context: str | None = None) -> Reading:
+    """The offers the rules find in a post, listing or not; ``context`` describes where it was
+    found (see ``read_page``)."""
     prepared, has_contact = prepare(text)
     page = read_page(context) if context else NO_PAGE
-    reader = _Reader(sc.scan(prepared), has_contact=has_contact, text=prepared, page=page)
+    tokens = sc.scan(prepared)
+    reader = _Reader(tokens, has_contact=has_contact, text=prepared, page=page)
     offers = reader.read()
-    priced = any(o.price is not None for o in offers)
-    unpriced = any(o.price is None for o in offers)
-    if not is_listing(prepared, priced, unpriced, reader.cues, reader.explicit_side):
+    return Reading(prepared, tokens, offers, reader.cues, reader.explicit_side, has_contact)
+
+
+def read_post(text: str, context: str | None = None) -> Post:
+    """The offers of a post, kept only when the listing model says it offers or asks for
+    something: talk that quotes prices yields none."""
+    reading = read(text, context)
+    if not reading.offers or reading.unpriced_talk():
         return Post(False, [])
-    return Post(True, offers)
+    if not classify.load_model().is_listing(reading.features()):
+        return Post(False, [])
+    return Post(True, reading.offers)

@@ -30,9 +30,33 @@ import phonenumbers
 
 REDACT_KEY_ENV = "HEISHI_REDACT_KEY"
 
-# Full-width ASCII (１３８，：Ｑ) to half-width and the ideographic space to a space. One
-# character for one, so positions found in the folded text are positions in the original.
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width ASCII (１３８，：Ｑ) to half-width, every other space (ideographic, no-break, thin…)
+# to a space and every dash or minus sign to "-". One character for one, so positions found in
+# the folded text are positions in the original.
+_FOLD = (
+    {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+    | dict.fromkeys((0x3000, 0xA0, 0x1680, 0x202F, 0x205F, *range(0x2000, 0x200B)), 0x20)
+    | dict.fromkeys((*range(0x2010, 0x2016), 0x2212, 0xFE58, 0xFE63), 0x2D)
+)
+# Characters that show nothing: zero-width spaces and joiners, direction marks, soft hyphens,
+# variation selectors, Hangul and Braille blanks, tags, control characters other than line
+# breaks and tabs. "110105\u200b19491231002X" reads as one identity number to a person, so it
+# must to the detector too: they are taken out of the text the detector reads (see
+# :func:`visible`), and positions are mapped back to the text as given.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f"
+    "\ufeff\uffa0\ufff0-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+def visible(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without :data:`INVISIBLE` characters, and where each of its characters is in
+    ``text`` (None when nothing was taken out: positions are the same)."""
+    if INVISIBLE.search(text) is None:
+        return text, None
+    kept = [i for i, ch in enumerate(text) if not INVISIBLE.match(ch)]
+    return "".join(text[i] for i in kept), kept
 # "扣扣 二零四九三八五七六一": numbers spelt digit by digit to slip past filters. Five such
 # digits in a row are a number, not prose (一一 or 三四 alone are words).
 _SPELT_DIGITS = re.compile("[零〇一二三四五六七八九]{5,}")
@@ -50,8 +74,15 @@ def fold_width(text: str) -> str:
 
 # -- numbers ------------------------------------------------------------------------------
 
-_ID18 = re.compile(r"(?<![0-9A-Za-z])\d{6}[ -]?\d{8}[ -]?\d{3}[0-9Xx](?![0-9A-Za-z])")
-_ID15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")
+# An identity number however it is grouped (6-8-4, 6-4-4-4, 3-3-4-4-4, digit by digit), with
+# up to three spaces, dashes or dots between digits; the checksum decides.
+_ID_SEP = r"[ .-]{0,3}"
+_ID18 = re.compile(
+    r"(?<![0-9A-Za-z])\d(?:" + _ID_SEP + r"\d){16}" + _ID_SEP + r"[0-9Xx](?![0-9A-Za-z])"
+)
+# An old 15-digit number has no check digit: only its own 6-6-3 grouping, or a price list
+# (12.5 13.8 …) could pass for one.
+_ID15 = re.compile(r"(?<![0-9A-Za-z])\d{6}[ -]?\d{6}[ -]?\d{3}(?![0-9A-Za-z])")
 # Bank cards start 2-6 or 9 (Mastercard 2-series, Amex/JCB, Visa, Mastercard, UnionPay 62,
 # old domestic 9xxx); written in one run or in groups of four.
 _CARD = re.compile(
@@ -109,7 +140,7 @@ def is_card_number(number: str) -> bool:
     return d.isdigit() and 13 <= len(d) <= 19 and luhn_ok(d)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # a page of 10,000 numbers asks of each one several times
 def phone_digits(number: str) -> str | None:
     """A Chinese phone number as digits, without +86, or None if it is not a valid one."""
     d = digits_of(number)
@@ -169,6 +200,11 @@ _CUED_ID = re.compile(
 )
 
 
+def may_hold_phone(text: str) -> bool:
+    """Whether folded ``text`` has something written like a phone number (not yet checked)."""
+    return _PHONE.search(text) is not None
+
+
 def find_phones(text: str) -> list[Phone]:
     """Valid Chinese phone numbers in folded ``text``, each marked cued or not."""
     found = []
@@ -181,20 +217,41 @@ def find_phones(text: str) -> list[Phone]:
     return found
 
 
+def _valid_matches(pattern: re.Pattern, text: str, valid) -> Iterable[re.Match]:
+    """Matches of ``pattern`` that ``valid`` accepts, not overlapping. A match it refuses does
+    not hide one that starts inside it ("1 110105 1949 1231 002X": the 18 digits from the first
+    1 fail the checksum, those from the second are the number), so the search goes on from the
+    next character rather than from the end of the refused match."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        if valid(m.group()):
+            yield m
+            pos = m.end()
+        else:
+            pos = m.start() + 1
+
+
 def _find_ids_and_cards(text: str) -> list[tuple[str, int, int]]:
-    found = [
+    found = [("id", m.start(), m.end()) for m in _valid_matches(_ID18, text, is_id_number)]
+    ids = Spans((s, e) for _, s, e in found)
+    found += [
         ("id", m.start(), m.end())
-        for pattern in (_ID18, _ID15)
-        for m in pattern.finditer(text)
-        if is_id_number(m.group())
+        for m in _valid_matches(_ID15, text, is_id_number)
+        if not ids.touches(m.start(), m.end())
     ]
     ids = Spans((s, e) for _, s, e in found)
     found += [
         ("card", m.start(), m.end())
-        for m in _CARD.finditer(text)
-        if is_card_number(m.group()) and not ids.touches(m.start(), m.end())
+        for m in _valid_matches(_CARD, text, is_card_number)
+        if not ids.touches(m.start(), m.end())
     ]
     return sorted(found, key=lambda f: f[1])
+
+
+def id_and_card_spans(text: str) -> list[tuple[int, int]]:
+    """Where identity and bank card numbers are in ``text`` (however grouped): always victims'
+    data, never a price or a count, whoever wrote them."""
+    return [(s, e) for _, s, e in _find_ids_and_cards(fold_width(text))]
 
 
 class Spans:
@@ -340,7 +397,8 @@ class _Scan:
     """One pass over a text: numbers first, then per line whether it is a record."""
 
     def __init__(self, text: str):
-        self.text = fold_width(text)
+        view, self._where = visible(text)
+        self.text = fold_width(view)
         self.ids_cards = _find_ids_and_cards(self.text)
         taken = Spans((s, e) for _, s, e in self.ids_cards)
         self.phones = [p for p in find_phones(self.text) if not taken.touches(p.start, p.end)]
@@ -507,7 +565,8 @@ class _Scan:
                 listed.update(phones)
         return listed
 
-    def victim_data(self) -> VictimData:
+    def numbers(self) -> tuple[list[tuple[str, int, int]], Spans]:
+        """Victims' numbers and the record regions, in positions of :attr:`text`."""
         regions = Spans(self.sample_blocks() + self.record_rows())
         numbers = list(self.ids_cards)
         listed = self._listed_phones()
@@ -515,7 +574,27 @@ class _Scan:
         for p in self.phones:
             if regions.contains(p.start, p.end) or (dump and p in listed):
                 numbers.append(("phone", p.start, p.end))
-        return VictimData(sorted(numbers, key=lambda n: n[1]), regions, self.phones)
+        return sorted(numbers, key=lambda n: n[1]), regions
+
+    def given(self, start: int, end: int) -> tuple[int, int]:
+        """[start, end) of :attr:`text` as positions in the text as given (invisible
+        characters inside count as part of the span)."""
+        if self._where is None:
+            return start, end
+        if start >= end:
+            at = self._where[start] if start < len(self._where) else self._where[-1] + 1
+            return at, at
+        return self._where[start], self._where[end - 1] + 1
+
+    def victim_data(self) -> VictimData:
+        numbers, regions = self.numbers()
+        if self._where is None:
+            return VictimData(numbers, regions, self.phones)
+        return VictimData(
+            [(kind, *self.given(s, e)) for kind, s, e in numbers],
+            Spans(self.given(s, e) for s, e in regions),
+            [Phone(*self.given(p.start, p.end), p.digits, p.cued) for p in self.phones],
+        )
 
 
 def find_victim_data(text: str) -> VictimData:
@@ -545,12 +624,26 @@ def redact(text: str, key: bytes) -> str:
         raise ValueError(f"redaction key must be non-empty bytes (set ${REDACT_KEY_ENV})")
     scan = _Scan(text)
     parts, pos = [], 0
-    for kind, start, end in scan.victim_data().numbers:
+    for kind, start, end in scan.numbers()[0]:
         digits = digits_of(scan.text[start:end])
         if kind == "phone":
             digits = phone_digits(digits) or digits
+        start, end = scan.given(start, end)
         parts.append(text[pos:start])
         parts.append(token(kind, digits, bytes(key)))
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def redact_all(value, key: bytes):
+    """``value`` with :func:`redact` applied to every string in it, however deeply nested in
+    lists and dicts (dict keys included): a post's title, author, price text and extra fields
+    are written by the seller as much as its text, and are stored and searched alike."""
+    if isinstance(value, str):
+        return redact(value, key) if value else value
+    if isinstance(value, dict):
+        return {redact_all(k, key): redact_all(v, key) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(redact_all(v, key) for v in value)
+    return value

@@ -6,8 +6,9 @@ against the lexicon (all terms compiled into one trie-shaped regular expression,
 picks a branch per character instead of trying every term) and by a small number reader; one
 search per token, so the cost is one pass over the text.
 
-Contacts (QQ numbers, WeChat ids, @handles, links, phone numbers) and sample records are masked
-first: their digits are not prices and their markers (微信：, Q) are not platforms on offer.
+Contacts (QQ numbers, WeChat ids, @handles, links, phone numbers), victims' identity and card
+numbers however grouped, and sample records are masked first: their digits are not prices and
+their markers (微信：, Q) are not platforms on offer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from nlp.lexicon import load_lexicon
+from nlp.redact import id_and_card_spans
 
 MASK = "\ue000"  # stands for a masked contact; reads as a space
 NO_ROLES: Mapping = MappingProxyType({})  # the roles of a token that is no lexicon word
@@ -212,11 +214,27 @@ def _ascii_run_is_contact(run: str) -> bool:
     return False
 
 
-def _mask_marker_before(chars: list[str], start: int) -> bool:
-    """Mask the contact marker (微信：, Q, 飞机) written just before a masked contact."""
-    i = start
-    while i > 0 and chars[i - 1] in " \t:=：-" + MASK:
-        i -= 1
+_MARKER_GAP = frozenset(" \t:=：-" + MASK)  # between a marker and its contact
+
+
+def _run_start(chars: list[str], pos: int, jumps: dict[int, int]) -> int:
+    """Where the run of gap characters (separators, masked contacts) ending at ``pos``
+    starts. ``jumps`` remembers runs already walked, so a post of ten thousand contacts in a
+    row is walked once, not once per contact (chars only ever become gap characters, so what
+    it remembers stays true)."""
+    i, walked = pos, []
+    while i > 0 and chars[i - 1] in _MARKER_GAP:
+        walked.append(i)
+        i = jumps[i] if i in jumps else i - 1
+    for p in walked:
+        jumps[p] = i
+    return i
+
+
+def _marker_before(chars: list[str], start: int, jumps: dict[int, int]) -> tuple[int, int]:
+    """``(begin, end)`` of the contact marker (微信：, Q, 飞机) written just before the contact
+    at ``start``, gap characters and earlier contacts between (``(-1, -1)`` if none)."""
+    i = _run_start(chars, start, jumps)
     window = "".join(chars[max(0, i - 8) : i])
     for marker in _CONTACT_MARKERS_LONGEST:
         if window.endswith(marker):
@@ -228,16 +246,18 @@ def _mask_marker_before(chars: list[str], start: int) -> bool:
                 and chars[begin - 1].isalnum()
             ):
                 continue
-            for k in range(begin, start):
-                chars[k] = MASK
-            return True
-    return False
+            return begin, i
+    return -1, -1
 
 
 def mask_contacts(text: str) -> tuple[str, bool]:
     """``text`` with contacts and their markers replaced by MASK characters (same length), and
     whether one of them is how to reach a seller (a marked id, an @handle, a phone number) rather
-    than a link or an e-mail address in passing."""
+    than a link or an e-mail address in passing.
+
+    Linear in the number of contacts: the marker of each is looked for over gap runs that
+    :func:`_run_start` remembers, and the gaps between markers and contacts are masked in one
+    pass at the end."""
     spans = [m.span() for m in _SPACED_PHONE.finditer(text)]
     for m in _ASCII_RUN.finditer(text):
         run = m.group()
@@ -251,17 +271,37 @@ def mask_contacts(text: str) -> tuple[str, bool]:
             before = text[max(0, start - 6) : start].rstrip(" :：")
             if before.endswith(("q", "qq", "扣扣", "企鹅", "群", "qq号")):
                 spans.append((start, end))
-    if not spans:
+    victims = id_and_card_spans(text)  # 110105 1949 1231 002X: not three prices
+    if not spans and not victims:
         return text, False
     seller = False
     chars = list(text)
+    for start, end in victims:
+        for k in range(start, end):
+            chars[k] = MASK
+    if not spans:
+        return "".join(chars), False
     for start, end in spans:
         for k in range(start, end):
             chars[k] = MASK
         run = text[start:end]
         seller = seller or run.startswith("@") or (run.replace(" ", "").replace("-", "").isdigit())
+    jumps: dict[int, int] = {}
+    gaps = [0] * (len(chars) + 1)  # +1 where a gap to mask opens, -1 where it closes
     for start, _ in sorted(spans):
-        seller = _mask_marker_before(chars, start) or seller
+        begin, end = _marker_before(chars, start, jumps)
+        if begin < 0:
+            continue
+        seller = True
+        for k in range(begin, end):  # the marker reads as a gap for the contacts after it
+            chars[k] = MASK
+        gaps[end] += 1
+        gaps[start] -= 1
+    depth = 0
+    for k in range(len(chars)):
+        depth += gaps[k]
+        if depth > 0:
+            chars[k] = MASK
     return "".join(chars), seller
 
 

@@ -1,11 +1,15 @@
-"""Price tables written with ``|`` columns, rewritten as plain offer lines.
+"""Price tables written with ``|`` columns or aligned with spaces, rewritten as offer lines.
 
-Sellers paste tables like ``项目 | 单价 | 起量`` / ``探探 | 1.2 | 100``. Read cell by cell, the
-minimum order in the third column would look like a second price; the header says what each
-column is, so each row becomes the sentence a seller would have written: ``探探 1.2,100个起``.
+Sellers paste tables like ``项目 | 单价 | 起量`` / ``探探 | 1.2 | 100``, or the same aligned with
+spaces (``项目    单价    起订``). Read cell by cell, the minimum order in the third column would
+look like a second price; the header says what each column is, so each row becomes the sentence
+a seller would have written: ``探探 1.2,100个起``. A space-aligned table counts only when every
+cell of its header is a known column name, and a row only when it has as many cells.
 """
 
 from __future__ import annotations
+
+import re
 
 PRICE_HEADERS = frozenset(
     "单价 价格 价钱 售价 报价 价 金额 费用 收费 零售价 批发价 代理价 拿货价 出价 收价 price".split()
@@ -21,9 +25,27 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
+# Columns a table may carry that say nothing about the offer (备注: remarks).
+DROP_HEADERS = frozenset("备注 说明 库存 状态 描述 简介 注释 remark note".split())
+# A unit written on a header cell (单价(元), 价格(u)): the currency of the column.
+_HEADER_UNIT = re.compile(r"^(.+?)[(（]([^)）]{1,6})[)）]$")
+
+
+_HEADER_WORD = re.compile(
+    "|".join(sorted((w for w in MIN_HEADERS | PRICE_HEADERS if len(w) > 1), key=len, reverse=True))
+)
+
+
+def _header_cell(cell: str) -> tuple[str, str]:
+    """The column name and the unit written on it: 单价(u) gives (单价, u)."""
+    m = _HEADER_UNIT.match(cell)
+    return (m.group(1).strip(), m.group(2).strip()) if m else (cell, "")
+
+
 def _header_roles(cells: list[str]) -> list[str] | None:
     roles = []
     for cell in cells:
+        cell, _ = _header_cell(cell)
         if cell in PRICE_HEADERS:
             roles.append("price")
         elif cell in MIN_HEADERS:
@@ -45,13 +67,58 @@ def _row_text(cells: list[str], roles: list[str]) -> str:
     parts = [subject]
     for price in prices:
         parts.append(f" {price}/{unit}," if unit else f" {price},")
-    if least and least.replace(".", "", 1).isdigit():
-        parts.append(f"{least}个起")
+    count = least.rstrip("个条张单套件份次台人粉号")
+    if count and count.replace(".", "", 1).isdigit():
+        parts.append(f"{count}个起")
     return "".join(parts)
 
 
+def _spaced_header(line: str) -> list[str] | None:
+    cells = line.split()
+    if len(cells) < 2:
+        return None
+    roles = _header_roles(cells)
+    if roles is None or len(set(roles) - {"drop"}) < 2:
+        return None
+    for cell, role in zip(cells, roles, strict=True):
+        if role == "drop" and _header_cell(cell)[0] not in DROP_HEADERS:
+            return None  # every column of a header made of spaces must be a column name
+    return roles
+
+
+def _currency_line(cells: list[str], roles: list[str]) -> str:
+    """单价(U): a header line stating the currency of the price column, for the rows below."""
+    for cell, role in zip(cells, roles, strict=False):
+        unit = _header_cell(cell)[1]
+        if role == "price" and unit:
+            return f"(单位{unit})"
+    return ""
+
+
+def rewrite_spaced_tables(text: str) -> str:
+    """``text`` with every headed, space-aligned table turned into one offer line per row; a
+    row may leave its last columns (备注) empty."""
+    lines = text.split("\n")
+    roles: list[str] | None = None
+    for n, line in enumerate(lines):
+        header = _spaced_header(line) if "|" not in line else None
+        if header is not None:
+            roles = header
+            lines[n] = _currency_line(line.split(), header)
+            continue
+        cells = line.split()
+        needed = 0 if roles is None else max(k for k, r in enumerate(roles) if r != "drop") + 1
+        if roles is not None and needed <= len(cells) <= len(roles):
+            lines[n] = _row_text(cells + [""] * (len(roles) - len(cells)), roles)
+        elif line.strip():
+            roles = None
+    return "\n".join(lines)
+
+
 def rewrite_tables(text: str) -> str:
-    """``text`` with every headed ``|`` table turned into one offer line per row."""
+    """``text`` with every headed table turned into one offer line per row."""
+    if _HEADER_WORD.search(text):
+        text = rewrite_spaced_tables(text)
     if "|" not in text:
         return text
     lines = text.split("\n")

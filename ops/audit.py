@@ -3,7 +3,7 @@
 Listings name sellers and contacts; teams that share exports with platforms or police must be
 able to say afterwards what left the tool. Each export appends one JSON line to
 ``$HEISHI_AUDIT_LOG`` (default ``var/audit.log``). The log is opened before the export is
-written, so an export that cannot be logged does not happen.
+written, so an export that cannot be logged does not happen. It is owner-only, like the store.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+from index.private import open_private, private_dir
 from index.records import utcnow
 from ops.errors import UsageError
 
@@ -38,8 +39,11 @@ class AuditLog:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else audit_log_location()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+            private_dir(self.path.parent)
+            fd = open_private(self.path, os.O_WRONLY | os.O_APPEND)
+            # A file name that is not UTF-8 (POSIX allows it) is logged with \\udcXX escapes,
+            # which JSON reads back, instead of failing after the export was written.
+            self._handle = open(fd, "a", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
         except OSError as exc:
             raise UsageError(
                 f"cannot write the audit log {self.path}: {exc.strerror or exc} "

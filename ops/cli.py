@@ -8,8 +8,10 @@ import pkgutil
 import sys
 
 import ops.commands
+from index.store import default_store_location
 from ops.commands import HeishiCommand
-from ops.errors import user_errors
+from ops.errors import UsageError, user_errors
+from ops.render import plain
 
 
 def _commands() -> dict[str, HeishiCommand]:
@@ -43,13 +45,35 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, HeishiCommand]]:
     return parser, commands
 
 
+# Arguments that name files: POSIX file names need not be UTF-8, so these may hold bytes that
+# are not (Python keeps them as surrogate escapes, and open() gives the bytes back).
+FILE_ARGUMENTS = frozenset({"output", "file", "gold", "plot", "sources_file", "evidence",
+                            "scorer"})
+
+
+def check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse an argument that is not text (``heishi search $'\\xff'``): it cannot match
+    stored text, nor be printed or logged."""
+    for name, value in vars(args).items():
+        if name in FILE_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and any("\udc80" <= ch <= "\udcff" for ch in item):
+                shown = item.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                option = name if name == "text" else "--" + name.replace("_", "-")
+                raise UsageError(f"{option} {shown!r} is not UTF-8 text")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser, commands = build_parser()
     args = parser.parse_args(argv)
     try:
+        check_text_arguments(args)
+        if getattr(args, "store", None) is None and commands[args.command].needs_store:
+            args.store = default_store_location()  # named in the audit log as it was used
         return commands[args.command].run(args) or 0
     except user_errors() as exc:
-        print(f"heishi {args.command}: error: {exc}", file=sys.stderr)
+        print(f"heishi {args.command}: error: {plain(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -13,13 +13,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import elastic_transport
 import elasticsearch
 import yaml
 
 from index.errors import StoreError
+from index.urls import service_url
 
 URL_ENV = "ES_URL"
 # The client heishi installs, and the servers it talks to. An 8.x client sends
@@ -89,18 +89,10 @@ def _read_config(path: str) -> dict:
 
 def normalise_url(url: str) -> str:
     """``es://host:9200`` means plain http; credentials inside the URL are refused."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https", "es"):
-        raise StoreError(f"not an Elasticsearch URL: {url!r} (expected http:// or https://)")
-    if parts.username or parts.password:
-        raise StoreError(
-            "credentials in the Elasticsearch URL are not accepted; "
-            "set ES_API_KEY, or ES_USERNAME and ES_PASSWORD, in the environment"
-        )
-    if not parts.hostname:
-        raise StoreError(f"Elasticsearch URL has no host: {url!r}")
-    scheme = "http" if parts.scheme == "es" else parts.scheme
-    return urlunsplit((scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+    return service_url(
+        url, "Elasticsearch URL", aliases={"es": "http"},
+        credentials_hint="set ES_API_KEY, or ES_USERNAME and ES_PASSWORD, in the environment",
+    )
 
 
 def connection_settings(

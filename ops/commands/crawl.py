@@ -14,7 +14,7 @@ from index.records import utcnow
 from index.store import default_store_location, open_store
 from ops.commands import HeishiCommand
 from ops.errors import UsageError
-from ops.render import write_jsonl, write_table
+from ops.render import plain, write_jsonl, write_table
 
 COLUMNS = ("source", "status", "pages", "new", "seen", "changed", "errors")
 
@@ -192,6 +192,6 @@ def print_results(results, args: argparse.Namespace) -> None:
     write_table(rows, COLUMNS, sys.stdout, title="crawl")
     for result in results:
         for error in result.errors[:5]:
-            print(f"{result.source}: {error}", file=sys.stderr)
+            print(plain(f"{result.source}: {error}"), file=sys.stderr)  # errors quote pages
         if len(result.errors) > 5:
             print(f"{result.source}: … {len(result.errors) - 5} more errors", file=sys.stderr)

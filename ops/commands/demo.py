@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from urllib.parse import urlsplit
 
 from index.records import utcnow
+from index.urls import service_url
 from ops.commands import HeishiCommand
 from ops.commands.crawl import (
     add_crawl_arguments,
@@ -35,8 +37,9 @@ class Command(HeishiCommand):
         parser.add_argument(
             "--port",
             type=int,
-            default=DEMO_PORT,
-            help=f"port of the demo market (default {DEMO_PORT}; a free one if that is taken)",
+            default=None,
+            help=f"port of the demo market (default: the port of ${DEMO_URL_ENV}, else "
+            f"{DEMO_PORT}, else a free one if that is taken)",
         )
         add_crawl_arguments(parser)
 
@@ -44,12 +47,14 @@ class Command(HeishiCommand):
         from crawlers.demo import DemoMarket
         from crawlers.sources import load_sources
 
-        market = DemoMarket(port=args.port)
+        port, chosen = demo_port(args.port, os.environ.get(DEMO_URL_ENV))
+        market = DemoMarket(port=port)
         try:
             market.start()
-        except OSError:
-            if args.port == 0:
-                raise
+        except OSError as exc:
+            if chosen:
+                raise UsageError(f"cannot serve the demo market on port {port}: "
+                                 f"{exc.strerror or exc}") from None
             market = DemoMarket(port=0)  # the usual port is taken: any free one will do
             market.start()
         previous = os.environ.get(DEMO_URL_ENV)
@@ -146,3 +151,20 @@ def show_sales(args: argparse.Namespace) -> None:
     if rows:
         write_table(rows, SALES_COLUMNS, sys.stdout,
                     title="estimated sales of code platforms (stock falls × price)")
+
+
+def demo_port(port: int | None, demo_url: str | None) -> tuple[int, bool]:
+    """The port to serve on, and whether the user chose it (then it is that one or none):
+    ``--port``, else the port of ``$HEISHI_DEMO_URL`` (which must be on this machine), else
+    the usual one."""
+    if port is not None:
+        if not 0 <= port <= 65535:
+            raise UsageError(f"--port {port}: a port is 0-65535 (0: any free one)")
+        return port, port != 0
+    if demo_url:
+        url = urlsplit(service_url(demo_url, f"${DEMO_URL_ENV}"))
+        if url.hostname not in ("127.0.0.1", "localhost"):
+            raise UsageError(f"${DEMO_URL_ENV} {demo_url!r}: the demo market serves on "
+                             "127.0.0.1 only (http://127.0.0.1:PORT)")
+        return url.port or 80, True
+    return DEMO_PORT, False

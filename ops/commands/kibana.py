@@ -18,9 +18,10 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from index.elastic.mappings import valid_prefix
+from index.urls import service_url
 from ops.commands import HeishiCommand
 from ops.errors import UsageError
 
@@ -132,15 +133,11 @@ def auth_header(environ=os.environ) -> dict[str, str]:
 
 
 def import_url(url: str, space: str | None) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--url {url!r}: expected http(s)://host:5601")
-    if parts.username or parts.password:
-        raise UsageError(
-            "credentials in the Kibana URL are not accepted; set KIBANA_API_KEY, or "
-            "KIBANA_USERNAME and KIBANA_PASSWORD, in the environment"
-        )
-    base = url.rstrip("/")
+    base = service_url(
+        url, "Kibana URL",
+        credentials_hint="set KIBANA_API_KEY, or KIBANA_USERNAME and KIBANA_PASSWORD, in the "
+        "environment",
+    )
     if space and space != "default":
         base += f"/s/{quote(space, safe='')}"
     return f"{base}/api/saved_objects/_import?overwrite=true"
@@ -169,7 +166,13 @@ def install(url: str, body: bytes, *, space: str | None = None, environ=os.envir
 
 def _tls_context(environ) -> ssl.SSLContext | None:
     if environ.get("KIBANA_CA_CERTS"):
-        return ssl.create_default_context(cafile=environ["KIBANA_CA_CERTS"])
+        try:
+            return ssl.create_default_context(cafile=environ["KIBANA_CA_CERTS"])
+        except (OSError, ssl.SSLError) as exc:
+            raise UsageError(
+                f"KIBANA_CA_CERTS {environ['KIBANA_CA_CERTS']!r}: cannot load CA certificates: "
+                f"{getattr(exc, 'strerror', None) or exc}"
+            ) from None
     return None
 
 

@@ -8,15 +8,13 @@ so the good ones can be added to ``nlp/lexicon`` (and offers rebuilt).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from index.store import open_store
-from nlp.errors import InputError
+from index.store import default_store_location, open_store
 from nlp.suggest import suggest_terms
 from ops.commands import HeishiCommand
-from ops.commands.extract import read_posts
+from ops.commands.extract import binary_input, read_posts
 from ops.errors import UsageError
 from ops.render import Output, add_output_arguments
 
@@ -51,23 +49,13 @@ def stored_texts(location: str | None, days: int | None) -> Iterator[str]:
 
 
 def file_texts(path: str | None) -> Iterator[str]:
-    if path in (None, "-"):
-        yield from _texts(sys.stdin, "<stdin>")
-        return
-    try:
-        fh = open(path, encoding="utf-8")  # noqa: SIM115
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc), path) from None
-    with fh:
-        yield from _texts(fh, path)
-
-
-def _texts(fh, source: str) -> Iterator[str]:
+    fh, source = binary_input(path)
     try:
         for post in read_posts(fh, source):
             yield post["text"]
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8: {exc.reason}", source) from None
+    finally:
+        if source != "<stdin>":
+            fh.close()
 
 
 class Command(HeishiCommand):
@@ -115,7 +103,7 @@ class Command(HeishiCommand):
         found = suggest_terms(texts, top=args.top, min_posts=args.min_posts)
         query = {"top": args.top, "min_posts": args.min_posts}
         if from_store:
-            query |= {"store": args.store, "days": args.days}
+            query |= {"store": args.store or default_store_location(), "days": args.days}
         else:
             query |= {"file": args.file or "<stdin>"}
         Output(args, "lexicon suggest").write(

@@ -8,6 +8,7 @@ import sys
 from index.query import FACET_FIELDS, SORTS, add_filter_arguments, search_query_from_args
 from index.store import open_store
 from ops.commands import HeishiCommand
+from ops.errors import UsageError
 from ops.render import Output, add_output_arguments, console_for, write_table
 
 COLUMNS = ("posted", "source", "offers", "contacts", "text", "id")
@@ -59,6 +60,9 @@ class Command(HeishiCommand):
         add_output_arguments(parser)
 
     def run(self, args: argparse.Namespace) -> int:
+        if args.facets and (args.json or args.csv):
+            raise UsageError("--facets prints tables of counts; it does not go with --json or "
+                             "--csv (which give one row per post)")
         query = search_query_from_args(args)
         with open_store(args.store, create=False) as store:
             result = store.search(query)

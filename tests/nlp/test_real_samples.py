@@ -49,6 +49,15 @@ def test_university_group_chat_is_almost_never_a_listing():
     assert len(listings) / len(messages) < 0.01, listings[:20]
 
 
+def test_listing_model_does_not_raise_the_real_group_chats_listings():
+    """Fees, refunds, insurance and job ads with prices: the rules let through 10 of its 3,089
+    messages before the listing model existed; the model may only lower that."""
+    if not QQ_EXPORT.is_file():
+        pytest.skip(f"sample not present: {QQ_EXPORT}")
+    listings = [m for m in qq_messages(QQ_EXPORT) if extract(m)["is_listing"]]
+    assert len(listings) <= 10, listings
+
+
 def test_news_channel_posts_are_not_listings():
     if not TME_PAGE.is_file():
         pytest.skip(f"sample not present: {TME_PAGE}")
