@@ -96,6 +96,23 @@ def add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def settings_from_args(args: argparse.Namespace, **extra) -> dict:
+    """Crawl settings from a command's --store, --evidence, --sources-file and -v (with
+    ``extra``); the store is opened once first, so one that cannot be opened is one clear
+    error up front, not a failure in the middle of a crawl."""
+    from crawlers.runner import crawl_settings
+
+    store = args.store or default_store_location()
+    open_store(store).close()
+    return crawl_settings(
+        HEISHI_STORE=store,
+        HEISHI_EVIDENCE=args.evidence,
+        HEISHI_SOURCES=args.sources_file,
+        LOG_LEVEL="INFO" if args.verbose else "WARNING",
+        **extra,
+    )
+
+
 def crawl_with_progress(
     sources,
     args: argparse.Namespace,
@@ -104,17 +121,9 @@ def crawl_with_progress(
     time_limit: float | None = None,
 ):
     """Run the crawl of ``sources`` in this process, with a live line per source on stderr."""
-    from crawlers.runner import crawl, crawl_settings
+    from crawlers.runner import crawl
 
-    store = args.store or default_store_location()
-    open_store(store).close()  # a store that cannot be opened is one clear error, up front
-    settings = crawl_settings(
-        HEISHI_STORE=store,
-        HEISHI_EVIDENCE=args.evidence,
-        HEISHI_SOURCES=args.sources_file,
-        LOG_LEVEL="INFO" if args.verbose else "WARNING",
-        CLOSESPIDER_TIMEOUT=time_limit,
-    )
+    settings = settings_from_args(args, CLOSESPIDER_TIMEOUT=time_limit)
     console = Console(file=sys.stderr)
     show = not args.quiet and console.is_terminal
     progress = Progress(

@@ -6,9 +6,8 @@ import argparse
 import os
 import sys
 
-from index.store import default_store_location, open_store
 from ops.commands import HeishiCommand
-from ops.commands.crawl import add_source_arguments
+from ops.commands.crawl import add_source_arguments, settings_from_args
 from ops.commands.schedule import REDIS_ENV
 from ops.errors import UsageError
 
@@ -39,7 +38,7 @@ class Command(HeishiCommand):
 
     def run(self, args: argparse.Namespace) -> int:
         from crawlers.distributed import check_redis, worker_settings, worker_spider
-        from crawlers.runner import crawl, crawl_settings
+        from crawlers.runner import crawl
         from crawlers.sources import find_sources
         from crawlers.spiders import spider_class
 
@@ -50,15 +49,7 @@ class Command(HeishiCommand):
             raise UsageError("--heartbeat must be positive")
         sources = find_sources(args.sources, args.sources_file)
         check_redis(url)
-        store = args.store or default_store_location()
-        open_store(store).close()  # a store that cannot be opened is one clear error, up front
-        settings = crawl_settings(
-            HEISHI_STORE=store,
-            HEISHI_EVIDENCE=args.evidence,
-            HEISHI_SOURCES=args.sources_file,
-            LOG_LEVEL="INFO" if args.verbose else "WARNING",
-            **worker_settings(url, ttl=args.heartbeat),
-        )
+        settings = settings_from_args(args, **worker_settings(url, ttl=args.heartbeat))
         print(f"heishi worker {settings['HEISHI_WORKER_ID']}: {len(sources)} sources, "
               f"queue at {url}", file=sys.stderr, flush=True)  # fmt: skip
         crawl(sources, settings, make_spider=lambda source: worker_spider(spider_class(source)))
