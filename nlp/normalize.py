@@ -84,8 +84,8 @@ _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MULTIPLIERS = "十百千万亿"
 _CN_RUN = re.compile(f"[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
 # A lone numeral is a number only before one of these (八块, 两个月, 十年, 五张).
-_UNIT_CHARS = frozenset("块元毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
-_CURRENCY_CHARS = frozenset("块元毛")  # not 刀: 砍价一刀 is one cut
+_UNIT_CHARS = frozenset("块元蚊毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
+_CURRENCY_CHARS = frozenset("块元蚊毛")  # not 刀: 砍价一刀 is one cut
 # Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
 _NOT_AFTER = frozenset("几第数周期拜初")
 
@@ -186,6 +186,8 @@ def clean(text: str) -> str:
     """Folded text without decoration, list numbering or spaced-out characters; numbers as
     written."""
     if not text.isascii():
+        if "\U0001f427" in text:
+            text = text.replace("\U0001f427", "企鹅")  # 🐧号: the penguin is QQ's mascot
         text = _DECORATION.sub(" ", text)
     text = fold(text)
     if "\r" in text:

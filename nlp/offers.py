@@ -226,6 +226,7 @@ class _Reader:
         self.held: tuple | None = None  # a price written before its goods
         self.lot: int | None = None  # a count that a whole-lot price may follow
         self.price_first = False
+        self.defaulted: list[Offer] = []  # offers whose goods only their platform suggested
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self.header_currency = header_currencies(text) if text else []
@@ -246,6 +247,7 @@ class _Reader:
         self.seg_variant = False  # 十年以上的: an age or grade of the goods named before
         self.seg_head: str | None = None  # 教程: the head noun names the goods
         self.seg_with = False  # 带芝麻分的: a grade of the goods before, by what it has
+        self.seg_defaulted = False  # the goods were guessed from the platform alone
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -316,7 +318,22 @@ class _Reader:
                 self._word(i)
                 i += 1
         self._finish()
+        self._codes_for_platforms()
         return self.offers
+
+    def _codes_for_platforms(self) -> None:
+        """陌陌 探探 soul 都是1块 接码 / 抖音 快手 都是3块一个码: platforms priced with no goods word
+        by them are accounts by default, but in a post whose only goods word is a code's, the
+        rows are the codes' prices."""
+        if not self.defaulted or any(o.goods != "account" for o in self.offers):
+            return
+        named = {t.roles[sc.GOODS] for t in self.t if sc.GOODS in t.roles}
+        if named != {"sms_code"} and not (not named and _PER_CODE.search(self.text)):
+            return
+        for offer in self.defaulted:
+            offer.goods = "sms_code"
+            if offer.unit != "item":
+                offer.unit = "item"
 
     def _collect_currencies(self) -> None:
         line = 0
@@ -635,6 +652,14 @@ class _Reader:
             "account" in named or (not named and self.ctx_goods == ["account"])
         ):
             return (k if self._kind(k) == sc.MINQ else j) + 1  # 收快手号 1000粉以上: followers
+        if self.text[cls_tok.start : cls_tok.end] in ("位", "人") and (
+            self.text.startswith("数", cls_tok.end)
+            or "account" in named
+            or (not named and self.ctx_goods == ["account"])
+            or (not named and self.seg_plats and self._kind(k) == sc.NUM)
+        ):
+            self.seg_variant = True  # 9位数的 3块, 1000人 40: the number's length, a group's size
+            return j + 1
         if goods and goods != "account":
             self.seg_goods.append((goods, False))  # 1000粉: the count names the good
             self.seg_counted.add(goods)
@@ -915,6 +940,7 @@ class _Reader:
             chosen = ["account_rental"]  # 日租 50: renting, though the thing is not named
         elif plats or self.ctx_plats:
             chosen = [self.page.goods or _default_goods(plats or self.ctx_plats)]
+            self.seg_defaulted = not self.page.goods and chosen == ["account"]
         elif self.explicit_side:
             chosen = ["other"]
         else:
@@ -970,6 +996,7 @@ class _Reader:
         unit: str | None,
     ) -> None:
         subject = self._subject(unit, per_qty)
+        defaulted = self.seg_defaulted
         self._reset_segment()
         if subject is None:
             return
@@ -1003,6 +1030,8 @@ class _Reader:
                     continue
                 self.keys[key] = offer
                 self.offers.append(offer)
+                if defaulted:
+                    self.defaulted.append(offer)
                 batch.append(offer)
         self.pending_min = None
         self.last_batch = batch
@@ -1067,6 +1096,9 @@ def _default_goods(plats: list) -> str:
         return "insider_access"
     return "account"
 
+
+# A price per code written without a goods word: 3块一个码, 0.5/码.
+_PER_CODE = re.compile(r"(?:[个条/]|每)码(?![a-z0-9])")
 
 # Words before a percentage that is the price of a service (跑分 费率2%, 担保费3%), not a rate of
 # something the goods have (好评率99%).

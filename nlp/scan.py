@@ -65,6 +65,7 @@ CURRENCY_WORDS = {
     "块钱": "CNY",
     "米": "CNY",
     "圆": "CNY",
+    "蚊": "CNY",  # Cantonese: 八十蚊
     "人民币": "CNY",
     "r": "CNY",
     "rmb": "CNY",
