@@ -322,9 +322,9 @@ class _Reader:
         return self.offers
 
     def _codes_for_platforms(self) -> None:
-        """陌陌 探探 soul 都是1块 接码 / 抖音 快手 都是3块一个码: platforms priced with no goods word
-        by them are accounts by default, but in a post whose only goods word is a code's, the
-        rows are the codes' prices."""
+        """陌陌 探探 soul 都是1块 接码 / 抖音 快手 都是3块一个码: platforms priced with no goods
+        word by them are accounts by default, but in a post whose only goods word is a code's,
+        the rows are the codes' prices."""
         if not self.defaulted or any(o.goods != "account" for o in self.offers):
             return
         named = {t.roles[sc.GOODS] for t in self.t if sc.GOODS in t.roles}
