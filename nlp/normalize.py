@@ -83,6 +83,9 @@ def _spaced_out(match: re.Match) -> str:
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MULTIPLIERS = "十百千万亿"
 _CN_RUN = re.compile(f"[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
+# 两三百, 四五百: two neighbouring digits before a multiplier are a rough range (300-400).
+_CN_ROUGH = re.compile("[一两二三四五六七八九]{2}[十百千万]")
+_DIGIT_ORDER = "一两三四五六七八九"  # 两 for 二: 两三百 is 200-300
 # A lone numeral is a number only before one of these (八块, 两个月, 十年, 五张).
 _UNIT_CHARS = frozenset("块元蚊毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
 _CURRENCY_CHARS = frozenset("块元蚊毛")  # not 刀: 砍价一刀 is one cut
@@ -153,6 +156,9 @@ def _numeral(match: re.Match) -> str:
         )
         if after not in _UNIT_CHARS and not jiao:
             return run + tail
+    elif _CN_ROUGH.fullmatch(run) and _DIGIT_ORDER.find(run[1]) == _DIGIT_ORDER.find(run[0]) + 1:
+        low, high = (cn2an.cn2an(d.replace("两", "二") + run[2], "normal") for d in run[:2])
+        return f"{_format_number(float(low))}-{_format_number(float(high))}" + tail  # 四五百
     elif not any(ch in _CN_MULTIPLIERS for ch in run):
         return run + tail  # 一二线, 三五个: not a number a seller would write this way
     try:

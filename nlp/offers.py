@@ -87,6 +87,10 @@ TIER_WORDS = tuple(
 LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
 # Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
 ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
+# Words before the price a buyer pays (一个给5块, 预算300).
+BID_WORDS = ("给", "预算")
+# A count of what is wanted or held (数量30, 库存500), never its price.
+COUNT_WORDS = ("数量", "库存", "存货", "需要量")
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
 COURIERS = frozenset(["yto", "sf"])
@@ -227,10 +231,11 @@ class _Reader:
         self.lot: int | None = None  # a count that a whole-lot price may follow
         self.price_first = False
         self.defaulted: list[Offer] = []  # offers whose goods only their platform suggested
+        self.first_offer_line: int | None = None
+        self.last_min: tuple[int, int] | None = None  # (minimum, offers made before it)
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self.header_currency = header_currencies(text) if text else []
-        self.gives = "给" in text  # 一个给5块: a buyer says what they pay
         self.default_currency = page.currency or "CNY"  # the page's, unless a header says
         self._reset_segment()
 
@@ -318,6 +323,7 @@ class _Reader:
                 self._word(i)
                 i += 1
         self._finish()
+        self._list_minimum()
         self._codes_for_platforms()
         return self.offers
 
@@ -513,6 +519,11 @@ class _Reader:
         p_kind = self.t[p].kind if p >= 0 else None
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
+        if not tok.currency and self._before(tok.start).rstrip(" :：").endswith(COUNT_WORDS):
+            return i + 1
+        if self._surcharge(i):
+            self._reset_segment()
+            return i + 1
         if tok.currency is None and self._before(tok.start).rstrip(" :：").endswith(
             ORDER_MINIMUM_WORDS
         ):
@@ -601,15 +612,43 @@ class _Reader:
         the next one."""
         qty = _count(self.t[i].value)
         if qty is not None:
-            if self.last_batch and self.last_line == self.line:
-                for offer in self.last_batch:
-                    if offer.min_qty is None:
-                        offer.min_qty = qty
-            else:
-                self.pending_min = qty
+            self._minimum(qty, tier=False, at=self.t[i].start)
         if j < self.n and sc.CLS in self.t[j].roles and self.t[j].kind != sc.PER:
             return j + 1
         return i + 1
+
+    def _minimum(self, qty: int, tier: bool, at: int) -> None:
+        """A minimum order: of the offers just made on this line, or (a tier, 100个起 5元) of the
+        next one. Written after every price it is every row's (see ``_list_minimum``), unless
+        it is in brackets after one of them (批量 $2.5（50个起）)."""
+        if not tier and self.last_batch and self.last_line == self.line:
+            for offer in self.last_batch:
+                if offer.min_qty is None:
+                    offer.min_qty = qty
+            whole_list = (
+                self.first_offer_line == self.line  # 探探1.2 陌陌1.5 起订100
+                and not self._before(at).rstrip().endswith(("(", "["))
+            )
+        else:
+            self.pending_min = qty
+            whole_list = not tier
+        self.last_min = (qty, len(self.offers)) if whole_list else None
+
+    def _list_minimum(self) -> None:
+        """淘宝号 / 普通号 25 / 一心号 45 / 起量10个: a minimum written once, below or after every
+        price of a list, is the minimum of each of its rows."""
+        if self.last_min is None or self.last_min[1] != len(self.offers):
+            return  # no minimum, or offers came after it (they took it as theirs)
+        for offer in self.offers:
+            if offer.min_qty is None:
+                offer.min_qty = self.last_min[0]
+
+    def _surcharge(self, i: int) -> bool:
+        """女号另加20, 满一年 加50, 有U盾 加200: what a grade of the goods adds to their price is
+        no offer of its own; 照片另加50, 人脸另加40 name a service of their own, and are."""
+        if not self._before(self.t[i].start).rstrip().endswith("加"):
+            return False
+        return {g for g, attr in self.seg_goods if not attr} <= {"account"}
 
     def _beside_plus(self, i: int) -> bool:
         tok = self.t[i]
@@ -678,18 +717,13 @@ class _Reader:
         minimum = unit in ("item", "query") and (
             self._kind(self._prev(i)) == sc.MINQ or self._kind(k) == sc.MINQ
         )
-        if k < self.n and (self.t[k].kind == sc.QI or minimum):
-            if self.t[k].kind not in (sc.QI, sc.MINQ):
+        if minimum or self._kind(k) == sc.QI:
+            if self._kind(k) not in (sc.QI, sc.MINQ):
                 k = j  # 满100张 9元: the minimum is written before the count
             m = self._next(k)
             if qty is not None:
                 tier = m < self.n and self.t[m].kind == sc.NUM and self._next_is_not_count(m)
-                if not tier and self.last_batch and self.last_line == self.line:
-                    for offer in self.last_batch:
-                        if offer.min_qty is None:
-                            offer.min_qty = qty
-                else:
-                    self.pending_min = qty
+                self._minimum(qty, tier, at=self.t[i].start)
             return k + 1
         p = self._prev(i)
         if self._kind(p) == sc.PER and (
@@ -825,8 +859,8 @@ class _Reader:
             p = self._prev(p)  # 求租 一天出100: the buyer's bid per day
         elif self._kind(p) == sc.OTHER and self.text[self.t[p].start : self.t[p].end] in LEAD_WORDS:
             p = self._prev(p)  # 一天 保底 300 / 一个给5块: the period before the lead word
-        if self.gives and not self.explicit_side and self._before(lo.start).rstrip().endswith("给"):
-            self.side, self.explicit_side = "buy", True  # 一个给5块: what a buyer pays
+        if not self.explicit_side and self._before(lo.start).rstrip(" :：").endswith(BID_WORDS):
+            self.side, self.explicit_side = "buy", True  # 一个给5块, 预算300: what a buyer pays
         per_card = (
             self._kind(p) == sc.PERIOD
             and sc.GOODS in self.t[p].roles  # 年卡 198 一张: a yearly card, priced per card
@@ -1030,6 +1064,8 @@ class _Reader:
                     continue
                 self.keys[key] = offer
                 self.offers.append(offer)
+                if self.first_offer_line is None:
+                    self.first_offer_line = self.line
                 if defaulted:
                     self.defaulted.append(offer)
                 batch.append(offer)
