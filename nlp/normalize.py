@@ -52,6 +52,12 @@ _ENUMERATION = re.compile(r"(?m)^[ \t]*\d{1,2}[.、)][ \t]*(?!\d)")
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
 
 
+# 微.信.号, 抖·音: dots between characters do what spaces do.
+_CJK_DOT = re.compile("(?<=[\u4e00-\u9fff])[.·•・](?=[\u4e00-\u9fff])")
+# V 信 号, d 音: the letter of a disguised name spaced from the character it goes with.
+_LETTER_SPACE = re.compile(r"(?<![a-z0-9])([vqd])[ \t.](?=[信号音])")
+
+
 # Latin platform aliases spaced out the same way (v x, W X, d y): two lone letters that
 # together are an alias the lexicon knows.
 _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])([a-z])[ \t]([a-z])(?![a-z0-9])")
@@ -87,8 +93,8 @@ _CN_RUN = re.compile(f"[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
 _CN_ROUGH = re.compile("[一两二三四五六七八九]{2}[十百千万]")
 _DIGIT_ORDER = "一两三四五六七八九"  # 两 for 二: 两三百 is 200-300
 # A lone numeral is a number only before one of these (八块, 两个月, 十年, 五张).
-_UNIT_CHARS = frozenset("块元蚊毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
-_CURRENCY_CHARS = frozenset("块元蚊毛")  # not 刀: 砍价一刀 is one cut
+_UNIT_CHARS = frozenset("u块元蚊毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
+_CURRENCY_CHARS = frozenset("块元蚊毛u")  # not 刀: 砍价一刀 is one cut
 # Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
 _NOT_AFTER = frozenset("几第数周期拜初")
 
@@ -99,7 +105,9 @@ _ARABIC_MULTIPLIED = re.compile(
 )
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
-_YUAN_JIAO = re.compile(r"(?<![\d.])(\d+)[块元](\d)(?![\d.个条张次天单套台票份件箱只位组号人粉])")
+_YUAN_JIAO = re.compile(
+    r"(?<![\d.])(\d+)([块元u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
+)
 _JIAO = re.compile(r"(?<![\d.])(\d) ?毛(?!\d)")
 _JIAO_FEN = re.compile(r"(?<![\d.])(\d)毛(\d)(?![\d.])")  # 1毛5 = 0.15
 
@@ -138,6 +146,8 @@ def _numeral(match: re.Match) -> str:
         run, tail, end = run[:-1], "一", end - 1  # 两百一个 is 200 a piece, not 210
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
+    if after == " " and text[end + 1 : end + 2] in _CURRENCY_CHARS:
+        after = text[end + 1]  # 三 u, 八 块: the currency written apart
     if before in _NOT_AFTER or after == "几":
         if not (before == "周" and _period_price(text, start, run)):
             return run
@@ -147,13 +157,14 @@ def _numeral(match: re.Match) -> str:
     if len(run) == 1:
         if run in "百千万亿":
             return run + tail
-        if run == "一" and after not in _CURRENCY_CHARS:
-            return run  # 一个, 一张: "per one", read by the offer rules
         jiao = (
-            before in "块元"
+            before in "块元毛u"
+            and after not in _UNIT_CHARS  # 三毛一条, 8块一张: per one, not tenths
             and start >= 2
             and (text[start - 2].isdigit() or text[start - 2] in _CN_DIGITS + _CN_MULTIPLIERS)
         )
+        if run == "一" and after not in _CURRENCY_CHARS and not jiao:
+            return run  # 一个, 一张: "per one", read by the offer rules
         if after not in _UNIT_CHARS and not jiao:
             return run + tail
     elif _CN_ROUGH.fullmatch(run) and _DIGIT_ORDER.find(run[1]) == _DIGIT_ORDER.find(run[0]) + 1:
@@ -169,6 +180,12 @@ def _numeral(match: re.Match) -> str:
     if before.isdigit():
         number = " " + number  # 一年号70两年号110: 70 and 2 must not run together as 702
     return number + tail
+
+
+def _yuan_jiao(match: re.Match) -> str:
+    """3块5 → 3.5元, 1u5 → 1.5u: the tenths written after the currency."""
+    whole, currency, tenths = match.groups()
+    return f"{whole}.{tenths}{'u' if currency == 'u' else '元'}"
 
 
 def _multiplied(match: re.Match) -> str:
@@ -199,7 +216,10 @@ def clean(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ENUMERATION.sub("", text)
+    if "." in text or "·" in text or "•" in text or "・" in text:
+        text = _CJK_DOT.sub("", text)
     if " " in text or "\t" in text or "\u3000" in text:
+        text = _LETTER_SPACE.sub(r"\1", text)
         text = _CJK_SPACE.sub(_spaced_out, text)
         text = _SPACED_LETTERS.sub(_spaced_alias, text)
     return text
@@ -213,8 +233,8 @@ def write_numbers(text: str) -> str:
         text = _CN_RUN.sub(_numeral, text)
     if any(ch in text for ch in "kw万千百"):
         text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
-    if "块" in text or "元" in text:
-        text = _YUAN_JIAO.sub(lambda m: f"{m.group(1)}.{m.group(2)}元", text)
+    if "块" in text or "元" in text or "u" in text:
+        text = _YUAN_JIAO.sub(_yuan_jiao, text)
     if "毛" in text:
         text = _JIAO_FEN.sub(lambda m: f"0.{m.group(1)}{m.group(2)}元", text)
         text = _JIAO.sub(lambda m: f"0.{m.group(1)}元", text)
