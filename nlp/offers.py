@@ -521,6 +521,9 @@ class _Reader:
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         if not tok.currency and self._before(tok.start).rstrip(" :：").endswith(COUNT_WORDS):
             return i + 1
+        if j > i + 1 and self._lone_period(j) and self._kind(self._next(j)) == sc.NUM:
+            # 日 50 周 280: the 周 is the next price's period, not what 50 counts
+            return self._emit(i, i) if (self._has_subject() or self.ctx_goods) else i + 1
         if self._surcharge(i):
             self._reset_segment()
             return i + 1
@@ -648,7 +651,7 @@ class _Reader:
         no offer of its own; 照片另加50, 人脸另加40 name a service of their own, and are."""
         if not self._before(self.t[i].start).rstrip().endswith("加"):
             return False
-        return {g for g, attr in self.seg_goods if not attr} <= {"account"}
+        return {g for g, attr in self.seg_goods if not attr} <= {"account", "other"}
 
     def _beside_plus(self, i: int) -> bool:
         tok = self.t[i]
@@ -867,7 +870,13 @@ class _Reader:
             and self._kind(a) == sc.PER
             and self.t[a].value == "item"
         )
-        per_before = self._kind(p) in (sc.PER, sc.PERIOD) and not per_card
+        counted_period = (  # 三个月 120 一年 350: 120 is for the three months before it
+            self._kind(p) == sc.CLS
+            and self.t[p].roles[sc.CLS] in ("day", "week", "month", "year")
+            and p > 0
+            and self.t[p - 1].kind == sc.NUM
+        )
+        per_before = (self._kind(p) in (sc.PER, sc.PERIOD) or counted_period) and not per_card
         per_before_close = per_before and p == i - 1
         # A per-one marker after the price wins when written against it (0.5一张) or when none
         # is written before; 日租 80 一周 450 reads 一周 as the next price's.
@@ -921,6 +930,8 @@ class _Reader:
         if unit is None:
             if self._kind(p) in (sc.PER, sc.PERIOD):
                 unit = self.t[p].value
+            elif self._lone_period(p):
+                unit = self.t[p].roles[sc.CLS]  # 日 50 周 280 月 900: a rental's periods
             elif self.seg_periods:
                 unit = self.seg_periods[-1]
             elif not self._has_subject():
@@ -929,6 +940,17 @@ class _Reader:
             unit = "item"  # soul 号 满月 8 半年 20 一年 35: the account's age, a grade
         self._make(price, price_max, currency, per_qty, unit)
         return consumed
+
+    def _lone_period(self, k: int) -> bool:
+        """日 / 周 / 月 / 年 written alone before a price (not against a count: 3月, 30天)."""
+        tok = self.t[k] if 0 <= k < self.n else None
+        return (
+            tok is not None
+            and tok.kind == sc.CLS
+            and tok.end - tok.start == 1
+            and tok.roles[sc.CLS] in ("day", "week", "month", "year")
+            and not (k > 0 and self.t[k - 1].kind == sc.NUM)
+        )
 
     def _line_default_currency(self, pos: int) -> str:
         explicit = self.line_currency.get(self.line, set())
@@ -949,6 +971,8 @@ class _Reader:
             kinds.add("lookup_service")
         if {"sms_code", "account_rental"} <= kinds and "account" not in kinds:
             kinds.discard("account_rental")  # 手机号码出租 接短信: codes received on a number
+        if "account" in kinds and "other" in kinds:
+            kinds.discard("other")  # B站号 大会员 120: an account with a membership
         if "account" in kinds and ("fake_engagement" not in self.seg_counted or per_qty == 1):
             kinds.discard("fake_engagement")  # 10w粉 号 1.5w: fans describe the account
         chosen = min(kinds, key=_RANK.__getitem__)
