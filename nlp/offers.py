@@ -87,6 +87,9 @@ TIER_WORDS = tuple(
 LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
 # Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
 ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
+# How a buyer's post opens (求 X 多少钱, 收 X 价格私聊): asking the price of what it wants is
+# still a request; 谁出/有没有 questions are not these.
+BUYER_OPENINGS = ("求", "收", "蹲", "高价收", "长期收", "急收", "大量收")
 # Words before the price a buyer pays (一个给5块, 预算300).
 BID_WORDS = ("给", "预算")
 # A count of what is wanted or held (数量30, 库存500), never its price.
@@ -232,6 +235,7 @@ class _Reader:
         self.price_first = False
         self.defaulted: list[Offer] = []  # offers whose goods only their platform suggested
         self.first_offer_line: int | None = None
+        self.late_side: str | None = None
         self.last_min: tuple[int, int] | None = None  # (minimum, offers made before it)
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
@@ -323,6 +327,9 @@ class _Reader:
                 self._word(i)
                 i += 1
         self._finish()
+        if self.late_side:
+            for offer in self.offers:
+                offer.side = self.late_side
         self._list_minimum()
         self._codes_for_platforms()
         return self.offers
@@ -358,6 +365,8 @@ class _Reader:
         if side == "sell" and self.side == "buy" and self._bid(i):
             side = None  # 有没有能查定位的？出500: the buyer's bid
         if side in ("sell", "buy"):
+            if not self.explicit_side and self.offers and all(o.side != side for o in self.offers):
+                self.late_side = side  # steam 号 200-300 收: the side written after the prices
             self.side = side
             self.explicit_side = True
         after_attr = self._kind(self._prev(i)) == sc.ATTR and (
@@ -1253,6 +1262,8 @@ class Reading:
         谁出快手号了 多少钱一个) ask or tell, they offer nothing: talk before any model."""
         if any(o.price is not None for o in self.offers):
             return False
+        if self.text.lstrip().startswith(BUYER_OPENINGS) and not self.cues:
+            return False  # 求 代挂 王者 多少钱 有的报个价: a buyer asking for offers
         return bool(self.cues) or is_question(self.text)
 
     def features(self) -> list[str]:
