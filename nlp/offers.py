@@ -646,6 +646,21 @@ class _Reader:
             whole_list = not tier
         self.last_min = (qty, len(self.offers)) if whole_list else None
 
+    def _count_not_price(self, i: int) -> bool:
+        """Whether N起 after a list is its minimum order: alone on its line, or a round number
+        far above the prices (…新号 0.8U 带辅助邮箱 五百起), not a price from (带Q龄的 35起)."""
+        p = self._prev(i)
+        if p < 0 or self.t[p].kind == sc.SEP:
+            return True
+        prices = [o.price for o in self.offers if o.price]
+        value = self.t[i].value
+        return (
+            self.t[p].kind != sc.PER
+            and bool(prices)
+            and value % 10 == 0
+            and value >= 10 * max(prices)
+        )
+
     def _list_minimum(self) -> None:
         """淘宝号 / 普通号 25 / 一心号 45 / 起量10个: a minimum written once, below or after every
         price of a list, is the minimum of each of its rows."""
@@ -683,9 +698,16 @@ class _Reader:
         qty = _count(self.t[i].value)
         if not self._has_subject() and self.last_batch and self.last_line == self.line:
             if qty is not None:
-                for offer in self.last_batch:
-                    if offer.min_qty is None:
-                        offer.min_qty = qty
+                self._minimum(qty, tier=False, at=self.t[i].start)
+            return j + 1
+        if (
+            not self._has_subject()
+            and self.offers
+            and qty is not None
+            and self._kind(self._next(j)) not in (sc.NUM, sc.NULLP)
+            and self._count_not_price(i)
+        ):
+            self._minimum(qty, tier=False, at=self.t[i].start)  # …\n ZFB 2.5\n 100起
             return j + 1
         if self._has_subject() or self.ctx_goods or self.ctx_plats:
             self._emit(i, i)
