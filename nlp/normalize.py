@@ -80,6 +80,8 @@ def _is_cjk(ch: str) -> bool:
 def _spaced_out(match: re.Match) -> str:
     text, start, end = match.string, match.start(), match.end()
     lone_left = start < 2 or not _is_cjk(text[start - 2])
+    if lone_left and start >= 2 and text[start - 2].isdigit():
+        lone_left = False  # 1万 二十块, 3 个: a number's multiplier or classifier, not a lone word
     if lone_left and start >= 3 and text[start - 3].isdigit():
         lone_left = False  # 220 个 半年号: a classifier after a number, not a spaced-out word
     lone_right = end + 1 >= len(text) or not _is_cjk(text[end + 1])

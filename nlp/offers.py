@@ -530,8 +530,7 @@ class _Reader:
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         if not tok.currency and self._before(tok.start).rstrip(" :：").endswith(COUNT_WORDS):
             return i + 1
-        if j > i + 1 and self._lone_period(j) and self._kind(self._next(j)) == sc.NUM:
-            # 日 50 周 280: the 周 is the next price's period, not what 50 counts
+        if self._word_of_next_number(i, j):
             return self._emit(i, i) if (self._has_subject() or self.ctx_goods) else i + 1
         if self._surcharge(i):
             self._reset_segment()
@@ -846,6 +845,18 @@ class _Reader:
             or sc.CLS not in self.t[j].roles
             or self.t[j].kind == sc.PER
             or (j > i + 1 and self.t[j].kind == sc.GOODS)  # 100条 30 转发: the next item
+            or self._word_of_next_number(i, j)
+        )
+
+    def _word_of_next_number(self, i: int, j: int) -> bool:
+        """日 50 周 280, 转发1000个15 阅读10w个20: a period or a counted word written apart
+        from the number ``i`` and before another number goes with that next number."""
+        nxt = self.t[j] if j < self.n else None
+        return (
+            nxt is not None
+            and j > i + 1
+            and self._kind(self._next(j)) == sc.NUM
+            and (self._lone_period(j) or (nxt.kind == sc.CLS and nxt.end - nxt.start > 1))
         )
 
     def _priced(self, i: int, last: int, is_range: bool = False) -> bool:
