@@ -55,7 +55,7 @@ _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
 # 微.信.号, 抖·音: dots between characters do what spaces do.
 _CJK_DOT = re.compile("(?<=[\u4e00-\u9fff])[.·•・](?=[\u4e00-\u9fff])")
 # V 信 号, d 音: the letter of a disguised name spaced from the character it goes with.
-_LETTER_SPACE = re.compile(r"(?<![a-z0-9])([vqd])[ \t.](?=[信号音])")
+_LETTER_SPACE = re.compile(r"(?<![a-z0-9])([vqde])[ \t.](?=[信号音卡])")
 
 
 # Latin platform aliases spaced out the same way (v x, W X, d y): two lone letters that

@@ -92,8 +92,12 @@ ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起
 BUYER_OPENINGS = ("求", "收", "蹲", "高价收", "长期收", "急收", "大量收")
 # Words before the price a buyer pays (一个给5块, 预算300).
 BID_WORDS = ("给", "预算")
-# A count of what is wanted or held (数量30, 库存500), never its price.
-COUNT_WORDS = ("数量", "库存", "存货", "需要量")
+# Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
+LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
+_DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
+# A count of what is wanted or held (数量30, 库存500) or a card's face value (面值1000), never
+# its price.
+COUNT_WORDS = ("数量", "库存", "存货", "需要量", "面值")
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
 COURIERS = frozenset(["yto", "sf"])
@@ -379,6 +383,8 @@ class _Reader:
             and (any(not attr for _, attr in self.seg_goods) or self.ctx_goods)
         ):
             goods = None  # 群控软件 年卡1200 季卡400: the period of the goods named before
+        elif goods:
+            goods = self._goods_in_context(goods, self.text[tok.start : tok.end], tok.start)
         if goods:
             self.seg_goods.append((goods, after_attr))
         platform = roles.get(sc.PLAT)
@@ -724,7 +730,8 @@ class _Reader:
             "account" in named or (not named and self.ctx_goods == ["account"])
         ):
             return (k if self._kind(k) == sc.MINQ else j) + 1  # 收快手号 1000粉以上: followers
-        if self.text[cls_tok.start : cls_tok.end] in ("位", "人") and (
+        grade_word = self.text[cls_tok.start : cls_tok.end] in ("位", "人")
+        if grade_word and "fake_engagement" not in named and (
             self.text.startswith("数", cls_tok.end)
             or "account" in named
             or (not named and self.ctx_goods == ["account"])
@@ -983,6 +990,14 @@ class _Reader:
         self._make(price, price_max, currency, per_qty, unit)
         return consumed
 
+    def _goods_in_context(self, goods: str, word: str, start: int) -> str | None:
+        """Goods words whose sense the words around them decide."""
+        if word == "单号" and "查" in self._before(start):
+            return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
+        if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):
+            return None  # 毕业证 学信网可查: a fake diploma that passes a check, not a look-up
+        return goods
+
     def _lone_period(self, k: int) -> bool:
         """日 / 周 / 月 / 年 written alone before a price (not against a count: 3月, 30天)."""
         tok = self.t[k] if 0 <= k < self.n else None
@@ -991,7 +1006,7 @@ class _Reader:
             and tok.kind == sc.CLS
             and tok.end - tok.start == 1
             and tok.roles[sc.CLS] in ("day", "week", "month", "year")
-            and not (k > 0 and self.t[k - 1].kind == sc.NUM)
+            and (k == 0 or self.t[k - 1].kind in (sc.SPACE, sc.SEP, sc.GOODS, sc.PLAT))
         )
 
     def _line_default_currency(self, pos: int) -> str:
@@ -1008,6 +1023,8 @@ class _Reader:
         if self.seg_head:
             return self.seg_head  # 接码教程: a tutorial
         kinds = set(goods)
+        if unit == "query" and kinds == {"personal_data"} and "要素" not in self.text:
+            return "lookup_service"  # 车主信息 15/次: records looked up one by one
         if unit == "query" and "insider_access" in kinds:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
             kinds.add("lookup_service")
