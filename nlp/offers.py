@@ -95,10 +95,16 @@ BID_WORDS = ("给", "预算")
 # Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
 LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
-# A count of what is wanted or held (数量30, 库存500) or a card's face value (面值1000), never
-# its price.
-COUNT_WORDS = ("数量", "库存", "存货", "需要量", "面值")
+# Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
+# (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28).
+NOT_PRICE_WORDS = (
+    "数量", "库存", "存货", "需要量", "面值", "余额", "押金", "上押", "押", "汇率", "u价",
+)  # fmt: skip
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
+# Second-hand marketplaces: named as where a post is listed far more often than as the platform
+# of the goods (闲鱼号 信用极好 300).
+MARKETPLACES = frozenset(["xianyu"])
+_PLACE_AFTER = ("标题", ":", "：", "】", "]", "同款", "爆款", "出", "上", "|", "｜")
 CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
 COURIERS = frozenset(["yto", "sf"])
 # Periods the taxonomy has no unit for, as a number of months: 季卡 400 is 400 per 3 months.
@@ -390,6 +396,8 @@ class _Reader:
         platform = roles.get(sc.PLAT)
         if platform and self._before(tok.start).rstrip().endswith("到"):
             platform = None  # 引流到 wx: where the traffic is sent, not whose it is
+        elif platform in MARKETPLACES and tok.kind == sc.PLAT and self._names_the_place(tok):
+            platform = None  # 闲鱼标题：虚拟 秒发: where the post is, not what it sells
         if platform and not after_attr:
             named_again = tok.kind == sc.PLAT and platform in self.seg_plats
             if named_again or (
@@ -534,8 +542,10 @@ class _Reader:
         p_kind = self.t[p].kind if p >= 0 else None
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
-        if not tok.currency and self._before(tok.start).rstrip(" :：").endswith(COUNT_WORDS):
-            return i + 1
+        if self._before(tok.start).rstrip(" :：").endswith(NOT_PRICE_WORDS) or (
+            nxt is not None and nxt.start == tok.end and self.text.startswith("折", nxt.start)
+        ):
+            return i + 1  # 数量30, 余额 0.00 U, 8折: not what anything costs
         if self._word_of_next_number(i, j):
             return self._emit(i, i) if (self._has_subject() or self.ctx_goods) else i + 1
         if self._surcharge(i):
@@ -989,6 +999,12 @@ class _Reader:
             unit = "item"  # soul 号 满月 8 半年 20 一年 35: the account's age, a grade
         self._make(price, price_max, currency, per_qty, unit)
         return consumed
+
+    def _names_the_place(self, tok: sc.Token) -> bool:
+        """闲鱼标题：, 【闲鱼】出, 在闲鱼上: the marketplace a post is listed on, not the platform
+        of its goods (闲鱼码 0.5, 闲鱼 鱼小铺 号 120)."""
+        after = self.text[tok.end : tok.end + 4].lstrip()
+        return after.startswith(_PLACE_AFTER) or self._before(tok.start).endswith(("在", "【", "["))
 
     def _goods_in_context(self, goods: str, word: str, start: int) -> str | None:
         """Goods words whose sense the words around them decide."""
