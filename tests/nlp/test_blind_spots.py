@@ -227,3 +227,24 @@ def test_goods_the_words_around_decide(text, goods):
 def test_a_face_value_and_a_quantity_wanted_are_no_prices():
     assert [o[3] for o in offers("出 京东 E 卡 面值 1000 售 930")] == [930]
     assert [o[3] for o in offers("收一批支付宝实名号 预算150一个左右 数量30")] == [150]
+
+
+@pytest.mark.parametrize(
+    ("text", "platform"),
+    [
+        ("闲鱼标题：虚拟 秒发 陌陌会员 一个月 9.9", "momo"),  # where the post is listed
+        ("【闲鱼】出 网易云 黑胶vip 年卡 85", None),
+        ("出闲鱼号 芝麻分700 60一个", "xianyu"),  # the account sold
+        ("接码 小红书 1.3 闲鱼 1.5", "xianyu"),  # a platform in a list of codes
+    ],
+)
+def test_a_marketplace_named_as_the_place_is_no_platform(text, platform):
+    assert offers(text)[-1][1] == platform
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["💳 余额：0.00 U\n微信号 4U", "担保上押10000U 微信号 4U", "今日U价 7.28 微信号 4U", "微信号 8折 4U"],
+)
+def test_balances_deposits_rates_and_discounts_are_no_prices(text):
+    assert [o[3] for o in offers(text)] == [4]
