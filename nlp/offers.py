@@ -548,6 +548,15 @@ class _Reader:
             return i + 1  # 数量30, 余额 0.00 U, 8折: not what anything costs
         if self._word_of_next_number(i, j):
             return self._emit(i, i) if (self._has_subject() or self.ctx_goods) else i + 1
+        if (
+            p_kind == sc.PER
+            and sc.SPAN not in self.t[p].roles
+            and nxt is not None
+            and j > i + 1
+            and nxt.kind not in (sc.PER, sc.SLASH, sc.NUM, sc.CLS, sc.QI, sc.MINQ)
+            and (self._has_subject() or self.ctx_goods)
+        ):
+            return self._emit(i, i)  # 一个30 粉越多价越高, 一次 60 秒过: a price per one
         if self._surcharge(i):
             self._reset_segment()
             return i + 1

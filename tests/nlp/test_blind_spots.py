@@ -244,7 +244,12 @@ def test_a_marketplace_named_as_the_place_is_no_platform(text, platform):
 
 @pytest.mark.parametrize(
     "text",
-    ["💳 余额：0.00 U\n微信号 4U", "担保上押10000U 微信号 4U", "今日U价 7.28 微信号 4U", "微信号 8折 4U"],
+    [
+        "💳 余额：0.00 U\n微信号 4U",
+        "担保上押10000U 微信号 4U",
+        "今日U价 7.28 微信号 4U",
+        "微信号 8折 4U",
+    ],
 )
 def test_balances_deposits_rates_and_discounts_are_no_prices(text):
     assert [o[3] for o in offers(text)] == [4]
