@@ -91,6 +91,9 @@ def _spaced_out(match: re.Match) -> str:
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MULTIPLIERS = "十百千万亿"
 _CN_RUN = re.compile(f"[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
+# 零点八, 一点五: a decimal written in words (八点 alone is a time of day).
+_DIGIT_VALUE = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_CN_DECIMAL = re.compile("([零一两二三四五六七八九十]+)点([零〇一二三四五六七八九]+)")
 # 两三百, 四五百: two neighbouring digits before a multiplier are a rough range (300-400).
 _CN_ROUGH = re.compile("[一两二三四五六七八九]{2}[十百千万]")
 _DIGIT_ORDER = "一两三四五六七八九"  # 两 for 二: 两三百 is 200-300
@@ -227,10 +230,21 @@ def clean(text: str) -> str:
     return text
 
 
+def _decimal(match: re.Match) -> str:
+    try:
+        whole = cn2an.cn2an(match.group(1), "normal")
+    except (ValueError, KeyError, IndexError):
+        return match.group()
+    tenths = "".join(str(_DIGIT_VALUE[c]) for c in match.group(2))
+    return f"{_format_number(float(whole))}.{tenths}"
+
+
 def write_numbers(text: str) -> str:
     """Chinese, banker's and multiplied numerals as plain numbers (三块五 → 3.5元, 1w → 10000)."""
     if not _FINANCIAL_CHARS.isdisjoint(text):
         text = text.translate(_FINANCIAL_NUMERALS)
+    if "点" in text:
+        text = _CN_DECIMAL.sub(_decimal, text)
     if _CN_RUN.search(text):
         text = _CN_RUN.sub(_numeral, text)
     if any(ch in text for ch in "kw万千百"):

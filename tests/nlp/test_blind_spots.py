@@ -253,3 +253,9 @@ def test_a_marketplace_named_as_the_place_is_no_platform(text, platform):
 )
 def test_balances_deposits_rates_and_discounts_are_no_prices(text):
     assert [o[3] for o in offers(text)] == [4]
+
+
+def test_decimals_and_prices_per_one_written_in_words():
+    assert [o[3] for o in offers("收 Soul 码 零点八 一条")] == [0.8]
+    assert [o[3] for o in offers("出 微信 辅助 解封 一次 60 秒过")] == [60]
+    assert [o[3] for o in offers("收微博老号 带粉三千以上 一个三十 粉越多价越高")] == [30]
