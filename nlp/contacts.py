@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from nlp.redact import (
     QQ_MARKERS,
+    SPACED_DIGITS,
     SPACED_ID,
     TELEGRAM_MARKERS,
     WECHAT_MARKERS,
@@ -120,9 +121,10 @@ def _marked(text: str):
         if _QUANTITY_AFTER.match(text, m.end()):
             continue
         yield _candidate("qq", m.group(3), m.start(), m.end(), 1)
-    for m in SPACED_ID.finditer(text):
-        kind = "qq" if m.group(1).casefold() in _QQ_CASEFOLDED else "wechat"
-        yield _candidate(kind, m.group(2).replace(" ", ""), m.start(), m.end(), 1)
+    if SPACED_DIGITS.search(text):
+        for m in SPACED_ID.finditer(text):
+            kind = "qq" if m.group(1).casefold() in _QQ_CASEFOLDED else "wechat"
+            yield _candidate(kind, m.group(2).replace(" ", ""), m.start(), m.end(), 1)
     for m in _QQ_MAIL.finditer(text):
         yield _candidate("qq", m.group(1), m.start(), m.end(), 1)
     for m in _WECHAT.finditer(text):

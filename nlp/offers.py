@@ -542,7 +542,8 @@ class _Reader:
         p_kind = self.t[p].kind if p >= 0 else None
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
-        if self._before(tok.start).rstrip(" :：").endswith(NOT_PRICE_WORDS) or (
+        before = self._before(tok.start).rstrip(" :：")
+        if before.endswith(NOT_PRICE_WORDS) or (
             nxt is not None and nxt.start == tok.end and self.text.startswith("折", nxt.start)
         ):
             return i + 1  # 数量30, 余额 0.00 U, 8折: not what anything costs
@@ -557,12 +558,10 @@ class _Reader:
             and (self._has_subject() or self.ctx_goods)
         ):
             return self._emit(i, i)  # 一个30 粉越多价越高, 一次 60 秒过: a price per one
-        if self._surcharge(i):
+        if before.endswith("加") and self._surcharge():
             self._reset_segment()
             return i + 1
-        if tok.currency is None and self._before(tok.start).rstrip(" :：").endswith(
-            ORDER_MINIMUM_WORDS
-        ):
+        if tok.currency is None and before.endswith(ORDER_MINIMUM_WORDS):
             return self._order_minimum(i, j)
         if (p_kind == sc.PER and self._span_is_capacity(p)) or (
             p_kind == sc.GOODS
@@ -694,11 +693,10 @@ class _Reader:
             if offer.min_qty is None:
                 offer.min_qty = self.last_min[0]
 
-    def _surcharge(self, i: int) -> bool:
-        """女号另加20, 满一年 加50, 有U盾 加200: what a grade of the goods adds to their price is
-        no offer of its own; 照片另加50, 人脸另加40 name a service of their own, and are."""
-        if not self._before(self.t[i].start).rstrip().endswith("加"):
-            return False
+    def _surcharge(self) -> bool:
+        """女号另加20, 满一年 加50, 有U盾 加200 (a number after 加): what a grade of the goods adds
+        to their price is no offer of its own; 照片另加50, 人脸另加40 name a service of their own,
+        and are."""
         return {g for g, attr in self.seg_goods if not attr} <= {"account", "other"}
 
     def _beside_plus(self, i: int) -> bool:

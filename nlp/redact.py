@@ -187,6 +187,8 @@ def _alternation(words) -> str:
 
 
 # 扣扣：3 0 9 4 8 8 1 2 6, V 1 3 8 …: an id written digit by digit to slip past filters.
+# SPACED_DIGITS is the cheap test for whether a text can hold one at all.
+SPACED_DIGITS = re.compile(r"\d \d \d \d \d")
 SPACED_ID = re.compile(
     rf"(?<![A-Za-z0-9_])({_alternation(QQ_MARKERS + WECHAT_MARKERS)})[ \t:：]{{0,3}}"
     r"([1-9](?: \d){4,10})(?![\d])",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from nlp.lexicon import load_lexicon
-from nlp.redact import SPACED_ID, id_and_card_spans
+from nlp.redact import SPACED_DIGITS, SPACED_ID, id_and_card_spans
 
 MASK = "\ue000"  # stands for a masked contact; reads as a space
 NO_ROLES: Mapping = MappingProxyType({})  # the roles of a token that is no lexicon word
@@ -260,7 +260,7 @@ def mask_contacts(text: str) -> tuple[str, bool]:
     :func:`_run_start` remembers, and the gaps between markers and contacts are masked in one
     pass at the end."""
     spans = [m.span() for m in _SPACED_PHONE.finditer(text)]
-    if " " in text:
+    if " " in text and SPACED_DIGITS.search(text):
         spans += [m.span(2) for m in SPACED_ID.finditer(text)]
     for m in _ASCII_RUN.finditer(text):
         run = m.group()
