@@ -39,7 +39,7 @@ from nlp import scan as sc
 from nlp.lexicon import load_lexicon
 from nlp.listing import is_question
 from nlp.normalize import clean, write_numbers
-from nlp.tables import rewrite_tables
+from nlp.tables import CODE_TABLE, rewrite_tables
 
 # When one segment names goods of several kinds, the first kind here wins. The taxonomy's
 # precedence: a rented internal system is insider_access, a returned ID photo is id_document;
@@ -222,8 +222,10 @@ class _Reader:
         has_contact: bool = False,
         text: str = "",
         page: Page = NO_PAGE,
+        code_table: bool = False,
     ):
         self.t = tokens
+        self.code_table = code_table
         self.page = page
         self.text = text
         self.has_contact = has_contact  # a seller's contact: a post naming goods advertises them
@@ -234,6 +236,7 @@ class _Reader:
         self.side = page.side or "sell"
         self.explicit_side = False
         self.ctx_goods: list[str] = []
+        self.ctx_defaulted = False  # ctx_goods were guessed from a platform alone
         self.ctx_plats: list[str | None] = []
         self.ctx_unit: str | None = None
         self.last_batch: list[Offer] = []
@@ -274,6 +277,7 @@ class _Reader:
         goods = [g for g, attr in self.seg_goods if not attr]
         if goods:
             self.ctx_goods = [self._choose(goods, None)]
+            self.ctx_defaulted = False
         self.ctx_plats = list(self.seg_plats)
         rent = self.seg_rent
         self._reset_segment()
@@ -347,12 +351,15 @@ class _Reader:
     def _codes_for_platforms(self) -> None:
         """陌陌 探探 soul 都是1块 接码 / 抖音 快手 都是3块一个码: platforms priced with no goods
         word by them are accounts by default, but in a post whose only goods word is a code's,
-        the rows are the codes' prices."""
-        if not self.defaulted or any(o.goods != "account" for o in self.offers):
+        or in a table headed 项目 (see ``nlp.tables.CODE_TABLE``), the rows are codes' prices."""
+        if not self.defaulted:
             return
-        named = {t.roles[sc.GOODS] for t in self.t if sc.GOODS in t.roles}
-        if named != {"sms_code"} and not (not named and _PER_CODE.search(self.text)):
-            return
+        if not self.code_table:
+            if any(o.goods != "account" for o in self.offers):
+                return
+            named = {t.roles[sc.GOODS] for t in self.t if sc.GOODS in t.roles}
+            if named != {"sms_code"} and not (not named and _PER_CODE.search(self.text)):
+                return
         for offer in self.defaulted:
             offer.goods = "sms_code"
             if offer.unit != "item":
@@ -1074,6 +1081,7 @@ class _Reader:
                 chosen = [self._choose(goods, unit, per_qty)]
         elif self.ctx_goods:
             chosen = list(self.ctx_goods)
+            self.seg_defaulted = self.ctx_defaulted  # 微信 4.2 / 抖音 0.7: as the row before
             if chosen == ["account"] and (self.seg_rent or unit in RENTAL_PERIODS):
                 chosen = ["account_rental"]
         elif self.seg_rent:
@@ -1179,6 +1187,7 @@ class _Reader:
         self.last_batch = batch
         self.last_line = self.line
         self.ctx_goods = goods_list
+        self.ctx_defaulted = defaulted
         self.ctx_plats = plats
         self.ctx_unit = unit
 
@@ -1358,7 +1367,13 @@ def read(text: str, context: str | None = None) -> Reading:
     prepared, has_contact = prepare(text)
     page = read_page(context) if context else NO_PAGE
     tokens = sc.scan(prepared)
-    reader = _Reader(tokens, has_contact=has_contact, text=prepared, page=page)
+    reader = _Reader(
+        tokens,
+        has_contact=has_contact,
+        text=prepared,
+        page=page,
+        code_table="项目" in text and CODE_TABLE.search(text) is not None,
+    )
     offers = reader.read()
     return Reading(prepared, tokens, offers, reader.cues, reader.explicit_side, has_contact)
 

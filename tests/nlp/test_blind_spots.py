@@ -259,3 +259,19 @@ def test_decimals_and_prices_per_one_written_in_words():
     assert [o[3] for o in offers("收 Soul 码 零点八 一条")] == [0.8]
     assert [o[3] for o in offers("出 微信 辅助 解封 一次 60 秒过")] == [60]
     assert [o[3] for o in offers("收微博老号 带粉三千以上 一个三十 粉越多价越高")] == [30]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "项目\t单价\t起订\n微信\t4.2\t10\n抖音\t0.7\t100",
+        "=== 码价表 ===\n项目 | 单价 | 起订\n微信 | 4.6 | 10\nQQ | 0.65 | 50",
+    ],
+)
+def test_a_table_headed_project_prices_codes(text):
+    assert {(o[0], o[6] is not None) for o in offers(text)} == {("sms_code", True)}
+
+
+def test_a_table_header_gives_the_currency_of_its_rows():
+    found = extract("商品 | 价格(U)\n微信老号 | 50\nQQ | 3")["offers"]
+    assert [(o["price"], o["currency"]) for o in found] == [(50, "USDT"), (3, "USDT")]
