@@ -99,6 +99,8 @@ _CN_ROUGH = re.compile("[一两二三四五六七八九]{2}[十百千万]")
 _DIGIT_ORDER = "一两三四五六七八九"  # 两 for 二: 两三百 is 200-300
 # A lone numeral is a number only before one of these (八块, 两个月, 十年, 五张).
 _UNIT_CHARS = frozenset("u块元蚊毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
+# Classifiers a bare 百/千/万 counts (百个起 is 100个起).
+_COUNTED_CHARS = frozenset("个张条次单套台件份")
 _CURRENCY_CHARS = frozenset("块元蚊毛u")  # not 刀: 砍价一刀 is one cut
 # Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
 _NOT_AFTER = frozenset("几第数周期拜初")
@@ -136,6 +138,12 @@ def _period_price(text: str, start: int, run: str) -> bool:
     )
 
 
+def _after_digit(text: str, start: int) -> bool:
+    """1万条, 1 万张: the numeral multiplies the digits before it."""
+    before = text[max(0, start - 2) : start].rstrip(" ")
+    return bool(before) and before[-1].isdigit()
+
+
 def _format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
@@ -161,6 +169,8 @@ def _numeral(match: re.Match) -> str:
             return run + tail
     if len(run) == 1:
         if run in "百千万亿":
+            if run != "亿" and after in _COUNTED_CHARS and not _after_digit(text, start):
+                return str(_MULTIPLIER[run]) + tail  # 百个起, 千张起拿: a hundred, a thousand
             return run + tail
         jiao = (
             before in "块元毛u"

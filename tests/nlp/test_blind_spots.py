@@ -275,3 +275,8 @@ def test_a_table_headed_project_prices_codes(text):
 def test_a_table_header_gives_the_currency_of_its_rows():
     found = extract("商品 | 价格(U)\n微信老号 | 50\nQQ | 3")["offers"]
     assert [(o["price"], o["currency"]) for o in found] == [(50, "USDT"), (3, "USDT")]
+
+
+def test_a_bare_hundred_or_thousand_before_a_classifier_counts():
+    assert [o[6] for o in offers("出 探探 碼 1.1 陌陌 碼 1.3 百個起")] == [100, 100]
+    assert [(o[3], o[4]) for o in offers("快递数据 1 万条 500")] == [(500, 10000)]
