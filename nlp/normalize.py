@@ -139,9 +139,15 @@ def _period_price(text: str, start: int, run: str) -> bool:
 
 
 def _after_digit(text: str, start: int) -> bool:
-    """1万条, 1 万张: the numeral multiplies the digits before it."""
-    before = text[max(0, start - 2) : start].rstrip(" ")
-    return bool(before) and before[-1].isdigit()
+    """1万条, 1 万张: the numeral multiplies the whole number before it (as
+    ``_ARABIC_MULTIPLIED`` reads it), not a price before it (1.3 百个起)."""
+    if start and text[start - 1].isdigit():
+        return True
+    m = _INTEGER_BEFORE.search(text, 0, start)
+    return m is not None and text[start] in "万千"
+
+
+_INTEGER_BEFORE = re.compile(r"(?<![\d.])\d+ $")
 
 
 def _format_number(value: float) -> str:
