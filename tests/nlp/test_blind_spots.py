@@ -280,3 +280,11 @@ def test_a_table_header_gives_the_currency_of_its_rows():
 def test_a_bare_hundred_or_thousand_before_a_classifier_counts():
     assert [o[6] for o in offers("出 探探 碼 1.1 陌陌 碼 1.3 百個起")] == [100, 100]
     assert [(o[3], o[4]) for o in offers("快递数据 1 万条 500")] == [(500, 10000)]
+
+
+def test_escrow_sold_as_a_service_is_other_and_a_sellers_escrow_is_not():
+    assert offers("担保交易 费率3% 只收USDT\n担保群 @danbao_center") == [
+        ("other", None, "sell", None, 1, "item", None)
+    ]
+    assert [o[0] for o in offers("出微信号 300 只走担保")] == ["account"]
+    assert extract("群规：交易请走担保，担保费3%，私下交易被骗概不负责")["is_listing"] is False
