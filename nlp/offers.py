@@ -768,11 +768,12 @@ class _Reader:
             self.seg_counted.add(goods)
         if (
             j > i + 1
-            and self.text[cls_tok.start : cls_tok.end] == "个"
+            and self.text[cls_tok.start : cls_tok.end] in ("个", "张", "条", "套")
             and self._kind(k) not in (sc.NUM, sc.QI, sc.MINQ, sc.PER, sc.SLASH)
             and self._has_subject()
             and self._kind(self._prev(i)) not in (sc.CAP, sc.MINQ, sc.ATTR)
             and not self._lot_follows(k)
+            and not self._price_per_one_follows(k)  # 出售白卡 200 张，12 一张: 200 is how many
         ):
             self._emit(i, i)  # 满月号 220 个,: a price per piece, written apart from its 个
             return j + 1
@@ -1027,6 +1028,13 @@ class _Reader:
         if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):
             return None  # 毕业证 学信网可查: a fake diploma that passes a check, not a look-up
         return goods
+
+    def _price_per_one_follows(self, k: int) -> bool:
+        """A number later in the post priced per one (12 一张, 12/张)."""
+        return any(
+            self.t[m].kind == sc.NUM and self._kind(self._next(m)) in (sc.PER, sc.SLASH)
+            for m in range(k, self.n)
+        )
 
     def _lone_period(self, k: int) -> bool:
         """日 / 周 / 月 / 年 written alone before a price (not against a count: 3月, 30天)."""

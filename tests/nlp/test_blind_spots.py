@@ -288,3 +288,8 @@ def test_escrow_sold_as_a_service_is_other_and_a_sellers_escrow_is_not():
     ]
     assert [o[0] for o in offers("出微信号 300 只走担保")] == ["account"]
     assert extract("群规：交易请走担保，担保费3%，私下交易被骗概不负责")["is_listing"] is False
+
+
+def test_a_price_written_apart_from_its_classifier():
+    assert [o[3] for o in offers("实名 卡 电信 22 张 联通 20 张 异地 也可以")] == [22, 20]
+    assert [o[3] for o in offers("出售白卡 200 张，12 一张")] == [12]  # 200 is how many
