@@ -754,7 +754,8 @@ class _Reader:
             "account" in named or (not named and self.ctx_goods == ["account"])
         ):
             return (k if self._kind(k) == sc.MINQ else j) + 1  # 收快手号 1000粉以上: followers
-        grade_word = self.text[cls_tok.start : cls_tok.end] in ("位", "人")
+        audience = self._kind(k) in (sc.SLASH, sc.PER)  # 100人/小时 8元, 1000人 一场 100
+        grade_word = self.text[cls_tok.start : cls_tok.end] in ("位", "人") and not audience
         if grade_word and "fake_engagement" not in named and (
             self.text.startswith("数", cls_tok.end)
             or "account" in named
@@ -802,6 +803,8 @@ class _Reader:
             return j + 1  # 八年 30: an account's age, a grade, not a batch of years
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
+        elif self._kind(k) == sc.SLASH and self._kind(self._next(k)) == sc.MEASURE:
+            k = self._next(self._next(k))  # 100人/小时 8元: the batch, for an hour, at a price
         elif (
             self._kind(k) == sc.OTHER and self.text[self.t[k].start : self.t[k].end] in TOTAL_WORDS
         ):
@@ -975,6 +978,7 @@ class _Reader:
             and self.t[a].kind == sc.NUM
             and self.t[a].currency is None
             and not (self.pending_qty is not None and self.pending_qty[2] == i)
+            and not per_before  # 一次 两块五 一百次 二百: priced per one, then the next tier
         ):
             c = self._next(a)
             q = self._next(c)

@@ -293,3 +293,14 @@ def test_escrow_sold_as_a_service_is_other_and_a_sellers_escrow_is_not():
 def test_a_price_written_apart_from_its_classifier():
     assert [o[3] for o in offers("实名 卡 电信 22 张 联通 20 张 异地 也可以")] == [22, 20]
     assert [o[3] for o in offers("出售白卡 200 张，12 一张")] == [12]  # 200 is how many
+
+
+def test_batches_priced_by_the_hour_and_tiers_after_a_price_per_one():
+    assert [(o[3], o[4]) for o in offers("抖音 100人/小时 8元\n快手 100人/小时 6元")] == [
+        (8, 100),
+        (6, 100),
+    ]
+    assert [(o[3], o[4]) for o in offers("返照 秒出 一次 两块五 一百次 二百")] == [
+        (2.5, 1),
+        (200, 100),
+    ]
