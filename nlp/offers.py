@@ -92,6 +92,8 @@ ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起
 BUYER_OPENINGS = ("求", "收", "蹲", "高价收", "长期收", "急收", "大量收")
 # Words before the price a buyer pays (一个给5块, 预算300).
 BID_WORDS = ("给", "预算")
+# Memberships: sold as such they are `other`, but an account that has one is an account.
+MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "超级会员"])
 # Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
 LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
@@ -270,6 +272,7 @@ class _Reader:
         self.seg_head: str | None = None  # 教程: the head noun names the goods
         self.seg_with = False  # 带芝麻分的: a grade of the goods before, by what it has
         self.seg_defaulted = False  # the goods were guessed from the platform alone
+        self.seg_membership = False  # 会员, premium: what an account has, or is sold as
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -400,6 +403,8 @@ class _Reader:
             goods = self._goods_in_context(goods, self.text[tok.start : tok.end], tok.start)
         if goods:
             self.seg_goods.append((goods, after_attr))
+            if goods == "other" and self.text[tok.start : tok.end] in MEMBERSHIP_WORDS:
+                self.seg_membership = True
         platform = roles.get(sc.PLAT)
         if platform and self._before(tok.start).rstrip().endswith("到"):
             platform = None  # 引流到 wx: where the traffic is sent, not whose it is
@@ -1073,7 +1078,9 @@ class _Reader:
         if {"sms_code", "account_rental"} <= kinds and "account" not in kinds:
             kinds.discard("account_rental")  # 手机号码出租 接短信: codes received on a number
         if "account" in kinds and "other" in kinds:
-            kinds.discard("other")  # B站号 大会员 120: an account with a membership
+            # B站号 大会员 120: an account with a membership; VPN账号 包年 60: the account is
+            # the service's
+            kinds.discard("other" if self.seg_membership else "account")
         if "account" in kinds and ("fake_engagement" not in self.seg_counted or per_qty == 1):
             kinds.discard("fake_engagement")  # 10w粉 号 1.5w: fans describe the account
         chosen = min(kinds, key=_RANK.__getitem__)

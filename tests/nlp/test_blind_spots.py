@@ -304,3 +304,15 @@ def test_batches_priced_by_the_hour_and_tiers_after_a_price_per_one():
         (2.5, 1),
         (200, 100),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("出 VPN 账号 包年 60", "other"),  # the account is the service's
+        ("老板们早～今天码价：\n薇信 4.7\n扣扣 0.7", "sms_code"),  # a code platform's prices
+        ("出 人脸视频 动态 一套 20", "id_document"),
+    ],
+)
+def test_more_goods_the_words_around_decide(text, goods):
+    assert {o[0] for o in offers(text)} == {goods}
