@@ -316,3 +316,14 @@ def test_batches_priced_by_the_hour_and_tiers_after_a_price_per_one():
 )
 def test_more_goods_the_words_around_decide(text, goods):
     assert {o[0] for o in offers(text)} == {goods}
+
+
+@pytest.mark.parametrize(
+    ("text", "platforms"),
+    [
+        ("出 D Y 码 八毛 / K S 码 七毛 / X H S 一块二", ["douyin", "kuaishou", "xiaohongshu"]),
+        ("收 V 码 5 块 收 Q 码 1 块 收 抖 码 6 毛", ["wechat", "qq", "douyin"]),
+    ],
+)
+def test_codes_of_platforms_named_by_spaced_letters(text, platforms):
+    assert [(o[0], o[1]) for o in offers(text)] == [("sms_code", p) for p in platforms]
