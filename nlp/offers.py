@@ -98,9 +98,11 @@ MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "
 LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
-# (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28).
+# (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28), a
+# level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10).
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押金", "上押", "押", "汇率", "u价",
+    "等级", "安卓", "iphone", "ios", "版本", "前",
 )  # fmt: skip
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 # Second-hand marketplaces: named as where a post is listed far more often than as the platform

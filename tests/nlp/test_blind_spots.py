@@ -327,3 +327,17 @@ def test_more_goods_the_words_around_decide(text, goods):
 )
 def test_codes_of_platforms_named_by_spaced_letters(text, platforms):
     assert [(o[0], o[1]) for o in offers(text)] == [("sms_code", p) for p in platforms]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("━━━ 号商报价 11/30 ━━━\n微信 新号 45\n满月 85", [45, 85]),  # a date
+        ("通知：接码 平台 今晚 12 点 后 微信 项目 调价 至 5 元 / 条", [5]),  # a time
+        ("有人要原神号吗 冒险等级55 350出 不刀", [350]),  # a level
+        ("出 改机 软件 终身版 588 支持 安卓12", [588]),  # a version
+        ("QQ 1/2条", [1]),  # a price for two, not a date
+    ],
+)
+def test_dates_times_levels_and_versions_are_no_prices(text, prices):
+    assert [o[3] for o in offers(text)] == prices
