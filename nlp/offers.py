@@ -102,8 +102,9 @@ _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10).
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押金", "上押", "押", "汇率", "u价",
-    "等级", "安卓", "iphone", "ios", "版本", "前",
+    "等级", "安卓", "iphone", "ios", "版本",
 )  # fmt: skip
+_LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 # Second-hand marketplaces: named as where a post is listed far more often than as the platform
 # of the goods (闲鱼号 信用极好 300).
@@ -557,7 +558,7 @@ class _Reader:
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         before = self._before(tok.start).rstrip(" :：")
-        if before.endswith(NOT_PRICE_WORDS) or (
+        if before.endswith(NOT_PRICE_WORDS) or _LIST_RANK.search(before) or (
             nxt is not None and nxt.start == tok.end and self.text.startswith("折", nxt.start)
         ):
             return i + 1  # 数量30, 余额 0.00 U, 8折: not what anything costs
@@ -787,8 +788,10 @@ class _Reader:
             return j + 1
         if unit not in ("item", "query") and self._kind(k) == sc.MINQ:
             self.seg_variant = True
-        minimum = unit in ("item", "query") and (
-            self._kind(self._prev(i)) == sc.MINQ or self._kind(k) == sc.MINQ
+        minimum = (
+            unit in ("item", "query")
+            and not grade_word  # 满500人的群, 1万人以上: the size of a group, not an order
+            and (self._kind(self._prev(i)) == sc.MINQ or self._kind(k) == sc.MINQ)
         )
         if minimum or self._kind(k) == sc.QI:
             if self._kind(k) not in (sc.QI, sc.MINQ):
