@@ -562,6 +562,15 @@ class _Reader:
             nxt is not None and nxt.start == tok.end and self.text.startswith("折", nxt.start)
         ):
             return i + 1  # 数量30, 余额 0.00 U, 8折: not what anything costs
+        if (
+            nxt is not None
+            and nxt.value == "="
+            and self._kind(self._next(j)) == sc.NUM
+            and not tok.currency
+            and _count(tok.value)
+        ):
+            self.pending_qty = (_count(tok.value), "item", self._next(j))  # 1w = 60U
+            return j + 1
         if self._word_of_next_number(i, j):
             return self._emit(i, i) if (self._has_subject() or self.ctx_goods) else i + 1
         if (

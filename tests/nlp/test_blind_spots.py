@@ -341,3 +341,15 @@ def test_codes_of_platforms_named_by_spaced_letters(text, platforms):
 )
 def test_dates_times_levels_and_versions_are_no_prices(text, prices):
     assert [o[3] for o in offers(text)] == prices
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出车主信息，一条一毛，十万条打包 六千", [(0.1, 1), (6000, 100000)]),
+        ("出 学生 家长 数据 5k 条 打包 1000 全 拿", [(1000, 5000)]),
+        ("金边园区出数据\n1w = 60U\n10w = 450U", [(60, 10000), (450, 100000)]),
+    ],
+)
+def test_batches_priced_whole(text, expected):
+    assert [(o[3], o[4]) for o in offers(text)] == expected
