@@ -838,6 +838,8 @@ class _Reader:
             and not self._bundle()
         ):
             self.pending_qty = (qty, unit, k)
+            if self._kind(self._next(k)) == sc.PER and qty > 1 and unit == "item":
+                self.lot = qty  # 八个 二十八一个 全要 两百: 28 each, 200 for the eight
         elif (
             qty is not None
             and qty > 1
@@ -1053,9 +1055,10 @@ class _Reader:
         return goods
 
     def _price_per_one_follows(self, k: int) -> bool:
-        """A number later in the post priced per one (12 一张, 12/张)."""
+        """A number later in the post priced per one (12 一张, 12/张, 每个 2.5U)."""
         return any(
-            self.t[m].kind == sc.NUM and self._kind(self._next(m)) in (sc.PER, sc.SLASH)
+            (self.t[m].kind == sc.NUM and self._kind(self._next(m)) in (sc.PER, sc.SLASH))
+            or (self.t[m].kind == sc.PER and self._kind(self._next(m)) == sc.NUM)
             for m in range(k, self.n)
         )
 

@@ -353,3 +353,14 @@ def test_dates_times_levels_and_versions_are_no_prices(text, prices):
 )
 def test_batches_priced_whole(text, expected):
     assert [(o[3], o[4]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我度有 50 個 美國號 每個 2.5U，全拿 110U", [(2.5, 1), (110, 50)]),
+        ("我这 有 扣扣 SVIP 号 八个 二十八一个 全要 两百", [(28, 1), (200, 8)]),
+    ],
+)
+def test_a_price_each_then_one_for_the_whole_lot(text, expected):
+    assert [(o[3], o[4]) for o in offers(text)] == expected
