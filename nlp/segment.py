@@ -57,7 +57,7 @@ def tokenizer() -> jieba.Tokenizer:
 
 def cut(text: str) -> list[str]:
     """jieba words of ``text`` as written (no folding), lexicon words kept whole."""
-    return tokenizer().lcut(text, HMM=False)
+    return _by_piece(text, _piece_words)
 
 
 def tokens(text: str) -> list[str]:
@@ -65,36 +65,32 @@ def tokens(text: str) -> list[str]:
 
     Search-engine mode (``cut_for_search``) also emits the parts of long words, so a query for
     接码 finds a post about a 接码平台. Deterministic: HMM new-word guessing is off.
-
-    jieba splits a text into runs of Chinese characters, letters and digits (its
-    ``re_han_default``) and what lies between them, and segments each piece on its own; so the
-    tokens of a text are those of its pieces, in order, and a piece's are remembered
-    (:func:`_piece_tokens`). Sellers repeat their phrases (72% of the demo forum's text is in
-    runs seen before, 85% of real marketplace listings'), and segmenting was most of the cost
-    of storing a post.
     """
+    return _by_piece(fold(text), _piece_tokens)
+
+
+# jieba splits a text into runs of Chinese characters, letters and digits (its
+# ``re_han_default``) and what lies between them, and segments each piece on its own: the words
+# of a text are those of its pieces, in order. So a piece's words are remembered. Sellers repeat
+# their phrases (72% of the demo forum's text is in runs seen before, 85% of real marketplace
+# listings'), and segmenting was most of the cost of storing a post and much of extracting it.
+_PIECES = jieba.re_han_default  # a capturing pattern: split() keeps the runs
+_REMEMBERED = 64  # characters; a longer run (a dump without punctuation) is segmented, not kept
+
+
+def _by_piece(text: str, segment) -> list[str]:
     out: list[str] = []
-    for piece in _PIECES.split(fold(text)):
-        if len(piece) <= _REMEMBERED:
-            out += _piece_tokens(piece)
-        else:  # a long run (a dump without punctuation) is segmented, not kept
-            out += _search_words(piece)
+    for piece in _PIECES.split(text):
+        out += segment(piece) if len(piece) <= _REMEMBERED else segment.__wrapped__(piece)
     return out
 
 
-_PIECES = jieba.re_han_default  # the runs jieba segments as one block (a capturing pattern)
-_REMEMBERED = 64  # characters
+@functools.lru_cache(maxsize=1 << 15)
+def _piece_words(piece: str) -> tuple[str, ...]:
+    return tuple(tokenizer().cut(piece, HMM=False))
 
 
 @functools.lru_cache(maxsize=1 << 15)
 def _piece_tokens(piece: str) -> tuple[str, ...]:
-    return tuple(_search_words(piece))
-
-
-def _search_words(text: str) -> list[str]:
-    out = []
-    for word in tokenizer().cut_for_search(text, HMM=False):
-        word = word.strip()
-        if word and any(ch.isalnum() for ch in word):
-            out.append(word)
-    return out
+    words = (word.strip() for word in tokenizer().cut_for_search(piece, HMM=False))
+    return tuple(word for word in words if word and any(ch.isalnum() for ch in word))

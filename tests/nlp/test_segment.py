@@ -64,6 +64,15 @@ def test_tokens_piece_by_piece_are_the_whole_texts(text):
     assert tokens(text) == _whole_text_tokens(text)  # again, from the remembered pieces
 
 
+@given(SELLER_TEXT)
+@example("出v信号和微x，sim卡 58同城\r\n代理ip.苹果id")
+@settings(max_examples=200, deadline=None)
+def test_words_piece_by_piece_are_the_whole_texts(text):
+    assert cut(text) == tokenizer().lcut(text, HMM=False)
+    assert cut(text) == tokenizer().lcut(text, HMM=False)
+
+
 def test_a_long_run_is_segmented_whole_and_the_same():
     text = "出售微信老号" * 40 + "，接码平台" * 3
     assert tokens(text) == _whole_text_tokens(text)
+    assert cut(text) == tokenizer().lcut(text, HMM=False)
