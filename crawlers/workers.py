@@ -8,13 +8,8 @@ crawlers, while the reactor goes on fetching:
 
 - extraction in a pool of ``HEISHI_WORKERS`` processes (default: one per spare CPU);
 - store writes in ONE process, so batches land in the order they were sent and the store sees
-  a single writer.
-
-With two CPUs that makes three busy processes for two cores, each loading jieba (0.3 s). One
-process doing both extraction and store writes was tried: it loads jieba once but is then the
-bottleneck of the crawl (about 1.5 ms per post against the crawl's 1 ms), while split the two
-halves run beside each other and the crawl; the bench (``bench/crawl.py``) measured the full
-pipeline at 0.26-0.40 of the bare crawl split, against 0.21-0.28 shared, on the same machine.
+  a single writer;
+- with one worker (two CPUs), one process does both, in order, and loads jieba once.
 
 ``HEISHI_WORKERS = 0`` runs everything inline in the crawl process (same results, slower); so
 does a pool whose worker died. A worker whose crawl process is killed notices within a second
@@ -47,19 +42,24 @@ def default_workers() -> int:
 
 
 def _pool(kind: str, workers: int) -> Executor | None:
-    """The pool doing ``kind`` of work (``extraction`` or ``store``) for ``workers``:
-    extraction gets ``workers`` processes, store writes one of their own."""
-    if workers <= 0 or kind in _broken:
+    """The pool doing ``kind`` of work (``extraction`` or ``store``) for ``workers``.
+
+    With one worker, a single process does both, in the order asked (jieba loaded once);
+    with more, extraction gets ``workers`` processes and store writes one of their own.
+    """
+    if workers <= 0:
         return None
-    if kind not in _pools:
-        size = workers if kind == "extraction" else 1
+    name, size = ("shared", 1) if workers == 1 else (kind, workers if kind == "extraction" else 1)
+    if name in _broken:
+        return None
+    if name not in _pools:
         context = multiprocessing.get_context("spawn")  # never fork a running reactor
-        _pools[kind] = pool = ProcessPoolExecutor(
-            size, mp_context=context, initializer=_start_worker, initargs=(kind, os.getpid())
+        _pools[name] = pool = ProcessPoolExecutor(
+            size, mp_context=context, initializer=_start_worker, initargs=(name, os.getpid())
         )
         for _ in range(size):  # start them now: they load jieba while the first pages come in
             pool.submit(int)
-    return _pools[kind]
+    return _pools[name]
 
 
 def start(kind: str, workers: int) -> None:
@@ -80,10 +80,11 @@ def _start_worker(kind: str, parent: int) -> None:
 
     threading.Thread(target=watch, name="heishi-watch-parent", daemon=True).start()
     try:
-        from index.tokens import index_tokens
+        if kind in ("store", "shared"):
+            from index.tokens import index_tokens
 
-        index_tokens("接码平台")  # both segment: the store its search tokens, the rules words
-        if kind == "extraction":
+            index_tokens("接码平台")
+        if kind in ("extraction", "shared"):
             from nlp import extract
 
             extract("出微信老号 400元")
@@ -100,8 +101,9 @@ async def _call(kind: str, workers: int, function, *args):
             # A worker died (killed, out of memory): nothing it held was lost for good, the
             # same work is simply done here, and the crawl goes on.
             logger.error("a %s worker process died; doing its work in the crawl process", kind)
-            _broken.add(kind)
-            _pools.pop(kind, None)
+            name = "shared" if workers == 1 else kind
+            _broken.add(name)
+            _pools.pop(name, None)
     return function(*args)
 
 
