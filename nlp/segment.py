@@ -73,7 +73,7 @@ def tokens(text: str) -> list[str]:
 # ``re_han_default``) and what lies between them, and segments each piece on its own: the words
 # of a text are those of its pieces, in order. So a piece's words are remembered. Sellers repeat
 # their phrases (72% of the demo forum's text is in runs seen before, 85% of real marketplace
-# listings'), and segmenting was most of the cost of storing a post and much of extracting it.
+# listings'), and segmenting was most of the cost of storing a post.
 _PIECES = jieba.re_han_default  # a capturing pattern: split() keeps the runs
 _REMEMBERED = 64  # characters; a longer run (a dump without punctuation) is segmented, not kept
 
