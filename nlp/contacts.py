@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from nlp.redact import (
     QQ_MARKERS,
+    SPACED_DIGITS,
+    SPACED_ID,
     TELEGRAM_MARKERS,
     WECHAT_MARKERS,
     Phone,
@@ -42,6 +44,7 @@ _NOT_WORD_BEFORE = r"(?<![A-Za-z0-9_])"
 # "QQ 10000个", "微信 12345元": a quantity or a price, not an id.
 _QUANTITY_AFTER = re.compile(r"\s{0,2}[个元块条张次万千wWkK粉起年岁天月日号单套%]")
 _SINGLE_LETTER = frozenset("QqVv")
+_QQ_CASEFOLDED = frozenset(m.casefold() for m in QQ_MARKERS)
 
 _QQ = re.compile(
     f"{_NOT_WORD_BEFORE}({_alternation(QQ_MARKERS)}){_SEP}" r"([1-9]\d{4,10})(?!\d|\.\d)",
@@ -118,6 +121,10 @@ def _marked(text: str):
         if _QUANTITY_AFTER.match(text, m.end()):
             continue
         yield _candidate("qq", m.group(3), m.start(), m.end(), 1)
+    if SPACED_DIGITS.search(text):
+        for m in SPACED_ID.finditer(text):
+            kind = "qq" if m.group(1).casefold() in _QQ_CASEFOLDED else "wechat"
+            yield _candidate(kind, m.group(2).replace(" ", ""), m.start(), m.end(), 1)
     for m in _QQ_MAIL.finditer(text):
         yield _candidate("qq", m.group(1), m.start(), m.end(), 1)
     for m in _WECHAT.finditer(text):

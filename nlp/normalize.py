@@ -52,6 +52,12 @@ _ENUMERATION = re.compile(r"(?m)^[ \t]*\d{1,2}[.、)][ \t]*(?!\d)")
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
 
 
+# 微.信.号, 抖·音: dots between characters do what spaces do.
+_CJK_DOT = re.compile("(?<=[\u4e00-\u9fff])[.·•・](?=[\u4e00-\u9fff])")
+# V 信 号, d 音: the letter of a disguised name spaced from the character it goes with.
+_LETTER_SPACE = re.compile(r"(?<![a-z0-9])([vqde])[ \t.](?=[信号音卡])")
+
+
 # Latin platform aliases spaced out the same way (v x, W X, d y): two lone letters that
 # together are an alias the lexicon knows.
 _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])([a-z])[ \t]([a-z])(?![a-z0-9])")
@@ -74,6 +80,8 @@ def _is_cjk(ch: str) -> bool:
 def _spaced_out(match: re.Match) -> str:
     text, start, end = match.string, match.start(), match.end()
     lone_left = start < 2 or not _is_cjk(text[start - 2])
+    if lone_left and start >= 2 and text[start - 2].isdigit():
+        lone_left = False  # 1万 二十块, 3 个: a number's multiplier or classifier, not a lone word
     if lone_left and start >= 3 and text[start - 3].isdigit():
         lone_left = False  # 220 个 半年号: a classifier after a number, not a spaced-out word
     lone_right = end + 1 >= len(text) or not _is_cjk(text[end + 1])
@@ -83,9 +91,17 @@ def _spaced_out(match: re.Match) -> str:
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MULTIPLIERS = "十百千万亿"
 _CN_RUN = re.compile(f"[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
+# 零点八, 一点五: a decimal written in words (八点 alone is a time of day).
+_DIGIT_VALUE = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_CN_DECIMAL = re.compile("([零一两二三四五六七八九十]+)点([零〇一二三四五六七八九]+)")
+# 两三百, 四五百: two neighbouring digits before a multiplier are a rough range (300-400).
+_CN_ROUGH = re.compile("[一两二三四五六七八九]{2}[十百千万]")
+_DIGIT_ORDER = "一两三四五六七八九"  # 两 for 二: 两三百 is 200-300
 # A lone numeral is a number only before one of these (八块, 两个月, 十年, 五张).
-_UNIT_CHARS = frozenset("块元毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
-_CURRENCY_CHARS = frozenset("块元毛")  # not 刀: 砍价一刀 is one cut
+_UNIT_CHARS = frozenset("u块元蚊毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
+# Classifiers a bare 百/千/万 counts (百个起 is 100个起).
+_COUNTED_CHARS = frozenset("个张条次单套台件份")
+_CURRENCY_CHARS = frozenset("块元蚊毛u")  # not 刀: 砍价一刀 is one cut
 # Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
 _NOT_AFTER = frozenset("几第数周期拜初")
 
@@ -96,7 +112,9 @@ _ARABIC_MULTIPLIED = re.compile(
 )
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
-_YUAN_JIAO = re.compile(r"(?<![\d.])(\d+)[块元](\d)(?![\d.个条张次天单套台票份件箱只位组号人粉])")
+_YUAN_JIAO = re.compile(
+    r"(?<![\d.])(\d+)([块元u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
+)
 _JIAO = re.compile(r"(?<![\d.])(\d) ?毛(?!\d)")
 _JIAO_FEN = re.compile(r"(?<![\d.])(\d)毛(\d)(?![\d.])")  # 1毛5 = 0.15
 
@@ -120,6 +138,18 @@ def _period_price(text: str, start: int, run: str) -> bool:
     )
 
 
+def _after_digit(text: str, start: int) -> bool:
+    """1万条, 1 万张: the numeral multiplies the whole number before it (as
+    ``_ARABIC_MULTIPLIED`` reads it), not a price before it (1.3 百个起)."""
+    if start and text[start - 1].isdigit():
+        return True
+    m = _INTEGER_BEFORE.search(text, 0, start)
+    return m is not None and text[start] in "万千"
+
+
+_INTEGER_BEFORE = re.compile(r"(?<![\d.])\d+ $")
+
+
 def _format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
@@ -135,6 +165,8 @@ def _numeral(match: re.Match) -> str:
         run, tail, end = run[:-1], "一", end - 1  # 两百一个 is 200 a piece, not 210
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
+    if after == " " and text[end + 1 : end + 2] in _CURRENCY_CHARS:
+        after = text[end + 1]  # 三 u, 八 块: the currency written apart
     if before in _NOT_AFTER or after == "几":
         if not (before == "周" and _period_price(text, start, run)):
             return run
@@ -143,16 +175,22 @@ def _numeral(match: re.Match) -> str:
             return run + tail
     if len(run) == 1:
         if run in "百千万亿":
+            if run != "亿" and after in _COUNTED_CHARS and not _after_digit(text, start):
+                return str(_MULTIPLIER[run]) + tail  # 百个起, 千张起拿: a hundred, a thousand
             return run + tail
-        if run == "一" and after not in _CURRENCY_CHARS:
-            return run  # 一个, 一张: "per one", read by the offer rules
         jiao = (
-            before in "块元"
+            before in "块元毛u"
+            and after not in _UNIT_CHARS  # 三毛一条, 8块一张: per one, not tenths
             and start >= 2
             and (text[start - 2].isdigit() or text[start - 2] in _CN_DIGITS + _CN_MULTIPLIERS)
         )
+        if run == "一" and after not in _CURRENCY_CHARS and not jiao:
+            return run  # 一个, 一张: "per one", read by the offer rules
         if after not in _UNIT_CHARS and not jiao:
             return run + tail
+    elif _CN_ROUGH.fullmatch(run) and _DIGIT_ORDER.find(run[1]) == _DIGIT_ORDER.find(run[0]) + 1:
+        low, high = (cn2an.cn2an(d.replace("两", "二") + run[2], "normal") for d in run[:2])
+        return f"{_format_number(float(low))}-{_format_number(float(high))}" + tail  # 四五百
     elif not any(ch in _CN_MULTIPLIERS for ch in run):
         return run + tail  # 一二线, 三五个: not a number a seller would write this way
     try:
@@ -163,6 +201,12 @@ def _numeral(match: re.Match) -> str:
     if before.isdigit():
         number = " " + number  # 一年号70两年号110: 70 and 2 must not run together as 702
     return number + tail
+
+
+def _yuan_jiao(match: re.Match) -> str:
+    """3块5 → 3.5元, 1u5 → 1.5u: the tenths written after the currency."""
+    whole, currency, tenths = match.groups()
+    return f"{whole}.{tenths}{'u' if currency == 'u' else '元'}"
 
 
 def _multiplied(match: re.Match) -> str:
@@ -186,27 +230,43 @@ def clean(text: str) -> str:
     """Folded text without decoration, list numbering or spaced-out characters; numbers as
     written."""
     if not text.isascii():
+        if "\U0001f427" in text:
+            text = text.replace("\U0001f427", "企鹅")  # 🐧号: the penguin is QQ's mascot
         text = _DECORATION.sub(" ", text)
     text = fold(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ENUMERATION.sub("", text)
+    if "." in text or "·" in text or "•" in text or "・" in text:
+        text = _CJK_DOT.sub("", text)
     if " " in text or "\t" in text or "\u3000" in text:
+        text = _LETTER_SPACE.sub(r"\1", text)
         text = _CJK_SPACE.sub(_spaced_out, text)
         text = _SPACED_LETTERS.sub(_spaced_alias, text)
     return text
+
+
+def _decimal(match: re.Match) -> str:
+    try:
+        whole = cn2an.cn2an(match.group(1), "normal")
+    except (ValueError, KeyError, IndexError):
+        return match.group()
+    tenths = "".join(str(_DIGIT_VALUE[c]) for c in match.group(2))
+    return f"{_format_number(float(whole))}.{tenths}"
 
 
 def write_numbers(text: str) -> str:
     """Chinese, banker's and multiplied numerals as plain numbers (三块五 → 3.5元, 1w → 10000)."""
     if not _FINANCIAL_CHARS.isdisjoint(text):
         text = text.translate(_FINANCIAL_NUMERALS)
+    if "点" in text:
+        text = _CN_DECIMAL.sub(_decimal, text)
     if _CN_RUN.search(text):
         text = _CN_RUN.sub(_numeral, text)
     if any(ch in text for ch in "kw万千百"):
         text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
-    if "块" in text or "元" in text:
-        text = _YUAN_JIAO.sub(lambda m: f"{m.group(1)}.{m.group(2)}元", text)
+    if "块" in text or "元" in text or "u" in text:
+        text = _YUAN_JIAO.sub(_yuan_jiao, text)
     if "毛" in text:
         text = _JIAO_FEN.sub(lambda m: f"0.{m.group(1)}{m.group(2)}元", text)
         text = _JIAO.sub(lambda m: f"0.{m.group(1)}元", text)

@@ -39,7 +39,7 @@ from nlp import scan as sc
 from nlp.lexicon import load_lexicon
 from nlp.listing import is_question
 from nlp.normalize import clean, write_numbers
-from nlp.tables import rewrite_tables
+from nlp.tables import CODE_TABLE, rewrite_tables
 
 # When one segment names goods of several kinds, the first kind here wins. The taxonomy's
 # precedence: a rented internal system is insider_access, a returned ID photo is id_document;
@@ -87,7 +87,24 @@ TIER_WORDS = tuple(
 LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
 # Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
 ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
+# How a buyer's post opens (求 X 多少钱, 收 X 价格私聊): asking the price of what it wants is
+# still a request; 谁出/有没有 questions are not these.
+BUYER_OPENINGS = ("求", "收", "蹲", "高价收", "长期收", "急收", "大量收")
+# Words before the price a buyer pays (一个给5块, 预算300).
+BID_WORDS = ("给", "预算")
+# Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
+LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
+_DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
+# Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
+# (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28).
+NOT_PRICE_WORDS = (
+    "数量", "库存", "存货", "需要量", "面值", "余额", "押金", "上押", "押", "汇率", "u价",
+)  # fmt: skip
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
+# Second-hand marketplaces: named as where a post is listed far more often than as the platform
+# of the goods (闲鱼号 信用极好 300).
+MARKETPLACES = frozenset(["xianyu"])
+_PLACE_AFTER = ("标题", ":", "：", "】", "]", "同款", "爆款", "出", "上", "|", "｜")
 CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
 COURIERS = frozenset(["yto", "sf"])
 # Periods the taxonomy has no unit for, as a number of months: 季卡 400 is 400 per 3 months.
@@ -205,8 +222,10 @@ class _Reader:
         has_contact: bool = False,
         text: str = "",
         page: Page = NO_PAGE,
+        code_table: bool = False,
     ):
         self.t = tokens
+        self.code_table = code_table
         self.page = page
         self.text = text
         self.has_contact = has_contact  # a seller's contact: a post naming goods advertises them
@@ -217,6 +236,7 @@ class _Reader:
         self.side = page.side or "sell"
         self.explicit_side = False
         self.ctx_goods: list[str] = []
+        self.ctx_defaulted = False  # ctx_goods were guessed from a platform alone
         self.ctx_plats: list[str | None] = []
         self.ctx_unit: str | None = None
         self.last_batch: list[Offer] = []
@@ -226,10 +246,13 @@ class _Reader:
         self.held: tuple | None = None  # a price written before its goods
         self.lot: int | None = None  # a count that a whole-lot price may follow
         self.price_first = False
+        self.defaulted: list[Offer] = []  # offers whose goods only their platform suggested
+        self.first_offer_line: int | None = None
+        self.late_side: str | None = None
+        self.last_min: tuple[int, int] | None = None  # (minimum, offers made before it)
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self.header_currency = header_currencies(text) if text else []
-        self.gives = "给" in text  # 一个给5块: a buyer says what they pay
         self.default_currency = page.currency or "CNY"  # the page's, unless a header says
         self._reset_segment()
 
@@ -246,6 +269,7 @@ class _Reader:
         self.seg_variant = False  # 十年以上的: an age or grade of the goods named before
         self.seg_head: str | None = None  # 教程: the head noun names the goods
         self.seg_with = False  # 带芝麻分的: a grade of the goods before, by what it has
+        self.seg_defaulted = False  # the goods were guessed from the platform alone
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -253,6 +277,7 @@ class _Reader:
         goods = [g for g, attr in self.seg_goods if not attr]
         if goods:
             self.ctx_goods = [self._choose(goods, None)]
+            self.ctx_defaulted = False
         self.ctx_plats = list(self.seg_plats)
         rent = self.seg_rent
         self._reset_segment()
@@ -316,7 +341,29 @@ class _Reader:
                 self._word(i)
                 i += 1
         self._finish()
+        if self.late_side:
+            for offer in self.offers:
+                offer.side = self.late_side
+        self._list_minimum()
+        self._codes_for_platforms()
         return self.offers
+
+    def _codes_for_platforms(self) -> None:
+        """陌陌 探探 soul 都是1块 接码 / 抖音 快手 都是3块一个码: platforms priced with no goods
+        word by them are accounts by default, but in a post whose only goods word is a code's,
+        or in a table headed 项目 (see ``nlp.tables.CODE_TABLE``), the rows are codes' prices."""
+        if not self.defaulted:
+            return
+        if not self.code_table:
+            if any(o.goods != "account" for o in self.offers):
+                return
+            named = {t.roles[sc.GOODS] for t in self.t if sc.GOODS in t.roles}
+            if named != {"sms_code"} and not (not named and _PER_CODE.search(self.text)):
+                return
+        for offer in self.defaulted:
+            offer.goods = "sms_code"
+            if offer.unit != "item":
+                offer.unit = "item"
 
     def _collect_currencies(self) -> None:
         line = 0
@@ -335,6 +382,8 @@ class _Reader:
         if side == "sell" and self.side == "buy" and self._bid(i):
             side = None  # 有没有能查定位的？出500: the buyer's bid
         if side in ("sell", "buy"):
+            if not self.explicit_side and self.offers and all(o.side != side for o in self.offers):
+                self.late_side = side  # steam 号 200-300 收: the side written after the prices
             self.side = side
             self.explicit_side = True
         after_attr = self._kind(self._prev(i)) == sc.ATTR and (
@@ -347,11 +396,15 @@ class _Reader:
             and (any(not attr for _, attr in self.seg_goods) or self.ctx_goods)
         ):
             goods = None  # 群控软件 年卡1200 季卡400: the period of the goods named before
+        elif goods:
+            goods = self._goods_in_context(goods, self.text[tok.start : tok.end], tok.start)
         if goods:
             self.seg_goods.append((goods, after_attr))
         platform = roles.get(sc.PLAT)
         if platform and self._before(tok.start).rstrip().endswith("到"):
             platform = None  # 引流到 wx: where the traffic is sent, not whose it is
+        elif platform in MARKETPLACES and tok.kind == sc.PLAT and self._names_the_place(tok):
+            platform = None  # 闲鱼标题：虚拟 秒发: where the post is, not what it sells
         if platform and not after_attr:
             named_again = tok.kind == sc.PLAT and platform in self.seg_plats
             if named_again or (
@@ -496,9 +549,26 @@ class _Reader:
         p_kind = self.t[p].kind if p >= 0 else None
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
-        if tok.currency is None and self._before(tok.start).rstrip(" :：").endswith(
-            ORDER_MINIMUM_WORDS
+        before = self._before(tok.start).rstrip(" :：")
+        if before.endswith(NOT_PRICE_WORDS) or (
+            nxt is not None and nxt.start == tok.end and self.text.startswith("折", nxt.start)
         ):
+            return i + 1  # 数量30, 余额 0.00 U, 8折: not what anything costs
+        if self._word_of_next_number(i, j):
+            return self._emit(i, i) if (self._has_subject() or self.ctx_goods) else i + 1
+        if (
+            p_kind == sc.PER
+            and sc.SPAN not in self.t[p].roles
+            and nxt is not None
+            and j > i + 1
+            and nxt.kind not in (sc.PER, sc.SLASH, sc.NUM, sc.CLS, sc.QI, sc.MINQ)
+            and (self._has_subject() or self.ctx_goods)
+        ):
+            return self._emit(i, i)  # 一个30 粉越多价越高, 一次 60 秒过: a price per one
+        if before.endswith("加") and self._surcharge():
+            self._reset_segment()
+            return i + 1
+        if tok.currency is None and before.endswith(ORDER_MINIMUM_WORDS):
             return self._order_minimum(i, j)
         if (p_kind == sc.PER and self._span_is_capacity(p)) or (
             p_kind == sc.GOODS
@@ -584,15 +654,57 @@ class _Reader:
         the next one."""
         qty = _count(self.t[i].value)
         if qty is not None:
-            if self.last_batch and self.last_line == self.line:
-                for offer in self.last_batch:
-                    if offer.min_qty is None:
-                        offer.min_qty = qty
-            else:
-                self.pending_min = qty
+            self._minimum(qty, tier=False, at=self.t[i].start)
         if j < self.n and sc.CLS in self.t[j].roles and self.t[j].kind != sc.PER:
             return j + 1
         return i + 1
+
+    def _minimum(self, qty: int, tier: bool, at: int) -> None:
+        """A minimum order: of the offers just made on this line, or (a tier, 100个起 5元) of the
+        next one. Written after every price it is every row's (see ``_list_minimum``), unless
+        it is in brackets after one of them (批量 $2.5（50个起）)."""
+        if not tier and self.last_batch and self.last_line == self.line:
+            for offer in self.last_batch:
+                if offer.min_qty is None:
+                    offer.min_qty = qty
+            whole_list = (
+                self.first_offer_line == self.line  # 探探1.2 陌陌1.5 起订100
+                and not self._before(at).rstrip().endswith(("(", "["))
+            )
+        else:
+            self.pending_min = qty
+            whole_list = not tier
+        self.last_min = (qty, len(self.offers)) if whole_list else None
+
+    def _count_not_price(self, i: int) -> bool:
+        """Whether N起 after a list is its minimum order: alone on its line, or a round number
+        far above the prices (…新号 0.8U 带辅助邮箱 五百起), not a price from (带Q龄的 35起)."""
+        p = self._prev(i)
+        if p < 0 or self.t[p].kind == sc.SEP:
+            return True
+        prices = [o.price for o in self.offers if o.price]
+        value = self.t[i].value
+        return (
+            self.t[p].kind != sc.PER
+            and bool(prices)
+            and value % 10 == 0
+            and value >= 10 * max(prices)
+        )
+
+    def _list_minimum(self) -> None:
+        """淘宝号 / 普通号 25 / 一心号 45 / 起量10个: a minimum written once, below or after every
+        price of a list, is the minimum of each of its rows."""
+        if self.last_min is None or self.last_min[1] != len(self.offers):
+            return  # no minimum, or offers came after it (they took it as theirs)
+        for offer in self.offers:
+            if offer.min_qty is None:
+                offer.min_qty = self.last_min[0]
+
+    def _surcharge(self) -> bool:
+        """女号另加20, 满一年 加50, 有U盾 加200 (a number after 加): what a grade of the goods adds
+        to their price is no offer of its own; 照片另加50, 人脸另加40 name a service of their own,
+        and are."""
+        return {g for g, attr in self.seg_goods if not attr} <= {"account", "other"}
 
     def _beside_plus(self, i: int) -> bool:
         tok = self.t[i]
@@ -615,9 +727,16 @@ class _Reader:
         qty = _count(self.t[i].value)
         if not self._has_subject() and self.last_batch and self.last_line == self.line:
             if qty is not None:
-                for offer in self.last_batch:
-                    if offer.min_qty is None:
-                        offer.min_qty = qty
+                self._minimum(qty, tier=False, at=self.t[i].start)
+            return j + 1
+        if (
+            not self._has_subject()
+            and self.offers
+            and qty is not None
+            and self._kind(self._next(j)) not in (sc.NUM, sc.NULLP)
+            and self._count_not_price(i)
+        ):
+            self._minimum(qty, tier=False, at=self.t[i].start)  # …\n ZFB 2.5\n 100起
             return j + 1
         if self._has_subject() or self.ctx_goods or self.ctx_plats:
             self._emit(i, i)
@@ -635,6 +754,15 @@ class _Reader:
             "account" in named or (not named and self.ctx_goods == ["account"])
         ):
             return (k if self._kind(k) == sc.MINQ else j) + 1  # 收快手号 1000粉以上: followers
+        grade_word = self.text[cls_tok.start : cls_tok.end] in ("位", "人")
+        if grade_word and "fake_engagement" not in named and (
+            self.text.startswith("数", cls_tok.end)
+            or "account" in named
+            or (not named and self.ctx_goods == ["account"])
+            or (not named and self.seg_plats and self._kind(k) == sc.NUM)
+        ):
+            self.seg_variant = True  # 9位数的 3块, 1000人 40: the number's length, a group's size
+            return j + 1
         if goods and goods != "account":
             self.seg_goods.append((goods, False))  # 1000粉: the count names the good
             self.seg_counted.add(goods)
@@ -653,18 +781,13 @@ class _Reader:
         minimum = unit in ("item", "query") and (
             self._kind(self._prev(i)) == sc.MINQ or self._kind(k) == sc.MINQ
         )
-        if k < self.n and (self.t[k].kind == sc.QI or minimum):
-            if self.t[k].kind not in (sc.QI, sc.MINQ):
+        if minimum or self._kind(k) == sc.QI:
+            if self._kind(k) not in (sc.QI, sc.MINQ):
                 k = j  # 满100张 9元: the minimum is written before the count
             m = self._next(k)
             if qty is not None:
                 tier = m < self.n and self.t[m].kind == sc.NUM and self._next_is_not_count(m)
-                if not tier and self.last_batch and self.last_line == self.line:
-                    for offer in self.last_batch:
-                        if offer.min_qty is None:
-                            offer.min_qty = qty
-                else:
-                    self.pending_min = qty
+                self._minimum(qty, tier, at=self.t[i].start)
             return k + 1
         p = self._prev(i)
         if self._kind(p) == sc.PER and (
@@ -753,6 +876,18 @@ class _Reader:
             or sc.CLS not in self.t[j].roles
             or self.t[j].kind == sc.PER
             or (j > i + 1 and self.t[j].kind == sc.GOODS)  # 100条 30 转发: the next item
+            or self._word_of_next_number(i, j)
+        )
+
+    def _word_of_next_number(self, i: int, j: int) -> bool:
+        """日 50 周 280, 转发1000个15 阅读10w个20: a period or a counted word written apart
+        from the number ``i`` and before another number goes with that next number."""
+        nxt = self.t[j] if j < self.n else None
+        return (
+            nxt is not None
+            and j > i + 1
+            and self._kind(self._next(j)) == sc.NUM
+            and (self._lone_period(j) or (nxt.kind == sc.CLS and nxt.end - nxt.start > 1))
         )
 
     def _priced(self, i: int, last: int, is_range: bool = False) -> bool:
@@ -800,15 +935,21 @@ class _Reader:
             p = self._prev(p)  # 求租 一天出100: the buyer's bid per day
         elif self._kind(p) == sc.OTHER and self.text[self.t[p].start : self.t[p].end] in LEAD_WORDS:
             p = self._prev(p)  # 一天 保底 300 / 一个给5块: the period before the lead word
-        if self.gives and not self.explicit_side and self._before(lo.start).rstrip().endswith("给"):
-            self.side, self.explicit_side = "buy", True  # 一个给5块: what a buyer pays
+        if not self.explicit_side and self._before(lo.start).rstrip(" :：").endswith(BID_WORDS):
+            self.side, self.explicit_side = "buy", True  # 一个给5块, 预算300: what a buyer pays
         per_card = (
             self._kind(p) == sc.PERIOD
             and sc.GOODS in self.t[p].roles  # 年卡 198 一张: a yearly card, priced per card
             and self._kind(a) == sc.PER
             and self.t[a].value == "item"
         )
-        per_before = self._kind(p) in (sc.PER, sc.PERIOD) and not per_card
+        counted_period = (  # 三个月 120 一年 350: 120 is for the three months before it
+            self._kind(p) == sc.CLS
+            and self.t[p].roles[sc.CLS] in ("day", "week", "month", "year")
+            and p > 0
+            and self.t[p - 1].kind == sc.NUM
+        )
+        per_before = (self._kind(p) in (sc.PER, sc.PERIOD) or counted_period) and not per_card
         per_before_close = per_before and p == i - 1
         # A per-one marker after the price wins when written against it (0.5一张) or when none
         # is written before; 日租 80 一周 450 reads 一周 as the next price's.
@@ -862,6 +1003,8 @@ class _Reader:
         if unit is None:
             if self._kind(p) in (sc.PER, sc.PERIOD):
                 unit = self.t[p].value
+            elif self._lone_period(p):
+                unit = self.t[p].roles[sc.CLS]  # 日 50 周 280 月 900: a rental's periods
             elif self.seg_periods:
                 unit = self.seg_periods[-1]
             elif not self._has_subject():
@@ -870,6 +1013,31 @@ class _Reader:
             unit = "item"  # soul 号 满月 8 半年 20 一年 35: the account's age, a grade
         self._make(price, price_max, currency, per_qty, unit)
         return consumed
+
+    def _names_the_place(self, tok: sc.Token) -> bool:
+        """闲鱼标题：, 【闲鱼】出, 在闲鱼上: the marketplace a post is listed on, not the platform
+        of its goods (闲鱼码 0.5, 闲鱼 鱼小铺 号 120)."""
+        after = self.text[tok.end : tok.end + 4].lstrip()
+        return after.startswith(_PLACE_AFTER) or self._before(tok.start).endswith(("在", "【", "["))
+
+    def _goods_in_context(self, goods: str, word: str, start: int) -> str | None:
+        """Goods words whose sense the words around them decide."""
+        if word == "单号" and "查" in self._before(start):
+            return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
+        if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):
+            return None  # 毕业证 学信网可查: a fake diploma that passes a check, not a look-up
+        return goods
+
+    def _lone_period(self, k: int) -> bool:
+        """日 / 周 / 月 / 年 written alone before a price (not against a count: 3月, 30天)."""
+        tok = self.t[k] if 0 <= k < self.n else None
+        return (
+            tok is not None
+            and tok.kind == sc.CLS
+            and tok.end - tok.start == 1
+            and tok.roles[sc.CLS] in ("day", "week", "month", "year")
+            and (k == 0 or self.t[k - 1].kind in (sc.SPACE, sc.SEP, sc.GOODS, sc.PLAT))
+        )
 
     def _line_default_currency(self, pos: int) -> str:
         explicit = self.line_currency.get(self.line, set())
@@ -885,11 +1053,15 @@ class _Reader:
         if self.seg_head:
             return self.seg_head  # 接码教程: a tutorial
         kinds = set(goods)
+        if unit == "query" and kinds == {"personal_data"} and "要素" not in self.text:
+            return "lookup_service"  # 车主信息 15/次: records looked up one by one
         if unit == "query" and "insider_access" in kinds:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
             kinds.add("lookup_service")
         if {"sms_code", "account_rental"} <= kinds and "account" not in kinds:
             kinds.discard("account_rental")  # 手机号码出租 接短信: codes received on a number
+        if "account" in kinds and "other" in kinds:
+            kinds.discard("other")  # B站号 大会员 120: an account with a membership
         if "account" in kinds and ("fake_engagement" not in self.seg_counted or per_qty == 1):
             kinds.discard("fake_engagement")  # 10w粉 号 1.5w: fans describe the account
         chosen = min(kinds, key=_RANK.__getitem__)
@@ -909,12 +1081,14 @@ class _Reader:
                 chosen = [self._choose(goods, unit, per_qty)]
         elif self.ctx_goods:
             chosen = list(self.ctx_goods)
+            self.seg_defaulted = self.ctx_defaulted  # 微信 4.2 / 抖音 0.7: as the row before
             if chosen == ["account"] and (self.seg_rent or unit in RENTAL_PERIODS):
                 chosen = ["account_rental"]
         elif self.seg_rent:
             chosen = ["account_rental"]  # 日租 50: renting, though the thing is not named
         elif plats or self.ctx_plats:
             chosen = [self.page.goods or _default_goods(plats or self.ctx_plats)]
+            self.seg_defaulted = not self.page.goods and chosen == ["account"]
         elif self.explicit_side:
             chosen = ["other"]
         else:
@@ -970,6 +1144,7 @@ class _Reader:
         unit: str | None,
     ) -> None:
         subject = self._subject(unit, per_qty)
+        defaulted = self.seg_defaulted
         self._reset_segment()
         if subject is None:
             return
@@ -1003,11 +1178,16 @@ class _Reader:
                     continue
                 self.keys[key] = offer
                 self.offers.append(offer)
+                if self.first_offer_line is None:
+                    self.first_offer_line = self.line
+                if defaulted:
+                    self.defaulted.append(offer)
                 batch.append(offer)
         self.pending_min = None
         self.last_batch = batch
         self.last_line = self.line
         self.ctx_goods = goods_list
+        self.ctx_defaulted = defaulted
         self.ctx_plats = plats
         self.ctx_unit = unit
 
@@ -1067,6 +1247,9 @@ def _default_goods(plats: list) -> str:
         return "insider_access"
     return "account"
 
+
+# A price per code written without a goods word: 3块一个码, 0.5/码.
+_PER_CODE = re.compile(r"(?:[个条/]|每)码(?![a-z0-9])")
 
 # Words before a percentage that is the price of a service (跑分 费率2%, 担保费3%), not a rate of
 # something the goods have (好评率99%).
@@ -1161,6 +1344,8 @@ class Reading:
         谁出快手号了 多少钱一个) ask or tell, they offer nothing: talk before any model."""
         if any(o.price is not None for o in self.offers):
             return False
+        if self.text.lstrip().startswith(BUYER_OPENINGS) and not self.cues:
+            return False  # 求 代挂 王者 多少钱 有的报个价: a buyer asking for offers
         return bool(self.cues) or is_question(self.text)
 
     def features(self) -> list[str]:
@@ -1182,7 +1367,13 @@ def read(text: str, context: str | None = None) -> Reading:
     prepared, has_contact = prepare(text)
     page = read_page(context) if context else NO_PAGE
     tokens = sc.scan(prepared)
-    reader = _Reader(tokens, has_contact=has_contact, text=prepared, page=page)
+    reader = _Reader(
+        tokens,
+        has_contact=has_contact,
+        text=prepared,
+        page=page,
+        code_table="项目" in text and CODE_TABLE.search(text) is not None,
+    )
     offers = reader.read()
     return Reading(prepared, tokens, offers, reader.cues, reader.explicit_side, has_contact)
 

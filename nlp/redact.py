@@ -169,7 +169,7 @@ class Phone:
 # Matched ignoring case ("qq号", "Vx", "tg"); traditional spellings too (微信號, 電報).
 QQ_MARKERS = (
     "QQ号", "QQ號", "Q号", "Q號", "QQ", "扣扣", "扣 扣", "抠抠", "摳摳", "企鹅号", "企鹅", "企鵝",
-    "🐧", "Q",
+    "🐧", "Q", "扣", "kou",
 )  # fmt: skip
 WECHAT_MARKERS = (
     "微信号", "微信號", "微信联系", "微信聯繫", "微信咨询", "微信", "wechat", "VX号", "VX號", "VX",
@@ -186,6 +186,16 @@ PHONE_MARKERS = (
 
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# 扣扣：3 0 9 4 8 8 1 2 6, V 1 3 8 …: an id written digit by digit to slip past filters.
+# SPACED_DIGITS is the cheap test for whether a text can hold one at all.
+SPACED_DIGITS = re.compile(r"\d \d \d \d \d")
+SPACED_ID = re.compile(
+    rf"(?<![A-Za-z0-9_])({_alternation(QQ_MARKERS + WECHAT_MARKERS)})[ \t:：]{{0,3}}"
+    r"([1-9](?: \d){4,10})(?![\d])",
+    re.IGNORECASE,
+)
 
 
 _ANY_MARKER = _alternation(QQ_MARKERS + WECHAT_MARKERS + TELEGRAM_MARKERS + PHONE_MARKERS)

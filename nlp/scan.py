@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from nlp.lexicon import load_lexicon
-from nlp.redact import id_and_card_spans
+from nlp.redact import SPACED_DIGITS, SPACED_ID, id_and_card_spans
 
 MASK = "\ue000"  # stands for a masked contact; reads as a space
 NO_ROLES: Mapping = MappingProxyType({})  # the roles of a token that is no lexicon word
@@ -65,6 +65,7 @@ CURRENCY_WORDS = {
     "块钱": "CNY",
     "米": "CNY",
     "圆": "CNY",
+    "蚊": "CNY",  # Cantonese: 八十蚊
     "人民币": "CNY",
     "r": "CNY",
     "rmb": "CNY",
@@ -259,6 +260,8 @@ def mask_contacts(text: str) -> tuple[str, bool]:
     :func:`_run_start` remembers, and the gaps between markers and contacts are masked in one
     pass at the end."""
     spans = [m.span() for m in _SPACED_PHONE.finditer(text)]
+    if " " in text and SPACED_DIGITS.search(text):
+        spans += [m.span(2) for m in SPACED_ID.finditer(text)]
     for m in _ASCII_RUN.finditer(text):
         run = m.group()
         if len(run) < 5 and (run.isdigit() or run.isalpha()):

@@ -21,6 +21,11 @@ SUBJECT_HEADERS = frozenset(
 )
 
 
+# A table whose subject column is headed 项目, the code platforms' word for what they receive
+# codes for (taxonomy.md): its rows naming only a platform (微信 4.2) price codes, not accounts.
+CODE_TABLE = re.compile(r"(?m)^[ \t|]*项目[ \t]*(?:\||\t| {2,})")
+
+
 def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
@@ -131,7 +136,7 @@ def rewrite_tables(text: str) -> str:
         header = _header_roles(cells)
         if header is not None:
             roles = header
-            lines[n] = ""
+            lines[n] = _currency_line(cells, header)
         elif roles is not None and not set(line.strip()) <= set("|-: "):
             lines[n] = _row_text(cells, roles)
         elif roles is not None:

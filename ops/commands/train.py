@@ -13,7 +13,7 @@ import collections
 from pathlib import Path
 
 from nlp.classify import MODEL_PATH
-from nlp.train import corpus_posts, fit, training_rows, write_model
+from nlp.train import C_DEFAULT, corpus_posts, fit, training_rows, write_model
 from ops.commands import HeishiCommand
 from ops.errors import UsageError
 
@@ -42,7 +42,7 @@ class Command(HeishiCommand):
             "--out", type=Path, default=MODEL_PATH, metavar="PATH", help="model file to write"
         )
         parser.add_argument(
-            "-C", type=float, default=10.0, dest="c", help="inverse regularisation strength"
+            "-C", type=float, default=C_DEFAULT, dest="c", help="inverse regularisation strength"
         )
 
     def run(self, args: argparse.Namespace) -> int:

@@ -113,3 +113,178 @@ def test_goods_the_lexicon_has_no_kind_for_are_other(text):
 def test_courier_waybill_lookup_is_per_query():
     assert offers("顺丰单号查询 3元一条")[0][:2] == ("lookup_service", "sf")
     assert offers("查快递单号 5元一次")[0][5] == "query"
+
+
+# -- posts written by the second round of outside writers (issue 11, corpus E-L) --------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "淘宝号\n普通号     25\n一心号     45\n起量10个",  # a line of its own under the list
+        "接码 探探1.2 陌陌1.5 起订100",  # after the last price of a one-line list
+        "出 料子\n股民 0.5/条\n宝妈 0.4/条\n一次最少100条",
+        "jie码 各平台\nDY 0.8 KS 0.9\nZFB 2.5\n100起",
+    ],
+)
+def test_a_minimum_written_once_is_every_rows(text):
+    found = offers(text)
+    assert len(found) >= 2
+    assert {o[6] for o in found} == {10} or {o[6] for o in found} == {100}
+
+
+def test_a_minimum_in_brackets_after_a_row_is_that_rows():
+    found = offers("美区Apple ID $3，日区 $4，批量 $2.5（50个起）")
+    assert [o[6] for o in found] == [None, None, 50]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("出陌陌号 男号6 女号15\n满一年 加20", [6, 15]),
+        ("V信号 18+ 90 25+ 140 一年以上加50", [90, 140]),
+        ("出薇信号 满月号80 一年号260 女号另加20", [80, 260]),
+        ("户籍查询 两百一次 照片另加 五十", [200, 50]),  # a look-up, then a photo: two goods
+    ],
+)
+def test_a_surcharge_on_a_grade_is_no_offer(text, prices):
+    assert [o[3] for o in offers(text)] == prices
+
+
+@pytest.mark.parametrize(
+    ("text", "contact"),
+    [
+        ("出 扣扣 老号 25一个\n企鹅：2 8 7 4 5 1 0 9 3", "287451093"),
+        ("收 QQ 白号 三块五一个 扣 3 9 4 8 2 1 7 7", "39482177"),
+    ],
+)
+def test_an_id_spaced_digit_by_digit_is_a_contact_and_no_price(text, contact):
+    result = extract(text)
+    assert {"type": "qq", "value": contact} in result["contacts"]
+    assert len(result["offers"]) == 1
+
+
+def test_periods_written_alone_before_prices():
+    assert offers("美团骑手号 日 50 周 280 月 900") == [
+        ("account_rental", "meituan", "sell", 50, 1, "day", None),
+        ("account_rental", "meituan", "sell", 280, 1, "week", None),
+        ("account_rental", "meituan", "sell", 900, 1, "month", None),
+    ]
+    assert offers("微信满月 70")[0][5] == "item"  # an account's age, not a period
+
+
+def test_months_counted_before_a_price_are_its_period():
+    assert [(o[3], o[4], o[5]) for o in offers("出 群发软件 三个月 120 一年 350")] == [
+        (120, 3, "month"),
+        (350, 1, "year"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 Soul 码 九毛，陌陌 码一块三，探探 码一块一", [0.9, 1.3, 1.1]),
+        ("收 快递 面单 一毛五 一条", [0.15]),
+        ("高价收 飞机 号 老号 七U 新号 一U五", [7, 1.5]),
+        ("有冇人要微信號 三百蚊一個", [300]),
+        ("有出顺丰内部账号的吗 日租 预算四五百一天", [400]),
+    ],
+)
+def test_prices_written_in_words(text, expected):
+    assert [o[3] for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("有没有出 阿里云 账号 的 预算 五十", "buy"),
+        ("有冇人收 WhatsApp 號？我度有 每個 2.5U", "sell"),
+        ("steam 号 带 cs2 优先 200-300 收", "buy"),
+        ("收码啦！抖音0.5 快手0.45\n卡商来 日结", "buy"),
+        ("Need WeChat accounts with payment. Paying 90U each", "buy"),
+    ],
+)
+def test_who_buys_and_who_sells(text, side):
+    assert {o[2] for o in offers(text)} == {side}
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("陌陌 探探 soul 都是1块 接码", "sms_code"),  # platforms in a post about codes
+        ("查 韵达 单号 一次 五块", "lookup_service"),
+        ("出 高仿学历证书 本科 可查 1800", "other"),  # passes a check; not a look-up
+        ("出 TG 会员 Premium 三个月 12U", "other"),  # a membership, not the account
+        ("收 B站 号 lv6 大会员 120", "account"),  # an account that has one
+        ("出 三网空号检测 一万号码 五块", "other"),
+        ("卡头出 5元/张 500张起拿", "sim_card"),
+    ],
+)
+def test_goods_the_words_around_decide(text, goods):
+    assert {o[0] for o in offers(text)} == {goods}
+
+
+def test_a_face_value_and_a_quantity_wanted_are_no_prices():
+    assert [o[3] for o in offers("出 京东 E 卡 面值 1000 售 930")] == [930]
+    assert [o[3] for o in offers("收一批支付宝实名号 预算150一个左右 数量30")] == [150]
+
+
+@pytest.mark.parametrize(
+    ("text", "platform"),
+    [
+        ("闲鱼标题：虚拟 秒发 陌陌会员 一个月 9.9", "momo"),  # where the post is listed
+        ("【闲鱼】出 网易云 黑胶vip 年卡 85", None),
+        ("出闲鱼号 芝麻分700 60一个", "xianyu"),  # the account sold
+        ("接码 小红书 1.3 闲鱼 1.5", "xianyu"),  # a platform in a list of codes
+    ],
+)
+def test_a_marketplace_named_as_the_place_is_no_platform(text, platform):
+    assert offers(text)[-1][1] == platform
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "💳 余额：0.00 U\n微信号 4U",
+        "担保上押10000U 微信号 4U",
+        "今日U价 7.28 微信号 4U",
+        "微信号 8折 4U",
+    ],
+)
+def test_balances_deposits_rates_and_discounts_are_no_prices(text):
+    assert [o[3] for o in offers(text)] == [4]
+
+
+def test_decimals_and_prices_per_one_written_in_words():
+    assert [o[3] for o in offers("收 Soul 码 零点八 一条")] == [0.8]
+    assert [o[3] for o in offers("出 微信 辅助 解封 一次 60 秒过")] == [60]
+    assert [o[3] for o in offers("收微博老号 带粉三千以上 一个三十 粉越多价越高")] == [30]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "项目\t单价\t起订\n微信\t4.2\t10\n抖音\t0.7\t100",
+        "=== 码价表 ===\n项目 | 单价 | 起订\n微信 | 4.6 | 10\nQQ | 0.65 | 50",
+    ],
+)
+def test_a_table_headed_project_prices_codes(text):
+    assert {(o[0], o[6] is not None) for o in offers(text)} == {("sms_code", True)}
+
+
+def test_a_table_header_gives_the_currency_of_its_rows():
+    found = extract("商品 | 价格(U)\n微信老号 | 50\nQQ | 3")["offers"]
+    assert [(o["price"], o["currency"]) for o in found] == [(50, "USDT"), (3, "USDT")]
+
+
+def test_a_bare_hundred_or_thousand_before_a_classifier_counts():
+    assert [o[6] for o in offers("出 探探 碼 1.1 陌陌 碼 1.3 百個起")] == [100, 100]
+    assert [(o[3], o[4]) for o in offers("快递数据 1 万条 500")] == [(500, 10000)]
+
+
+def test_escrow_sold_as_a_service_is_other_and_a_sellers_escrow_is_not():
+    assert offers("担保交易 费率3% 只收USDT\n担保群 @danbao_center") == [
+        ("other", None, "sell", None, 1, "item", None)
+    ]
+    assert [o[0] for o in offers("出微信号 300 只走担保")] == ["account"]
+    assert extract("群规：交易请走担保，担保费3%，私下交易被骗概不负责")["is_listing"] is False

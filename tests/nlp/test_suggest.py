@@ -13,12 +13,12 @@ from nlp.lexicon import load_lexicon
 from nlp.suggest import suggest_terms
 from ops.cli import main
 
-# A week of a data-and-codes channel: two coinages (卡头 for SMS-code SIMs, 洗料 for
+# A week of a data-and-codes channel: two coinages (野卡 for SMS-code SIMs, 洗料 for
 # re-washed personal data), known goods, chatter that repeats common words, a sample record.
 MARKET = [
-    "卡头 0.5一条，探探陌陌都能接 V：katou_01",
-    "出卡头，1元一个，接码稳定，量大从优",
-    "新到卡头 100个起，0.8/个，电信移动都有",
+    "野卡 0.5一条，探探陌陌都能接 V：katou_01",
+    "出野卡，1元一个，接码稳定，量大从优",
+    "新到野卡 100个起，0.8/个，电信移动都有",
     "新到一批洗料，200一千条，四要素齐全",
     "洗料 0.3一条 1w条起 公民信息 Q 2049385761",
     "高价收洗料，贷款数据优先，0.5一条",
@@ -36,10 +36,10 @@ def terms(found) -> list[str]:
 
 def test_coinages_near_prices_and_goods_rank_first():
     found = suggest_terms(MARKET, top=5)
-    assert set(terms(found)[:2]) == {"卡头", "洗料"}
+    assert set(terms(found)[:2]) == {"野卡", "洗料"}
     top = {s.term: s for s in found}
-    assert top["卡头"].posts == 3 and top["洗料"].posts == 3
-    assert "卡头" in top["卡头"].example
+    assert top["野卡"].posts == 3 and top["洗料"].posts == 3
+    assert "野卡" in top["野卡"].example
     assert "公民信息" in top["洗料"].seen_with or "四要素" in top["洗料"].seen_with
 
 
@@ -77,7 +77,7 @@ def test_no_posts_no_suggestions():
 
 def test_streams_once_over_a_generator():
     found = suggest_terms((text for text in MARKET), top=2)
-    assert set(terms(found)) == {"卡头", "洗料"}
+    assert set(terms(found)) == {"野卡", "洗料"}
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def test_command_json_lines_from_a_file(tmp_path, capsys, audit_log):
     write_posts(posts, MARKET)
     assert main(["lexicon", "suggest", str(posts), "--top", "2", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert {r["term"] for r in rows} == {"卡头", "洗料"}
+    assert {r["term"] for r in rows} == {"野卡", "洗料"}
     assert set(rows[0]) == {"term", "score", "posts", "example", "seen_with"}
     assert json.loads(audit_log.read_text())["command"] == "lexicon suggest"
 
@@ -113,12 +113,12 @@ def test_command_table_from_stdin(tmp_path, capsys, monkeypatch):
         monkeypatch.setattr("sys.stdin", fh)
         assert main(["lexicon", "suggest", "--top", "3"]) == 0
     out = capsys.readouterr().out
-    assert "卡头" in out and "洗料" in out and "seen_with" in out
+    assert "野卡" in out and "洗料" in out and "seen_with" in out
 
 
 def test_command_bad_line_names_file_and_line(tmp_path, capsys):
     posts = tmp_path / "posts.jsonl"
-    posts.write_text('{"id": "a", "text": "卡头 0.5一条"}\n{"id": "b", "txt": 1}\n', "utf-8")
+    posts.write_text('{"id": "a", "text": "野卡 0.5一条"}\n{"id": "b", "txt": 1}\n', "utf-8")
     assert main(["lexicon", "suggest", str(posts)]) == 2
     assert f'{posts}:2: missing "text"' in capsys.readouterr().err
 
@@ -147,7 +147,7 @@ def test_command_reads_recent_posts_from_the_store(tmp_path, capsys):
         store.upsert_posts(posts)
     assert main(["lexicon", "suggest", "--store", location, "--days", "7", "--json"]) == 0
     recent_terms = {json.loads(line)["term"] for line in capsys.readouterr().out.splitlines()}
-    assert {"卡头", "洗料"} <= recent_terms and "老版料" not in recent_terms
+    assert {"野卡", "洗料"} <= recent_terms and "老版料" not in recent_terms
     assert main(["lexicon", "suggest", "--store", location, "--json"]) == 0
     all_terms = {json.loads(line)["term"] for line in capsys.readouterr().out.splitlines()}
     assert "老版料" in all_terms
