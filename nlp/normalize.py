@@ -55,7 +55,7 @@ _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
 # 微.信.号, 抖·音: dots between characters do what spaces do.
 _CJK_DOT = re.compile("(?<=[\u4e00-\u9fff])[.·•・](?=[\u4e00-\u9fff])")
 # V 信 号, d 音: the letter of a disguised name spaced from the character it goes with.
-_LETTER_SPACE = re.compile(r"(?<![a-z0-9])([vqde])[ \t.](?=[信号音卡])")
+_LETTER_SPACE = re.compile(r"(?<![a-z0-9])([vqde])[ \t.](?=[信号音卡码])")
 
 
 # Latin platform aliases spaced out the same way (v x, W X, d y): two lone letters that
@@ -66,6 +66,20 @@ _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])([a-z])[ \t]([a-z])(?![a-z0-9])")
 @functools.cache
 def _latin_aliases() -> frozenset[str]:
     return frozenset(w for w in load_lexicon().platform_aliases if w.isascii() and len(w) == 2)
+
+
+# X H S, Z F B: three lone letters that together are an alias the lexicon knows.
+_SPACED_THREE = re.compile(r"(?<![a-z0-9])([a-z])[ \t]([a-z])[ \t]([a-z])(?![a-z0-9])")
+
+
+def _spaced_three(match: re.Match) -> str:
+    joined = "".join(match.groups())
+    return joined if joined in _latin_platforms3() else match.group()
+
+
+@functools.cache
+def _latin_platforms3() -> frozenset[str]:
+    return frozenset(w for w in load_lexicon().platform_aliases if w.isascii() and len(w) == 3)
 
 
 def _spaced_alias(match: re.Match) -> str:
@@ -242,6 +256,7 @@ def clean(text: str) -> str:
     if " " in text or "\t" in text or "\u3000" in text:
         text = _LETTER_SPACE.sub(r"\1", text)
         text = _CJK_SPACE.sub(_spaced_out, text)
+        text = _SPACED_THREE.sub(_spaced_three, text)
         text = _SPACED_LETTERS.sub(_spaced_alias, text)
     return text
 

@@ -92,13 +92,17 @@ ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起
 BUYER_OPENINGS = ("求", "收", "蹲", "高价收", "长期收", "急收", "大量收")
 # Words before the price a buyer pays (一个给5块, 预算300).
 BID_WORDS = ("给", "预算")
+# Memberships: sold as such they are `other`, but an account that has one is an account.
+MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "超级会员"])
 # Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
 LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
-# (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28).
+# (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28), a
+# level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10).
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押金", "上押", "押", "汇率", "u价",
+    "等级", "安卓", "iphone", "ios", "版本", "前",
 )  # fmt: skip
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 # Second-hand marketplaces: named as where a post is listed far more often than as the platform
@@ -270,6 +274,7 @@ class _Reader:
         self.seg_head: str | None = None  # 教程: the head noun names the goods
         self.seg_with = False  # 带芝麻分的: a grade of the goods before, by what it has
         self.seg_defaulted = False  # the goods were guessed from the platform alone
+        self.seg_membership = False  # 会员, premium: what an account has, or is sold as
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -400,6 +405,8 @@ class _Reader:
             goods = self._goods_in_context(goods, self.text[tok.start : tok.end], tok.start)
         if goods:
             self.seg_goods.append((goods, after_attr))
+            if goods == "other" and self.text[tok.start : tok.end] in MEMBERSHIP_WORDS:
+                self.seg_membership = True
         platform = roles.get(sc.PLAT)
         if platform and self._before(tok.start).rstrip().endswith("到"):
             platform = None  # 引流到 wx: where the traffic is sent, not whose it is
@@ -754,7 +761,8 @@ class _Reader:
             "account" in named or (not named and self.ctx_goods == ["account"])
         ):
             return (k if self._kind(k) == sc.MINQ else j) + 1  # 收快手号 1000粉以上: followers
-        grade_word = self.text[cls_tok.start : cls_tok.end] in ("位", "人")
+        audience = self._kind(k) in (sc.SLASH, sc.PER)  # 100人/小时 8元, 1000人 一场 100
+        grade_word = self.text[cls_tok.start : cls_tok.end] in ("位", "人") and not audience
         if grade_word and "fake_engagement" not in named and (
             self.text.startswith("数", cls_tok.end)
             or "account" in named
@@ -768,11 +776,12 @@ class _Reader:
             self.seg_counted.add(goods)
         if (
             j > i + 1
-            and self.text[cls_tok.start : cls_tok.end] == "个"
+            and self.text[cls_tok.start : cls_tok.end] in ("个", "张", "条", "套")
             and self._kind(k) not in (sc.NUM, sc.QI, sc.MINQ, sc.PER, sc.SLASH)
             and self._has_subject()
             and self._kind(self._prev(i)) not in (sc.CAP, sc.MINQ, sc.ATTR)
             and not self._lot_follows(k)
+            and not self._price_per_one_follows(k)  # 出售白卡 200 张，12 一张: 200 is how many
         ):
             self._emit(i, i)  # 满月号 220 个,: a price per piece, written apart from its 个
             return j + 1
@@ -801,6 +810,8 @@ class _Reader:
             return j + 1  # 八年 30: an account's age, a grade, not a batch of years
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
+        elif self._kind(k) == sc.SLASH and self._kind(self._next(k)) == sc.MEASURE:
+            k = self._next(self._next(k))  # 100人/小时 8元: the batch, for an hour, at a price
         elif (
             self._kind(k) == sc.OTHER and self.text[self.t[k].start : self.t[k].end] in TOTAL_WORDS
         ):
@@ -974,6 +985,7 @@ class _Reader:
             and self.t[a].kind == sc.NUM
             and self.t[a].currency is None
             and not (self.pending_qty is not None and self.pending_qty[2] == i)
+            and not per_before  # 一次 两块五 一百次 二百: priced per one, then the next tier
         ):
             c = self._next(a)
             q = self._next(c)
@@ -1028,6 +1040,13 @@ class _Reader:
             return None  # 毕业证 学信网可查: a fake diploma that passes a check, not a look-up
         return goods
 
+    def _price_per_one_follows(self, k: int) -> bool:
+        """A number later in the post priced per one (12 一张, 12/张)."""
+        return any(
+            self.t[m].kind == sc.NUM and self._kind(self._next(m)) in (sc.PER, sc.SLASH)
+            for m in range(k, self.n)
+        )
+
     def _lone_period(self, k: int) -> bool:
         """日 / 周 / 月 / 年 written alone before a price (not against a count: 3月, 30天)."""
         tok = self.t[k] if 0 <= k < self.n else None
@@ -1061,7 +1080,9 @@ class _Reader:
         if {"sms_code", "account_rental"} <= kinds and "account" not in kinds:
             kinds.discard("account_rental")  # 手机号码出租 接短信: codes received on a number
         if "account" in kinds and "other" in kinds:
-            kinds.discard("other")  # B站号 大会员 120: an account with a membership
+            # B站号 大会员 120: an account with a membership; VPN账号 包年 60: the account is
+            # the service's
+            kinds.discard("other" if self.seg_membership else "account")
         if "account" in kinds and ("fake_engagement" not in self.seg_counted or per_qty == 1):
             kinds.discard("fake_engagement")  # 10w粉 号 1.5w: fans describe the account
         chosen = min(kinds, key=_RANK.__getitem__)

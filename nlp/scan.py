@@ -423,6 +423,10 @@ def _ascii_word_ok(text: str, start: int, end: int) -> bool:
 _DIGITS = re.compile("[0-9]+")
 
 
+# A month and day (11/30, 2026/11/30 is read by its parts): both whole, a month then a day.
+_DATE = re.compile(r"(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])(?![\d.个条张次单套台件份])")
+
+
 def _read_number(text: str, i: int) -> tuple[Token | None, int]:
     """The number at ``i`` with an attached currency, or (None, end) for junk like 4s or 10:30."""
     n = len(text)
@@ -438,6 +442,8 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
         while k + 1 < n and text[k] == ":" and text[k + 1].isdigit():
             k = _DIGITS.match(text, k + 1).end()
         return None, k  # a time of day, 12:16 or 12:16:34
+    if j < n and text[j] == "/" and _DATE.match(text, i):
+        return None, _DATE.match(text, i).end()  # a date, 11/30: not 11 per 30
     if j < n and text[j] in "%‰":
         return None, j + 1
     currency = None

@@ -288,3 +288,56 @@ def test_escrow_sold_as_a_service_is_other_and_a_sellers_escrow_is_not():
     ]
     assert [o[0] for o in offers("出微信号 300 只走担保")] == ["account"]
     assert extract("群规：交易请走担保，担保费3%，私下交易被骗概不负责")["is_listing"] is False
+
+
+def test_a_price_written_apart_from_its_classifier():
+    assert [o[3] for o in offers("实名 卡 电信 22 张 联通 20 张 异地 也可以")] == [22, 20]
+    assert [o[3] for o in offers("出售白卡 200 张，12 一张")] == [12]  # 200 is how many
+
+
+def test_batches_priced_by_the_hour_and_tiers_after_a_price_per_one():
+    assert [(o[3], o[4]) for o in offers("抖音 100人/小时 8元\n快手 100人/小时 6元")] == [
+        (8, 100),
+        (6, 100),
+    ]
+    assert [(o[3], o[4]) for o in offers("返照 秒出 一次 两块五 一百次 二百")] == [
+        (2.5, 1),
+        (200, 100),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("出 VPN 账号 包年 60", "other"),  # the account is the service's
+        ("老板们早～今天码价：\n薇信 4.7\n扣扣 0.7", "sms_code"),  # a code platform's prices
+        ("出 人脸视频 动态 一套 20", "id_document"),
+    ],
+)
+def test_more_goods_the_words_around_decide(text, goods):
+    assert {o[0] for o in offers(text)} == {goods}
+
+
+@pytest.mark.parametrize(
+    ("text", "platforms"),
+    [
+        ("出 D Y 码 八毛 / K S 码 七毛 / X H S 一块二", ["douyin", "kuaishou", "xiaohongshu"]),
+        ("收 V 码 5 块 收 Q 码 1 块 收 抖 码 6 毛", ["wechat", "qq", "douyin"]),
+    ],
+)
+def test_codes_of_platforms_named_by_spaced_letters(text, platforms):
+    assert [(o[0], o[1]) for o in offers(text)] == [("sms_code", p) for p in platforms]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("━━━ 号商报价 11/30 ━━━\n微信 新号 45\n满月 85", [45, 85]),  # a date
+        ("通知：接码 平台 今晚 12 点 后 微信 项目 调价 至 5 元 / 条", [5]),  # a time
+        ("有人要原神号吗 冒险等级55 350出 不刀", [350]),  # a level
+        ("出 改机 软件 终身版 588 支持 安卓12", [588]),  # a version
+        ("QQ 1/2条", [1]),  # a price for two, not a date
+    ],
+)
+def test_dates_times_levels_and_versions_are_no_prices(text, prices):
+    assert [o[3] for o in offers(text)] == prices
