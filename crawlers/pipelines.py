@@ -232,7 +232,7 @@ class StorePipeline:
         self.crawler = crawler
         settings = crawler.settings
         self.location = settings.get("HEISHI_STORE") or default_store_location()
-        self.batch_size = settings.getint("HEISHI_STORE_BATCH", 200)
+        self.batch_size = settings.getint("HEISHI_STORE_BATCH", 500)
         self.flush_seconds = settings.getfloat("HEISHI_STORE_FLUSH_SECONDS", 2.0)
         self.workers = _workers(settings)
         # A distributed worker crawls for ever, round after round: the scheduler that pushes a

@@ -61,6 +61,8 @@ def visible(text: str) -> tuple[str, list[int] | None]:
 # digits in a row are a number, not prose (一一 or 三四 alone are words).
 _SPELT_DIGITS = re.compile("[零〇一二三四五六七八九]{5,}")
 _SPELT = str.maketrans("零〇一二三四五六七八九", "00123456789")
+# A character that is, or folds into, a digit: a text without one holds no number at all.
+_MAY_HOLD_DIGIT = re.compile(r"[\d零〇一二三四五六七八九]")
 
 
 def fold_width(text: str) -> str:
@@ -632,7 +634,13 @@ def redact(text: str, key: bytes) -> str:
     """
     if not isinstance(key, bytes | bytearray) or not key:
         raise ValueError(f"redaction key must be non-empty bytes (set ${REDACT_KEY_ENV})")
+    if _MAY_HOLD_DIGIT.search(text) is None:
+        return text  # every number is written with digits (or spelt ones)
     scan = _Scan(text)
+    if not scan.ids_cards and not scan.phones:
+        # No victim's number possible: the sample and record regions (the costly part of a
+        # scan, which decide which phones are victims') cannot change anything.
+        return text
     parts, pos = [], 0
     for kind, start, end in scan.numbers()[0]:
         digits = digits_of(scan.text[start:end])

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from nlp import tokens
+from nlp.normalize import fold
 from nlp.segment import cut, tokenizer
 
 
@@ -35,3 +39,40 @@ def test_tokens_are_deterministic():
 def test_tokens_of_nothing():
     assert tokens("") == []
     assert tokens("，。！ ") == []
+
+
+def _whole_text_tokens(text: str) -> list[str]:
+    """The tokens of ``text`` segmented in one jieba call (what the index always stored)."""
+    words = (word.strip() for word in tokenizer().cut_for_search(fold(text), HMM=False))
+    return [word for word in words if word and any(ch.isalnum() for ch in word)]
+
+
+SELLER_TEXT = st.lists(
+    st.sampled_from([*"出售收微信老号接码平台四件套实名卡abcXYZ019._%#&+-—，。：！@ \n\r\t\u3000",
+                     *"１２ＶＸ繁體號碼😀ⓐ²İß", "\r\n", "猫池"]),
+    max_size=80,
+).map("".join)
+
+
+@given(st.one_of(SELLER_TEXT, st.text(max_size=150).filter(lambda t: t.isprintable())))
+@example("出v信号和微Ｘ，sim卡 58同城 代理ip.苹果id")  # lexicon words of letters and hanzi
+@settings(max_examples=300, deadline=None)
+def test_tokens_piece_by_piece_are_the_whole_texts(text):
+    # tokens() segments a text piece by piece and remembers pieces it has seen; the index
+    # and its queries must still get exactly what one jieba call on the whole text gives.
+    assert tokens(text) == _whole_text_tokens(text)
+    assert tokens(text) == _whole_text_tokens(text)  # again, from the remembered pieces
+
+
+@given(SELLER_TEXT)
+@example("出v信号和微x，sim卡 58同城\r\n代理ip.苹果id")
+@settings(max_examples=200, deadline=None)
+def test_words_piece_by_piece_are_the_whole_texts(text):
+    assert cut(text) == tokenizer().lcut(text, HMM=False)
+    assert cut(text) == tokenizer().lcut(text, HMM=False)
+
+
+def test_a_long_run_is_segmented_whole_and_the_same():
+    text = "出售微信老号" * 40 + "，接码平台" * 3
+    assert tokens(text) == _whole_text_tokens(text)
+    assert cut(text) == tokenizer().lcut(text, HMM=False)
