@@ -125,7 +125,8 @@ def _marked(text: str):
         for m in SPACED_ID.finditer(text):
             kind = "qq" if m.group(1).casefold() in _QQ_CASEFOLDED else "wechat"
             yield _candidate(kind, m.group(2).replace(" ", ""), m.start(), m.end(), 1)
-    for m in _QQ_MAIL.finditer(text):
+    at = "@" in text
+    for m in _QQ_MAIL.finditer(text) if at else ():
         yield _candidate("qq", m.group(1), m.start(), m.end(), 1)
     for m in _WECHAT.finditer(text):
         marker, sep, value = m.groups()
@@ -141,18 +142,18 @@ def _marked(text: str):
         if not at and _plain_word_needs_colon(sep, value):
             continue
         yield _candidate("telegram", value, m.start(), m.end(), 1)
-    for m in _TELEGRAM_AT.finditer(text):
+    for m in _TELEGRAM_AT.finditer(text) if at else ():
         if m.group(1).isalpha() and len(m.group(1)) < 6:
             continue  # "@Apple 怎么写": a chat mention of a nickname, not a username
         yield _candidate("telegram", m.group(1), m.start(), m.end(), 2)
     for m in _TELEGRAM_LINK.finditer(text):
         yield _candidate("telegram", m.group(1) or m.group(2), m.start(), m.end(), 0)
-    for m in _URL_SCHEME.finditer(text):
+    for m in _URL_SCHEME.finditer(text) if "://" in text else ():
         if _TELEGRAM_LINK.match(text, m.start()):
             continue  # https://t.me/name is the Telegram contact name
         value = m.group(1).rstrip(_URL_TRAILING)
         yield _candidate("url", value, m.start(), m.start(1) + len(value), 3)
-    for m in _URL_BARE.finditer(text):
+    for m in _URL_BARE.finditer(text) if "." in text else ():
         host = m.group(1)
         if _TELEGRAM_LINK.match(text, m.start()):
             continue
