@@ -90,8 +90,10 @@ ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起
 # How a buyer's post opens (求 X 多少钱, 收 X 价格私聊): asking the price of what it wants is
 # still a request; 谁出/有没有 questions are not these.
 BUYER_OPENINGS = ("求", "收", "蹲", "高价收", "长期收", "急收", "大量收")
+# Words written against a bare price (20统一价, 400有的私, 80需要的来): what follows a price.
+PRICE_TAILS = ("统一价", "一律", "都是", "有的", "要的", "需要", "不议价", "不刀", "可小刀", "包邮")
 # Words before the price a buyer pays (一个给5块, 预算300).
-BID_WORDS = ("给", "预算")
+BID_WORDS = ("给", "给到", "预算")
 # Memberships: sold as such they are `other`, but an account that has one is an account.
 MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "超级会员"])
 # Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
@@ -929,6 +931,12 @@ class _Reader:
             return True
         if self._kind(self._prev(i)) in (sc.PER, sc.PERIOD):
             return True
+        if self._after_price_word(i) or (
+            follower is not None
+            and follower.kind == sc.OTHER
+            and self.text.startswith(PRICE_TAILS, follower.start)
+        ):
+            return self._has_subject() or bool(self.ctx_goods or self.ctx_plats)  # 预算400有的私
         bare_ok = follower is None or follower.kind in (
             sc.SEP,
             sc.SPACE,

@@ -364,3 +364,15 @@ def test_batches_priced_whole(text, expected):
 )
 def test_a_price_each_then_one_for_the_whole_lot(text, expected):
     assert [(o[3], o[4]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "price"),
+    [
+        ("求圆通内部账号按天租预算四百有的私", 400),  # after a price word
+        ("收抖音号 千粉以上带橱窗一个给到一百五有的滴滴", 150),  # a buyer's 给到
+        ("收珍爱佳缘 百合会员号，二十统一价", 20),  # written against 统一价
+    ],
+)
+def test_a_bare_price_written_against_the_words_around_it(text, price):
+    assert {o[3] for o in offers(text)} == {price}
