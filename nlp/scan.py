@@ -183,7 +183,7 @@ def _ascii_run_is_contact(run: str) -> bool:
     if not run:
         return False
     if "@" in run:
-        return sum(ch.isalnum() for ch in run.rsplit("@", 1)[-1]) >= 3  # not a bare @ mention
+        return sum(map(str.isalnum, run.rsplit("@", 1)[-1])) >= 3  # not a bare @ mention
     if "://" in run or run.startswith("www."):
         return True
     if "*" in run:
@@ -198,7 +198,7 @@ def _ascii_run_is_contact(run: str) -> bool:
         last = run.rstrip(".").rsplit(".", 1)[-1]
         if last in _TLDS and any(ch.isalpha() for ch in run.split(".", 1)[0]):
             return True
-    digits = sum(ch.isdigit() for ch in run)
+    digits = sum(map(str.isdigit, run))
     if digits >= 7 and run.isdigit():
         return True  # phone or QQ number
     head, dash, tail = run.partition("-")
