@@ -91,7 +91,9 @@ ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起
 # still a request; 谁出/有没有 questions are not these.
 BUYER_OPENINGS = ("求", "收", "蹲", "高价收", "长期收", "急收", "大量收")
 # Words written against a bare price (20统一价, 400有的私, 80需要的来): what follows a price.
-PRICE_TAILS = ("统一价", "一律", "都是", "有的", "要的", "需要", "不议价", "不刀", "可小刀", "包邮")
+PRICE_TAILS = (
+    "统一价", "一律", "都是", "有的", "要的", "需要", "不议价", "不刀", "可小刀", "包邮", "自提",
+)  # fmt: skip
 # Words before the price a buyer pays (一个给5块, 预算300).
 BID_WORDS = ("给", "给到", "预算")
 # Memberships: sold as such they are `other`, but an account that has one is an account.
@@ -101,12 +103,13 @@ LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
 # (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28), a
-# level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10).
+# level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10), a bonus (送 50), a top-up (充 500).
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押金", "上押", "押", "汇率", "u价",
-    "等级", "安卓", "iphone", "ios", "版本",
+    "等级", "安卓", "iphone", "ios", "版本", "送", "赠",
 )  # fmt: skip
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
+_TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 # Second-hand marketplaces: named as where a post is listed far more often than as the platform
 # of the goods (闲鱼号 信用极好 300).
@@ -560,10 +563,13 @@ class _Reader:
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         before = self._before(tok.start).rstrip(" :：")
-        if before.endswith(NOT_PRICE_WORDS) or _LIST_RANK.search(before) or (
-            nxt is not None and nxt.start == tok.end and self.text.startswith("折", nxt.start)
+        if (
+            before.endswith(NOT_PRICE_WORDS)
+            or _LIST_RANK.search(before)
+            or _TOP_UP.search(before)
+            or (nxt is not None and nxt.start == tok.end and self.text.startswith("折", nxt.start))
         ):
-            return i + 1  # 数量30, 余额 0.00 U, 8折: not what anything costs
+            return i + 1  # 数量30, 余额 0.00 U, 充 500, 8折: not what anything costs
         if (
             nxt is not None
             and nxt.value == "="

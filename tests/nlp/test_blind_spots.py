@@ -376,3 +376,16 @@ def test_a_price_each_then_one_for_the_whole_lot(text, expected):
 )
 def test_a_bare_price_written_against_the_words_around_it(text, price):
     assert {o[3] for o in offers(text)} == {price}
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("🔥 猫池 二手 16口 九成新出 八百自提或走顺丰到付", [800]),  # SF ships it
+        ("即日起 返照 八毛一次\n充 500 送 50", [0.8]),  # a top-up offer
+        ("出 原神 月卡 代充 24 一个", [24]),  # 代充 is the service
+    ],
+)
+def test_shipping_top_ups_and_bonuses_are_not_offers(text, prices):
+    found = offers(text)
+    assert [o[3] for o in found] == prices and all(o[1] is None for o in found)
