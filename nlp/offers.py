@@ -331,22 +331,20 @@ class _Reader:
             elif kind == sc.NULLP:
                 self._null_price(i)
                 i += 1
-            elif kind == sc.OTHER and self._percent_fee(i):
-                # 跑分 费率2%: a fee that cannot be priced; the good is on offer, price null
-                self._make(None, None, "CNY", 1, None)
+            elif kind == sc.SPACE:
                 i += 1
-            elif kind == sc.OTHER and self._platform_code(i):
-                self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
-                i += 1
-            elif (
-                kind == sc.OTHER
-                and self.ctx_plats
-                and not self.seg_plats
-                and (self._unlisted_platform(i) or self._unlisted_app(i))
-            ):
-                self.seg_plats.append("none")
-                i += 1
-            elif kind == sc.SPACE or kind == sc.OTHER:
+            elif kind == sc.OTHER:
+                if self.text[tok.end - 1] in "%‰" and self._percent_fee(i):
+                    # 跑分 费率2%: a fee that cannot be priced; the good is on offer, price null
+                    self._make(None, None, "CNY", 1, None)
+                elif self.text[tok.start] == "码" and self._platform_code(i):
+                    self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
+                elif (
+                    self.ctx_plats
+                    and not self.seg_plats
+                    and (self._unlisted_platform(i) or self._unlisted_app(i))
+                ):
+                    self.seg_plats.append("none")
                 i += 1
             else:
                 self._word(i)
