@@ -94,3 +94,9 @@ def _piece_words(piece: str) -> tuple[str, ...]:
 def _piece_tokens(piece: str) -> tuple[str, ...]:
     words = (word.strip() for word in tokenizer().cut_for_search(piece, HMM=False))
     return tuple(word for word in words if word and any(ch.isalnum() for ch in word))
+
+
+def clear_caches() -> None:
+    """Forget the pieces seen so far (for measurements that must not be helped by repeats)."""
+    _piece_tokens.cache_clear()
+    _piece_words.cache_clear()
