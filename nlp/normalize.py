@@ -64,8 +64,9 @@ _SPACED_LETTERS = re.compile(r"(?<![a-z0-9])([a-z])[ \t]([a-z])(?![a-z0-9])")
 
 
 @functools.cache
-def _latin_aliases() -> frozenset[str]:
-    return frozenset(w for w in load_lexicon().platform_aliases if w.isascii() and len(w) == 2)
+def _latin_aliases(size: int) -> frozenset[str]:
+    """The lexicon's Latin platform aliases ``size`` letters long (vx, dy; xhs, zfb)."""
+    return frozenset(w for w in load_lexicon().platform_aliases if w.isascii() and len(w) == size)
 
 
 # X H S, Z F B: three lone letters that together are an alias the lexicon knows.
@@ -74,17 +75,12 @@ _SPACED_THREE = re.compile(r"(?<![a-z0-9])([a-z])[ \t]([a-z])[ \t]([a-z])(?![a-z
 
 def _spaced_three(match: re.Match) -> str:
     joined = "".join(match.groups())
-    return joined if joined in _latin_platforms3() else match.group()
-
-
-@functools.cache
-def _latin_platforms3() -> frozenset[str]:
-    return frozenset(w for w in load_lexicon().platform_aliases if w.isascii() and len(w) == 3)
+    return joined if joined in _latin_aliases(3) else match.group()
 
 
 def _spaced_alias(match: re.Match) -> str:
     joined = match.group(1) + match.group(2)
-    return joined if joined in _latin_aliases() else match.group()
+    return joined if joined in _latin_aliases(2) else match.group()
 
 
 def _is_cjk(ch: str) -> bool:
@@ -157,7 +153,9 @@ def _after_digit(text: str, start: int) -> bool:
     ``_ARABIC_MULTIPLIED`` reads it), not a price before it (1.3 百个起)."""
     if start and text[start - 1].isdigit():
         return True
-    m = _INTEGER_BEFORE.search(text, 0, start)
+    # only the few characters before: searching from the text's start would make a post of
+    # many numerals quadratic
+    m = _INTEGER_BEFORE.search(text, max(0, start - 16), start)
     return m is not None and text[start] in "万千"
 
 

@@ -105,7 +105,7 @@ _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28), a
 # level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10), a bonus (送 50), a top-up (充 500).
 NOT_PRICE_WORDS = (
-    "数量", "库存", "存货", "需要量", "面值", "余额", "押金", "上押", "押", "汇率", "u价",
+    "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠",
 )  # fmt: skip
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
@@ -259,6 +259,7 @@ class _Reader:
         self.defaulted: list[Offer] = []  # offers whose goods only their platform suggested
         self.first_offer_line: int | None = None
         self.late_side: str | None = None
+        self.last_per_one: int | None = None  # see _price_per_one_follows
         self.last_min: tuple[int, int] | None = None  # (minimum, offers made before it)
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
@@ -370,9 +371,7 @@ class _Reader:
             if named != {"sms_code"} and not (not named and _PER_CODE.search(self.text)):
                 return
         for offer in self.defaulted:
-            offer.goods = "sms_code"
-            if offer.unit != "item":
-                offer.unit = "item"
+            offer.goods, offer.unit = "sms_code", "item"
 
     def _collect_currencies(self) -> None:
         line = 0
@@ -565,9 +564,8 @@ class _Reader:
             before.endswith(NOT_PRICE_WORDS)
             or _LIST_RANK.search(before)
             or _TOP_UP.search(before)
-            or (nxt is not None and nxt.start == tok.end and self.text.startswith("折", nxt.start))
         ):
-            return i + 1  # 数量30, 余额 0.00 U, 充 500, 8折: not what anything costs
+            return i + 1  # 数量30, 余额 0.00 U, 充 500: not what anything costs
         if (
             nxt is not None
             and nxt.value == "="
@@ -1067,11 +1065,18 @@ class _Reader:
         return goods
 
     def _price_per_one_follows(self, k: int) -> bool:
-        """A number later in the post priced per one (12 一张, 12/张, 每个 2.5U)."""
-        return any(
-            (self.t[m].kind == sc.NUM and self._kind(self._next(m)) in (sc.PER, sc.SLASH))
-            or (self.t[m].kind == sc.PER and self._kind(self._next(m)) == sc.NUM)
-            for m in range(k, self.n)
+        """A number at or after ``k`` priced per one (12 一张, 12/张, 每个 2.5U)."""
+        if self.last_per_one is None:  # found once per post: asked of every count in it
+            self.last_per_one = max(
+                (m for m in range(self.n) if self._priced_per_one(m)), default=-1
+            )
+        return k <= self.last_per_one
+
+    def _priced_per_one(self, m: int) -> bool:
+        after = self._kind(self._next(m))
+        kind = self.t[m].kind
+        return (kind == sc.NUM and after in (sc.PER, sc.SLASH)) or (
+            kind == sc.PER and after == sc.NUM
         )
 
     def _lone_period(self, k: int) -> bool:

@@ -442,8 +442,9 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
         while k + 1 < n and text[k] == ":" and text[k + 1].isdigit():
             k = _DIGITS.match(text, k + 1).end()
         return None, k  # a time of day, 12:16 or 12:16:34
-    if j < n and text[j] == "/" and _DATE.match(text, i):
-        return None, _DATE.match(text, i).end()  # a date, 11/30: not 11 per 30
+    date = _DATE.match(text, i) if j < n and text[j] == "/" else None
+    if date is not None:
+        return None, date.end()  # a date, 11/30: not 11 per 30
     if j < n and text[j] in "%‰":
         return None, j + 1
     currency = None
