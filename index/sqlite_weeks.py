@@ -148,6 +148,14 @@ def refresh(db: sqlite3.Connection, keys: set[Key]) -> None:
             "priced, price_sum, p25, p50, p75) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
 
+def weeks_between(where: Where, query) -> None:
+    """Limit ``where`` to the weeks holding the query's since/until days."""
+    if query.since is not None:
+        where.add("week >= ?", week_of((query.since - EPOCH).days))
+    if query.until is not None:
+        where.add("week <= ?", week_of((query.until - EPOCH).days))
+
+
 def rollup_of(query) -> tuple[str, list[str] | None] | None:
     """The grouping set (and values) that holds ``query``'s rows ready-made, if one does:
     no dimension at all, or one dimension split by (``by``) or fixed to one value."""
@@ -175,10 +183,7 @@ def rollup_trend(db: sqlite3.Connection, query: TrendQuery, dim: str,
         where.any_of("value", values)
     where.any_of("unit", query.unit)
     where.any_of("currency", query.currency)
-    if query.since is not None:
-        where.add("week >= ?", week_of((query.since - EPOCH).days))
-    if query.until is not None:
-        where.add("week <= ?", week_of((query.until - EPOCH).days))
+    weeks_between(where, query)
     rows = []
     for (week, value, unit, currency, offers, sellers, priced, price_sum, p25, p50,
          p75) in db.execute(
@@ -214,10 +219,7 @@ def conditions(query) -> Where:
     where.any_of("currency", query.currency)
     where.any_of("unit", query.unit)
     where.any_of("source", query.source)
-    if query.since is not None:
-        where.add("week >= ?", week_of((query.since - EPOCH).days))
-    if query.until is not None:
-        where.add("week <= ?", week_of((query.until - EPOCH).days))
+    weeks_between(where, query)
     return where
 
 
