@@ -84,6 +84,14 @@ TIER_WORDS = tuple(
     "单个 单买 另外 其他 其它 价格 单价 现价 原价 特价 活动 以上".split()
 )
 # Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
+# 普通 20 / vip 45 / svip 70: Latin words that name a grade of the goods, not an app.
+LATIN_GRADES = frozenset(("vip", "svip", "plus", "pro", "max", "premium", "gold", "lite"))
+# After a count and its 起/以上: what makes it no minimum order of the rows (see _minimum_aside).
+MINIMUM_ASIDES = ("送", "赠", "充", "优先", "另有", "另价", "更便宜", "更优惠", "有优惠")
+# 100个起拿 2.5U: the verb a tier's minimum may take before its price.
+TAKE_WORDS = ("拿", "批", "订", "购", "租", "走")
+# 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
+CAPABILITY_WORDS = ("能", "可", "可以", "不能", "能够")
 LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
 # Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
 ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
@@ -445,6 +453,7 @@ class _Reader:
             len(word) >= 3
             and word.isascii()
             and word.isalpha()
+            and word not in LATIN_GRADES
             and self._kind(self._prev(i)) in (None, sc.SEP, sc.NUM, sc.PER)
             and self._kind(self._next(i)) == sc.NUM
         )
@@ -697,6 +706,19 @@ class _Reader:
             whole_list = not tier
         self.last_min = (qty, len(self.offers)) if whole_list else None
 
+    def _minimum_aside(self, k: int) -> bool:
+        """满200个 送10个, 100次起充, 批发50个起另议 after priced rows: a bonus, a top-up or a
+        tier whose price is withheld. None of these is the minimum order of the rows above."""
+        rest = self.text[self.t[k].end : self.t[k].end + 6].lstrip(" ")
+        if rest.startswith(MINIMUM_ASIDES):
+            return True
+        m = self._next(k)
+        return (
+            self._kind(m) == sc.NULLP
+            and self.t[m].start - self.t[k].end <= 1
+            and any(o.price is not None for o in self.offers)
+        )
+
     def _count_not_price(self, i: int) -> bool:
         """Whether N起 after a list is its minimum order: alone on its line, or a round number
         far above the prices (…新号 0.8U 带辅助邮箱 五百起), not a price from (带Q龄的 35起)."""
@@ -809,7 +831,11 @@ class _Reader:
         if minimum or self._kind(k) == sc.QI:
             if self._kind(k) not in (sc.QI, sc.MINQ):
                 k = j  # 满100张 9元: the minimum is written before the count
+            if self._minimum_aside(k):
+                return k + 1
             m = self._next(k)
+            if m < self.n and self.text[self.t[m].start : self.t[m].end] in TAKE_WORDS:
+                m = self._next(m)  # 100个起拿 2.5U: the tier's price follows its verb
             if qty is not None:
                 tier = m < self.n and self.t[m].kind == sc.NUM and self._next_is_not_count(m)
                 self._minimum(qty, tier, at=self.t[i].start)
@@ -1245,6 +1271,8 @@ class _Reader:
         self.ctx_unit = unit
 
     def _null_price(self, i: int) -> None:
+        if self._before(self.t[i].start).endswith(CAPABILITY_WORDS):
+            return  # 能私聊陌生人: what the account can do, not a price withheld
         variant = self.seg_variant or (
             self.offers and (self.seg_with or self._before(self.t[i].start).endswith("的"))
         )

@@ -389,3 +389,47 @@ def test_a_bare_price_written_against_the_words_around_it(text, price):
 def test_shipping_top_ups_and_bonuses_are_not_offers(text, prices):
     found = offers(text)
     assert [o[3] for o in found] == prices and all(o[1] is None for o in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "minimums"),
+    [
+        ("卖飞机号 老号 25U 一个，新号 1.8U，批发50个起另议", [None, None]),  # an unpriced tier
+        ("出飞机号\n美国 1.5U\n印尼 0.8U\n满200个 送10个", [None, None]),  # a bonus
+        ("返照 0.6/次\n网纹照 1.5/次\n100次起充 机器人自助", [None, None]),  # a top-up
+        ("收陌陌号 满月\n单价 12\n两百个以上优先结算", [None]),  # who is paid first
+        ("出飞机双向号，能私聊陌生人，3U ，一百个起拿 2.5U", [None, 100]),  # a tier's verb
+        ("出QQ号 100个起 价格私聊", [100]),  # the one offer's minimum, its price withheld
+    ],
+)
+def test_counts_that_are_no_minimum_of_the_rows_above(text, minimums):
+    assert [o[6] for o in offers(text)] == minimums
+
+
+def test_what_an_account_can_do_is_no_withheld_price():
+    assert [o[3] for o in offers("出飞机双向号，能私聊陌生人，3U")] == [3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "出 探探会员号\n普通 20\nVIP 45\nSVIP 70",  # Latin grades are not unlisted apps
+        "新到一批 微 信 辅 助 号\n女 号 带 朋友圈 260\n男 号 220",  # 辅助号 is the account
+    ],
+)
+def test_grades_under_a_header_keep_its_platform(text):
+    found = offers(text)
+    assert len({o[:2] for o in found}) == 1 and found[0][0] == "account" and found[0][1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "出 扣扣 空间 访问量 1w 5块 说说赞 100个 2块",
+        "出 B站 投币 一千个 二十块 ，播放量 十万 三十",
+    ],
+)
+def test_engagement_words_on_a_platform(text):
+    found = offers(text)
+    assert len(found) == 2 and {o[0] for o in found} == {"fake_engagement"}
+    assert None not in {o[1] for o in found}
