@@ -90,6 +90,12 @@ LATIN_GRADES = frozenset(("vip", "svip", "plus", "pro", "max", "premium", "gold"
 MINIMUM_ASIDES = ("送", "赠", "充", "优先", "另有", "另价", "更便宜", "更优惠", "有优惠")
 # 100个起拿 2.5U: the verb a tier's minimum may take before its price.
 TAKE_WORDS = ("拿", "批", "订", "购", "租", "走")
+# Platforms that are also means of payment, and the words of a line that names them as such.
+PAYMENT_PLATFORMS = frozenset(("wechat", "alipay"))
+PAYMENT_CUES = ("接受", "付款", "支付方式", "收款方式", "结算方式", "payment")
+_BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a price
+# 要的私 after prices: how to buy, not a price withheld for the goods last named.
+CALLS_TO_ACTION = frozenset(("要的私", "需要的私", "有需要私"))
 # 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
 CAPABILITY_WORDS = ("能", "可", "可以", "不能", "能够")
 LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
@@ -111,11 +117,15 @@ LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
 # (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28), a
-# level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10), a bonus (送 50), a top-up (充 500).
+# level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10), a bonus (送 50), a top-up (充 500),
+# a rate of exchange (换算 按 7.2), a credit line (额度 3000), a minimum spend (起步50块) and the
+# number a group member replies with (要的扣1).
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
-    "等级", "安卓", "iphone", "ios", "版本", "送", "赠",
+    "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
+    "额度", "起步", "低消", "扣",
 )  # fmt: skip
+NOT_PRICE_AFTER = ("流水",)
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
@@ -246,6 +256,7 @@ class _Reader:
         self.code_table = code_table
         self.page = page
         self.text = text
+        self.n_chars = len(text)
         self.has_contact = has_contact  # a seller's contact: a post naming goods advertises them
         self.n = len(tokens)
         self.offers: list[Offer] = []
@@ -421,6 +432,8 @@ class _Reader:
         platform = roles.get(sc.PLAT)
         if platform and self._before(tok.start).rstrip().endswith("到"):
             platform = None  # 引流到 wx: where the traffic is sent, not whose it is
+        elif platform in PAYMENT_PLATFORMS and self._payment_line(tok.start):
+            platform = None  # 本店接受 USDT / 微信 / 支付宝: how to pay, not what is sold
         elif platform in MARKETPLACES and tok.kind == sc.PLAT and self._names_the_place(tok):
             platform = None  # 闲鱼标题：虚拟 秒发: where the post is, not what it sells
         if platform and not after_attr:
@@ -442,6 +455,22 @@ class _Reader:
             self.seg_each = True
         if tok.kind == sc.ATTR and tok.value in ("带", "含"):
             self.seg_with = True
+
+    def _year_in_brackets(self, tok: sc.Token) -> bool:
+        return (
+            tok.currency is None
+            and 1990 <= tok.value <= 2035
+            and tok.value == int(tok.value)
+            and self.text[tok.start - 1 : tok.start] in ("(", "（")
+            and self.text[tok.end : tok.end + 1] in (")", "）")
+        )
+
+    def _payment_line(self, at: int) -> bool:
+        """A line that says how to pay (本店接受 …, 付款方式：…) and prices nothing."""
+        start = self.text.rfind("\n", 0, at) + 1
+        end = self.text.find("\n", at)
+        line = self.text[start : end if end >= 0 else self.n_chars]
+        return any(w in line for w in PAYMENT_CUES) and not _BARE_DIGIT.search(line)
 
     def _unlisted_platform(self, i: int) -> bool:
         """，Microsoft 0.3U: a Latin name opening a clause and priced is a platform we do not
@@ -569,6 +598,12 @@ class _Reader:
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         before = self._before(tok.start).rstrip(" :：")
+        if self._year_in_brackets(tok):
+            return i + 1  # Telegram 老号 (2019) 15U: when it was made
+        if self.text.startswith(NOT_PRICE_AFTER, tok.end) or (
+            nxt is not None and self.text.startswith(NOT_PRICE_AFTER, nxt.start)
+        ):
+            return i + 1  # 能过五十万流水: the turnover a card can take, not its price
         if (
             before.endswith(NOT_PRICE_WORDS)
             or _LIST_RANK.search(before)
@@ -1273,6 +1308,11 @@ class _Reader:
     def _null_price(self, i: int) -> None:
         if self._before(self.t[i].start).endswith(CAPABILITY_WORDS):
             return  # 能私聊陌生人: what the account can do, not a price withheld
+        tok = self.t[i]
+        if self.text[tok.start : tok.end] in CALLS_TO_ACTION and any(
+            o.price is not None for o in self.offers
+        ):
+            return  # …一千条 两百 / 珍爱 佳缘 的 都有 / 要的私: how to buy what was priced
         variant = self.seg_variant or (
             self.offers and (self.seg_with or self._before(self.t[i].start).endswith("的"))
         )

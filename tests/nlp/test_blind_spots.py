@@ -433,3 +433,28 @@ def test_engagement_words_on_a_platform(text):
     found = offers(text)
     assert len(found) == 2 and {o[0] for o in found} == {"fake_engagement"}
     assert None not in {o[1] for o in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("出 婚恋 数据 一千条 两百\n样料：\n王** 1986 杭州 138****2210\n要的私", [200]),  # samples
+        ("📲 Tinder 账号 4U\n📲 Telegram 老号 (2019) 15U", [4, 15]),  # a year in brackets
+        ("定位 查询 每次 300\n只收 USDT 换算 按 7.2", [300]),  # a rate of exchange
+        ("出租你的闲置VX 一天30米 挂着就行 要的扣1 私我", [30]),  # the reply asked for
+        ("小红书 点赞 100个 3块\n评论 10条 5块\n起步50块", [3, 5]),  # a minimum spend
+        ("收一类卡 四件套 给到 六千五 能过 五十万 流水 的 加钱", [6500]),  # turnover
+    ],
+)
+def test_numbers_beside_prices_that_are_none(text, prices):
+    assert [o[3] for o in offers(text)] == prices
+
+
+def test_the_means_of_payment_are_not_what_is_sold():
+    text = "本店接受 USDT TRC20 / 微信 / 支付宝\n QQ 老号(5年+) 35元\n QQ 白号 2元"
+    assert {o[1] for o in offers(text)} == {"qq"}
+    assert {o[1] for o in offers("出微信号 支付宝号 各 50")} == {"wechat", "alipay"}
+
+
+def test_a_weibo_big_v_is_not_wechat():
+    assert offers("谁有 微博 大v号 要10w粉以上的 预算2000")[0][:2] == ("account", "weibo")
