@@ -123,8 +123,9 @@ _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
-    "额度", "起步", "低消", "扣",
+    "额度", "起步", "低消",
 )  # fmt: skip
+_REPLY_ASKED = re.compile("(?<![扣代])扣$")  # 要的扣1: the digit to reply with (扣扣 25 is QQ)
 NOT_PRICE_AFTER = ("流水",)
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
@@ -608,6 +609,7 @@ class _Reader:
             before.endswith(NOT_PRICE_WORDS)
             or _LIST_RANK.search(before)
             or _TOP_UP.search(before)
+            or (tok.value < 10 and _REPLY_ASKED.search(before))
         ):
             return i + 1  # 数量30, 余额 0.00 U, 充 500: not what anything costs
         if (
