@@ -120,6 +120,10 @@ _NOT_AFTER = frozenset("几第数周期拜初")
 _ARABIC_MULTIPLIED = re.compile(
     r"(?<![\d.])(\d[\d.]*)(?:([kw万千百])|[ ]([万千])(?=[条个张次单元块起人 ]|$))(?![a-z])"
 )
+# 1 万播放 7: a one-digit count written apart from its 万 (100 万粉号 700 is two prices).
+_DIGIT_SPACE_MULTIPLIER = re.compile(
+    r"(?<![\d.])(\d(?:\.\d)?) ([万千])(?=[\u4e00-\u9fff])(?![万千百亿多余])"
+)
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
 _YUAN_JIAO = re.compile(
@@ -175,6 +179,13 @@ def _numeral(match: re.Match) -> str:
     tail = ""
     if len(run) > 1 and run[-1] == "一" and text[end : end + 1] in _UNIT_CHARS:
         run, tail, end = run[:-1], "一", end - 1  # 两百一个 is 200 a piece, not 210
+    elif (
+        len(run) > 2
+        and run[-1] == "两"
+        and run[-2] in _CN_MULTIPLIERS
+        and text[end : end + 1] in _CURRENCY_CHARS
+    ):
+        run, tail, end = run[:-1], " 2", end - 1  # 点赞一百两块: 100 for 2 yuan (120 is 一百二)
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     if after == " " and text[end + 1 : end + 2] in _CURRENCY_CHARS:
@@ -277,6 +288,8 @@ def write_numbers(text: str) -> str:
     if _CN_RUN.search(text):
         text = _CN_RUN.sub(_numeral, text)
     if any(ch in text for ch in "kw万千百"):
+        if " 万" in text or " 千" in text:
+            text = _DIGIT_SPACE_MULTIPLIER.sub(r"\1\2", text)
         text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
     if "块" in text or "元" in text or "u" in text:
         text = _YUAN_JIAO.sub(_yuan_jiao, text)

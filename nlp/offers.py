@@ -123,9 +123,9 @@ _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
-    "额度", "起步", "低消",
+    "额度", "起步", "低消", "费率", "点位",
 )  # fmt: skip
-_REPLY_ASKED = re.compile("(?<![扣代])扣$")  # 要的扣1: the digit to reply with (扣扣 25 is QQ)
+_REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请)扣$")  # 要的扣1: the digit to reply with
 NOT_PRICE_AFTER = ("流水",)
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
@@ -609,7 +609,7 @@ class _Reader:
             before.endswith(NOT_PRICE_WORDS)
             or _LIST_RANK.search(before)
             or _TOP_UP.search(before)
-            or (tok.value < 10 and _REPLY_ASKED.search(before))
+            or (tok.value < 10 and tok.value == int(tok.value) and _REPLY_ASKED.search(before))
         ):
             return i + 1  # 数量30, 余额 0.00 U, 充 500: not what anything costs
         if (
@@ -701,6 +701,12 @@ class _Reader:
                 after = self._next(k)
                 if self._kind(after) == sc.MEASURE:
                     return after + 1  # 1-3级 20: a range of grades, then the price
+                if (
+                    self._kind(after) == sc.CLS
+                    and self.t[after].roles[sc.CLS] in ("item", "query")
+                    and self._kind(self._next(after)) == sc.NUM
+                ):
+                    return after + 1  # 1-99个 1.5 / 100-999个 1.3: a tier of counts, then its price
                 if (
                     after >= self.n
                     or sc.CLS not in self.t[after].roles
@@ -830,6 +836,13 @@ class _Reader:
         goods = cls_tok.roles.get(sc.GOODS)
         k = self._next(j)
         named = {g for g, attr in self.seg_goods if not attr}
+        if (
+            self.side == "buy"
+            and unit in ("item", "query")
+            and self._before(self.t[i].start).rstrip().endswith(("要", "需要"))
+            and self._kind(self._next(j)) not in (sc.QI, sc.MINQ)
+        ):
+            return j + 1  # 有没有出探探女号的 要 20 个 30 左右: how many the buyer wants
         if "粉" in self.text[cls_tok.start : cls_tok.end] and (
             "account" in named or (not named and self.ctx_goods == ["account"])
         ):
@@ -975,6 +988,17 @@ class _Reader:
         """日 50 周 280, 转发1000个15 阅读10w个20: a period or a counted word written apart
         from the number ``i`` and before another number goes with that next number."""
         nxt = self.t[j] if j < self.n else None
+        tok = self.t[i]
+        if (
+            self._kind(self._prev(i)) in (None, sc.SEP)
+            and tok.currency is None
+            and tok.value == int(tok.value)
+            and tok.value <= 90
+            and nxt is not None
+            and sc.CLS in nxt.roles
+            and nxt.roles[sc.CLS] in ("day", "week", "month", "year")
+        ):
+            return False  # ⌚ 3 天 80: a row's count of days, then their price
         return (
             nxt is not None
             and j > i + 1
@@ -1044,8 +1068,7 @@ class _Reader:
         counted_period = (  # 三个月 120 一年 350: 120 is for the three months before it
             self._kind(p) == sc.CLS
             and self.t[p].roles[sc.CLS] in ("day", "week", "month", "year")
-            and p > 0
-            and self.t[p - 1].kind == sc.NUM
+            and self._kind(self._prev(p)) == sc.NUM
         )
         per_before = (self._kind(p) in (sc.PER, sc.PERIOD) or counted_period) and not per_card
         per_before_close = per_before and p == i - 1
@@ -1062,7 +1085,13 @@ class _Reader:
         elif a < self.n and self.t[a].kind == sc.SLASH:
             b = self._next(a)
             c = self._next(b)
-            if b < self.n and self.t[b].kind == sc.NUM and c < self.n and sc.CLS in self.t[c].roles:
+            if (
+                b < self.n
+                and self.t[b].kind == sc.NUM
+                and c < self.n
+                and sc.CLS in self.t[c].roles
+                and self._kind(self._next(c)) not in (sc.NUM, sc.QI, sc.MINQ)
+            ):  # not 1.8 / 1000个起 1.5, 700U / 100个 80U: a slash between tiers
                 per_qty = _count(self.t[b].value) or 1
                 unit = self.t[c].roles[sc.CLS]
                 consumed = c + 1

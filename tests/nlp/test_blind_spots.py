@@ -458,3 +458,25 @@ def test_the_means_of_payment_are_not_what_is_sold():
 
 def test_a_weibo_big_v_is_not_wechat():
     assert offers("谁有 微博 大v号 要10w粉以上的 预算2000")[0][:2] == ("account", "weibo")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wx白号 100个起 1.8 / 1000个起 1.5", [(1.8, 1), (1.5, 1)]),  # a slash between tiers
+        ("出 WS 协议号 1000 个 700U / 100 个 80U / 单个 1U", [(700, 1000), (80, 100), (1, 1)]),
+        ("陌陌会员代充 1个月 18 / 3个月 48", [(18, 1), (48, 3)]),
+        ("出QQ号 5元/100个", [(5, 100)]),  # a slash that says per how many
+        ("陌陌码：1-99个 1.5 / 100-999个 1.3", [(1.5, 1), (1.3, 1)]),  # brackets of counts
+        ("网点账号 日租 450\n3 天 1200", [(450, 1), (1200, 3)]),  # a row's count of days
+        ("微信号出租\n1 天 30\n3 天 80", [(30, 1), (80, 3)]),
+        ("出租QQ 日 50 周 280 月 900", [(50, 1), (280, 1), (900, 1)]),
+        ("B站 1 万播放 7", [(7, 10000)]),  # 万 written apart from its digit
+        ("快手 千粉号 100 万粉号 700", [(100, 1), (700, 1)]),  # but not from a price
+        ("出 小 红 薯 点 赞 一 百 两 块", [(2, 100)]),  # 一百两块 is 100 for 2 (120 is 一百二)
+        ("兄弟们有没有出探探女号的要 20 个 30 左右", [(30, 1)]),  # how many a buyer wants
+        ("收支付宝码 跑分的 费率2.5 日跑5w以上 私", [(None, 1)]),  # a rate without its %
+    ],
+)
+def test_counts_and_slashes_between_prices(text, expected):
+    assert [(o[3], o[4]) for o in offers(text)] == expected
