@@ -46,7 +46,7 @@ _DECORATION = re.compile(
     "\U0001f000-\U0001faff\U000e0000-\U000e007f\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
 # "1、", "2." or "3)" opening a line numbers a list item.
-_ENUMERATION = re.compile(r"(?m)^[ \t]*\d{1,2}[.、)][ \t]*(?!\d)")
+_ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|[【\[]\d{1,2}[】\]])[ \t]*(?!\d)")
 # Sellers space out words that platforms filter (微 信 号, 拉 人): a space with a lone Chinese
 # character on either side joins them again; one between two words (30 一个 月卡) stays.
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")

@@ -85,7 +85,16 @@ TIER_WORDS = tuple(
 )
 # Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
 # 普通 20 / vip 45 / svip 70: Latin words that name a grade of the goods, not an app.
-LATIN_GRADES = frozenset(("vip", "svip", "plus", "pro", "max", "premium", "gold", "lite"))
+LATIN_GRADES = frozenset((
+    "vip", "svip", "plus", "pro", "max", "premium", "gold", "lite",
+    "tdata", "session", "json", "api", "fresh", "aged", "new", "old",
+))  # fmt: skip
+# 接码 美国 0.6U 印尼 0.3U: the country of the number, not an app we do not list.
+REGIONS = frozenset((
+    "美国", "英国", "印尼", "越南", "泰国", "日本", "韩国", "巴西", "菲律宾", "马来", "马来西亚",
+    "缅甸", "柬埔寨", "香港", "台湾", "澳门", "国内", "国外", "海外", "全球", "欧洲", "东南亚",
+    "加拿大", "德国", "法国", "印度", "俄罗斯", "新加坡",
+))  # fmt: skip
 # After a count and its 起/以上: what makes it no minimum order of the rows (see _minimum_aside).
 MINIMUM_ASIDES = ("送", "赠", "充", "优先", "另有", "另价", "更便宜", "更优惠", "有优惠")
 # 100个起拿 2.5U: the verb a tier's minimum may take before its price.
@@ -94,6 +103,10 @@ TAKE_WORDS = ("拿", "批", "订", "购", "租", "走")
 PAYMENT_PLATFORMS = frozenset(("wechat", "alipay"))
 PAYMENT_CUES = ("接受", "付款", "支付方式", "收款方式", "结算方式", "payment")
 _BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a price
+# 一台 16 口 的 600: measures that size the goods (秒 in 一次 60 秒过 is how fast, after a price).
+SIZES = frozenset(("口", "寸", "级", "层", "楼", "岁", "星", "钻", "倍", "g", "gb", "m", "mb"))
+# Goods that are always some platform's: rows of them take the one platform a post names.
+PLATFORM_GOODS = frozenset(("account", "account_rental", "sms_code", "fake_engagement"))
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
 CALLS_TO_ACTION = frozenset(("要的私", "需要的私", "有需要私"))
 # 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
@@ -114,6 +127,7 @@ BID_WORDS = ("给", "给到", "预算")
 MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "超级会员"])
 # Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
 LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
+_GAME_CHEAT = re.compile("外挂|天卡|周卡|卡密|永久版|封号包赔|不封号|透视|自瞄|吃鸡|游戏")
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
 # (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28), a
@@ -123,7 +137,7 @@ _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
-    "额度", "起步", "低消", "费率", "点位",
+    "额度", "起步", "低消", "费率", "点位", "原",
 )  # fmt: skip
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请)扣$")  # 要的扣1: the digit to reply with
 NOT_PRICE_AFTER = ("流水",)
@@ -150,6 +164,7 @@ _HEADER_CURRENCY = re.compile(
     r"|\((usdt|u|美金|美元|usd|rmb|人民币)\)"
     r"|(?:均为|都是|统一)[ ]?(usdt|u|美金|美元|rmb|人民币)(?![a-z盾])"
     r"|(?<![a-z])(usdt|u) ?(?:结算|计价|价格|报价|价)"
+    r"|(?:价格|报价|价目|price|prices)[:： ]*(usdt|美金|usd)(?![a-z])"
 )
 _CURRENCY_CODES = {
     "usdt": "USDT",
@@ -281,6 +296,7 @@ class _Reader:
         self.late_side: str | None = None
         self.last_per_one: int | None = None  # see _price_per_one_follows
         self.last_min: tuple[int, int] | None = None  # (minimum, offers made before it)
+        self.unlisted_named = False  # a row named an app we do not list (钉钉 0.8)
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self.header_currency = header_currencies(text) if text else []
@@ -366,6 +382,7 @@ class _Reader:
                     and (self._unlisted_platform(i) or self._unlisted_app(i))
                 ):
                     self.seg_plats.append("none")
+                    self.unlisted_named = True
                 i += 1
             else:
                 self._word(i)
@@ -376,7 +393,26 @@ class _Reader:
                 offer.side = self.late_side
         self._list_minimum()
         self._codes_for_platforms()
+        self._one_platform_throughout()
         return self.offers
+
+    def _one_platform_throughout(self) -> None:
+        """小红书业务 / 点赞 100个 2.5 / … / 千粉号出售 85, 飞机号 协议号 1u tdata 1.5u: in a post
+        that names one platform and no other, the rows of goods that belong to a platform are
+        its, though a row names none. A post naming two platforms, or a company we do not
+        list, leaves such rows without one."""
+        if self.unlisted_named:
+            return
+        named = {o.platform for o in self.offers if o.platform}
+        if len(named) != 1:
+            return
+        (platform,) = named
+        for tok in self.t:
+            if tok.roles.get(sc.PLAT, platform) != platform:
+                return
+        for offer in self.offers:
+            if offer.platform is None and offer.goods in PLATFORM_GOODS:
+                offer.platform = platform
 
     def _codes_for_platforms(self) -> None:
         """陌陌 探探 soul 都是1块 接码 / 抖音 快手 都是3块一个码: platforms priced with no goods
@@ -521,6 +557,8 @@ class _Reader:
             return False
         if word.startswith(TIER_WORDS) or self._kind(self._prev(i)) not in (None, sc.SEP):
             return False
+        if word in REGIONS or word.endswith("区"):
+            return False
         if "sms_code" not in self.ctx_goods:
             return False  # rows of an account list are variants (普通 20, 印尼 1.5U), not apps
         j = self._next(i)
@@ -611,6 +649,8 @@ class _Reader:
             or _TOP_UP.search(before)
             or (tok.value < 10 and tok.value == int(tok.value) and _REPLY_ASKED.search(before))
         ):
+            if self._kind(j) == sc.RANGE and self._kind(self._next(j)) == sc.NUM:
+                return self._next(j) + 1  # 安卓 10-14: both ends
             return i + 1  # 数量30, 余额 0.00 U, 充 500: not what anything costs
         if (
             nxt is not None
@@ -629,6 +669,7 @@ class _Reader:
             and nxt is not None
             and j > i + 1
             and nxt.kind not in (sc.PER, sc.SLASH, sc.NUM, sc.CLS, sc.QI, sc.MINQ)
+            and not (nxt.kind == sc.MEASURE and self.text[nxt.start : nxt.end] in SIZES)
             and (self._has_subject() or self.ctx_goods)
         ):
             return self._emit(i, i)  # 一个30 粉越多价越高, 一次 60 秒过: a price per one
@@ -1154,6 +1195,8 @@ class _Reader:
             return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
         if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):
             return None  # 毕业证 学信网可查: a fake diploma that passes a check, not a look-up
+        if word == "辅助" and _GAME_CHEAT.search(self.text):
+            return "other"  # 三角洲 辅助 天卡 8: a game cheat, not a WeChat verification helper
         return goods
 
     def _price_per_one_follows(self, k: int) -> bool:

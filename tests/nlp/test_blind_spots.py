@@ -480,3 +480,38 @@ def test_a_weibo_big_v_is_not_wechat():
 )
 def test_counts_and_slashes_between_prices(text, expected):
     assert [(o[3], o[4]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "platform"),
+    [
+        ("小红书业务 💕\n🌸 点赞 100个 2.5\n🌸 千粉号出售 85", "xiaohongshu"),
+        ("出 飞机号 协议号 1u tdata 1.5u 直登号 2u", "telegram"),  # formats, not apps
+        ("WhatsApp 接码 / 账号\n接码：美国 0.6U 印尼 0.3U\n成品号：美国 2.5U", "whatsapp"),
+    ],
+)
+def test_rows_take_the_one_platform_a_post_names(text, platform):
+    assert {o[1] for o in offers(text)} == {platform}
+
+
+def test_rows_of_a_post_naming_an_unlisted_app_keep_no_platform():
+    assert [o[1] for o in offers("接码\n微信 3\n钉钉 0.8")] == ["wechat", None]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("📢 菜单 📢\n【1】TG 号 1.2U\n【2】TG 老号 3.5U", [1.2, 3.5]),  # menu numbers
+        ("今日接码全线下调\n微信 3.8（原 4.2）\nQQ 0.8（原 0.9）", [3.8, 0.8]),  # the old price
+        ("出售 改机 软件\n天卡 15\n支持安卓 10-14", [15]),  # versions, both ends
+        ("出 闲置 猫池 一台 16 口 的 600 包邮", [600]),  # a size after 一台
+    ],
+)
+def test_menu_numbers_old_prices_and_sizes_are_no_prices(text, prices):
+    assert [o[3] for o in offers(text)] == prices
+
+
+def test_a_game_helper_is_a_cheat_and_kinds_are_not_each():
+    assert {o[0] for o in offers("三角洲 辅助 天卡 8 周卡 35 月卡 98 不封号")} == {"other"}
+    assert offers("微信辅助 一次 30")[0][0] == "verification_service"
+    assert len(offers("代实名 各类 平台号\n美团 5 滴滴 8")) == 2  # 各类 is no 各
