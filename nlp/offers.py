@@ -105,6 +105,8 @@ PAYMENT_CUES = ("接受", "付款", "支付方式", "收款方式", "结算方�
 _BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a price
 # 一台 16 口 的 600: measures that size the goods (秒 in 一次 60 秒过 is how fast, after a price).
 SIZES = frozenset(("口", "寸", "级", "层", "楼", "岁", "星", "钻", "倍", "g", "gb", "m", "mb"))
+# 四件套(姓名+身份证+手机+照片): bundles whose bracketed contents say what they are.
+BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全套"))
 # Goods that are always some platform's: rows of them take the one platform a post names.
 PLATFORM_GOODS = frozenset(("account", "account_rental", "sms_code", "fake_engagement"))
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
@@ -127,6 +129,7 @@ BID_WORDS = ("给", "给到", "预算")
 MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "超级会员"])
 # Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
 LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
+_PAYMENT_CHANNEL = re.compile("跑分|支付|代收|代付|收款|四方|三方|费率|码商")
 _GAME_CHEAT = re.compile("外挂|天卡|周卡|卡密|永久版|封号包赔|不封号|透视|自瞄|吃鸡|游戏")
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
@@ -421,10 +424,18 @@ class _Reader:
         if not self.defaulted:
             return
         if not self.code_table:
-            if any(o.goods != "account" for o in self.offers):
-                return
+            guessed = {id(o) for o in self.defaulted}
+            if any(
+                o.goods not in ("account", "sms_code")
+                or (o.goods == "account" and id(o) not in guessed)
+                for o in self.offers
+            ):
+                return  # KS 0.6/条，SOUL码0.9: codes named beside the guessed rows are fine
             named = {t.roles[sc.GOODS] for t in self.t if sc.GOODS in t.roles}
-            if named != {"sms_code"} and not (not named and _PER_CODE.search(self.text)):
+            if named - {"sms_code"}:
+                return
+            codes = named or any(o.goods == "sms_code" for o in self.offers)
+            if not codes and not _PER_CODE.search(self.text):
                 return
         for offer in self.defaulted:
             offer.goods, offer.unit = "sms_code", "item"
@@ -462,6 +473,8 @@ class _Reader:
             goods = None  # 群控软件 年卡1200 季卡400: the period of the goods named before
         elif goods:
             goods = self._goods_in_context(goods, self.text[tok.start : tok.end], tok.start)
+        if goods and self._listed_contents(tok.start):
+            goods = None  # 四要素（姓名 身份证 手机 银行卡）: what the record holds
         if goods:
             self.seg_goods.append((goods, after_attr))
             if goods == "other" and self.text[tok.start : tok.end] in MEMBERSHIP_WORDS:
@@ -492,6 +505,20 @@ class _Reader:
             self.seg_each = True
         if tok.kind == sc.ATTR and tok.value in ("带", "含"):
             self.seg_with = True
+
+    def _listed_contents(self, at: int) -> bool:
+        """Inside brackets written against a goods word (四要素（姓名 身份证 手机 银行卡）), the
+        words list what the goods hold. A bundle's (四件套(姓名+身份证+手机+照片)) say what
+        it is, so they count."""
+        opened = max(self.text.rfind("(", 0, at), self.text.rfind("（", 0, at))
+        if opened <= 0 or max(self.text.rfind(")", 0, at), self.text.rfind("）", 0, at)) > opened:
+            return False
+        for tok in self.t:
+            if tok.end == opened and sc.GOODS in tok.roles:
+                return self.text[tok.start : tok.end] not in BUNDLE_WORDS
+            if tok.start >= opened:
+                break
+        return False
 
     def _year_in_brackets(self, tok: sc.Token) -> bool:
         return (
@@ -1195,8 +1222,12 @@ class _Reader:
             return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
         if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):
             return None  # 毕业证 学信网可查: a fake diploma that passes a check, not a look-up
-        if word == "辅助" and _GAME_CHEAT.search(self.text):
+        if word == "通道" and "码" in self.text and not _PAYMENT_CHANNEL.search(self.text):
+            return None  # 接码 VIP 通道: a code platform's channel, not a payment channel
+        if word.startswith("辅助") and _GAME_CHEAT.search(self.text):
             return "other"  # 三角洲 辅助 天卡 8: a game cheat, not a WeChat verification helper
+        if word in ("辅助", "辅助注册") and "接码" in self.text:
+            return "sms_code"  # 接码 … 微信 辅助 注册 一个 8 块: what a code platform sells
         return goods
 
     def _price_per_one_follows(self, k: int) -> bool:

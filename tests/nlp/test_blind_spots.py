@@ -515,3 +515,17 @@ def test_a_game_helper_is_a_cheat_and_kinds_are_not_each():
     assert {o[0] for o in offers("三角洲 辅助 天卡 8 周卡 35 月卡 98 不封号")} == {"other"}
     assert offers("微信辅助 一次 30")[0][0] == "verification_service"
     assert len(offers("代实名 各类 平台号\n美团 5 滴滴 8")) == 2  # 各类 is no 各
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("KS ０．６/条，SOUL码0.9，tiktok验证码 1.1元", {"sms_code"}),  # rows of a code list
+        ("四要素（姓名 身份证 手机 银行卡）一条两块", {"personal_data"}),  # what a record holds
+        ("出 U盾 四件套（卡 U盾 手机卡 身份证）一套 1800", {"bank_card"}),
+        ("接码 VIP 通道\n微信 辅助 注册 一个 8 块\nQQ 注册 码 1 块", {"sms_code"}),
+        ("出 微信 收款码 通道 一天 300", {"bank_card"}),  # a payment channel
+    ],
+)
+def test_goods_words_read_in_their_post(text, goods):
+    assert {o[0] for o in offers(text)} == goods
