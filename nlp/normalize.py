@@ -129,6 +129,8 @@ _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 _YUAN_JIAO = re.compile(
     r"(?<![\d.])(\d+)([块元u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
 )
+# 宝妈2毛 车主8分: in a post that prices in 毛, a lone digit before 分 is fen (not 8 points).
+_FEN = re.compile(r"(?<![\d.一二两三四五六七八九十])([1-9一二两三四五六七八九])分(?![钟数之期])")
 _JIAO = re.compile(r"(?<![\d.])(\d) ?毛(?!\d)")
 _JIAO_FEN = re.compile(r"(?<![\d.])(\d)毛(\d)(?![\d.])")  # 1毛5 = 0.15
 
@@ -293,6 +295,8 @@ def write_numbers(text: str) -> str:
         text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
     if "块" in text or "元" in text or "u" in text:
         text = _YUAN_JIAO.sub(_yuan_jiao, text)
+    if "毛" in text and "分" in text:
+        text = _FEN.sub(lambda m: f"0.0{_DIGIT_VALUE.get(m.group(1), m.group(1))}元", text)
     if "毛" in text:
         text = _JIAO_FEN.sub(lambda m: f"0.{m.group(1)}{m.group(2)}元", text)
         text = _JIAO.sub(lambda m: f"0.{m.group(1)}元", text)

@@ -107,6 +107,9 @@ _BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a pric
 SIZES = frozenset(("口", "寸", "级", "层", "楼", "岁", "星", "钻", "倍", "g", "gb", "m", "mb"))
 # 四件套(姓名+身份证+手机+照片): bundles whose bracketed contents say what they are.
 BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全套"))
+# 对公 带U盾 八千: things that come with the goods; the number after them is the price, not an
+# amount the goods hold (带粉5万, 带余额300).
+THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 # Goods that are always some platform's: rows of them take the one platform a post names.
 PLATFORM_GOODS = frozenset(("account", "account_rental", "sms_code", "fake_engagement"))
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
@@ -140,7 +143,7 @@ _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
-    "额度", "起步", "低消", "费率", "点位", "原",
+    "额度", "起步", "低消", "费率", "点位", "原", "年龄", "只要",
 )  # fmt: skip
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请)扣$")  # 要的扣1: the digit to reply with
 NOT_PRICE_AFTER = ("流水",)
@@ -642,6 +645,7 @@ class _Reader:
         return (
             p > 0
             and self.t[p].kind == sc.GOODS
+            and self.t[p].roles[sc.GOODS] not in THINGS_BUNDLED
             and self.t[p - 1].kind == sc.ATTR
             and self.t[p - 1].value in ("带", "含")
         )

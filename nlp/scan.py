@@ -78,6 +78,8 @@ CURRENCY_WORDS = {
     "美金": "USD",
     "刀": "USD",
     "usd": "USD",
+    "$": "USD",  # 4$ 一个: the sign written after the amount
+    "¥": "CNY",  # 220¥
 }
 CURRENCY_PREFIXES = {"¥": "CNY", "$": "USD", "us$": "USD", "rmb": "CNY"}
 
@@ -473,7 +475,7 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
     else:
         for size in (3, 2, 1):
             word = text[k : k + size]
-            if word in CURRENCY_WORDS and not word.isascii():
+            if word in CURRENCY_WORDS and (not word.isascii() or word == "$"):
                 currency, end = CURRENCY_WORDS[word], k + size
                 break
     value = float(raw)

@@ -529,3 +529,20 @@ def test_a_game_helper_is_a_cheat_and_kinds_are_not_each():
 )
 def test_goods_words_read_in_their_post(text, goods):
     assert {o[0] for o in offers(text)} == goods
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("英国 WhatsApp 号 4$ 一个 美国 2.5$ 直登", [(4, "USD"), (2.5, "USD")]),  # signs after
+        ("当前库存：\n微信(7天) 220¥ 剩余 14\nQQ(10年) 28¥", [(220, "CNY"), (28, "CNY")]),
+        ("出 对公 带U盾 八千 对公出租 一天三百", [(8000, "CNY"), (300, "CNY")]),  # a U盾 comes
+        ("出料子：股民1毛 宝妈2毛 车主8分", [(0.1, "CNY"), (0.2, "CNY"), (0.08, "CNY")]),  # fen
+        ("出个身份证正反面+手持 一套30 男女都有 年龄18-60", [(30, "CNY")]),  # ages
+        ("收一类卡 一套1500 当天结 只要18-25的", [(1500, "CNY")]),
+    ],
+)
+def test_currency_signs_bundled_things_fen_and_ages(text, expected):
+    assert [(o[3], extract(text)["offers"][n]["currency"]) for n, o in enumerate(offers(text))] == (
+        expected
+    )
