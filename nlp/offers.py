@@ -110,6 +110,8 @@ BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全�
 # 对公 带U盾 八千: things that come with the goods; the number after them is the price, not an
 # amount the goods hold (带粉5万, 带余额300).
 THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
+# 过脸另加 100, 照片另算 50: the price of a service added to the goods.
+ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
 # Goods that are always some platform's: rows of them take the one platform a post names.
 PLATFORM_GOODS = frozenset(("account", "account_rental", "sms_code", "fake_engagement"))
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
@@ -303,6 +305,7 @@ class _Reader:
         self.last_per_one: int | None = None  # see _price_per_one_follows
         self.last_min: tuple[int, int] | None = None  # (minimum, offers made before it)
         self.unlisted_named = False  # a row named an app we do not list (钉钉 0.8)
+        self.addons: set[int] = set()  # ids of offers priced as add-ons (过脸另加 100)
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self.header_currency = header_currencies(text) if text else []
@@ -400,7 +403,28 @@ class _Reader:
         self._list_minimum()
         self._codes_for_platforms()
         self._one_platform_throughout()
+        self._addons_platform()
         return self.offers
+
+    def _addons_platform(self) -> None:
+        """收实名微信 800 一个，需要过脸的另加 100 / 代实名 支付宝 80 微信 120，过脸另算 50: a
+        service added to the goods is for the one platform the post sells; for several, the
+        add-on names none of them."""
+        if not self.addons:
+            return
+        plats = {o.platform for o in self.offers if id(o) not in self.addons and o.platform}
+        platform = next(iter(plats)) if len(plats) == 1 else None
+        seen = set()
+        kept = []
+        for offer in self.offers:
+            if id(offer) in self.addons:
+                if _fits(offer.goods, platform):
+                    offer.platform = platform
+                if offer.key() in seen:
+                    continue  # 抖音 / 快手 / 小红书 每个 40，过脸另加 20: one add-on, not three
+                seen.add(offer.key())
+            kept.append(offer)
+        self.offers[:] = kept
 
     def _one_platform_throughout(self) -> None:
         """小红书业务 / 点赞 100个 2.5 / … / 千粉号出售 85, 飞机号 协议号 1u tdata 1.5u: in a post
@@ -1211,7 +1235,10 @@ class _Reader:
                 unit = self.ctx_unit  # a tier (量大0.2) is priced per what the item before was
         if unit in ("year", "halfyear") and self._account_goods() and not self.seg_rent:
             unit = "item"  # soul 号 满月 8 半年 20 一年 35: the account's age, a grade
+        made = len(self.offers)
         self._make(price, price_max, currency, per_qty, unit)
+        if self._before(lo.start).rstrip(" :：").endswith(ADDON_WORDS):
+            self.addons.update(id(o) for o in self.offers[made:])
         return consumed
 
     def _names_the_place(self, tok: sc.Token) -> bool:

@@ -546,3 +546,16 @@ def test_currency_signs_bundled_things_fen_and_ages(text, expected):
     assert [(o[3], extract(text)["offers"][n]["currency"]) for n, o in enumerate(offers(text))] == (
         expected
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "platform", "count"),
+    [
+        ("收中国实名微信，有支付的，800 一个，需要过脸的另加 100", "wechat", 2),
+        ("代实名 支付宝 80一次 微信 120一次\n过脸另算50", None, 3),
+        ("代实名 抖音 / 快手 / 小红书 每个 40，过脸 另加 20", None, 4),  # one add-on, not three
+    ],
+)
+def test_an_add_on_is_for_the_one_platform_sold_or_none(text, platform, count):
+    found = offers(text)
+    assert len(found) == count and found[-1][:2] == ("verification_service", platform)
