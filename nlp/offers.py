@@ -404,7 +404,22 @@ class _Reader:
         self._codes_for_platforms()
         self._one_platform_throughout()
         self._addons_platform()
+        self._cards_of_carriers()
         return self.offers
+
+    def _cards_of_carriers(self) -> None:
+        """收 wx 的 手机卡, 能收短信 未注册过 dy ks: a SIM card's platform is its carrier; the
+        apps it is wanted for are not, and one card offer stands for them all."""
+        seen = set()
+        kept = []
+        for offer in self.offers:
+            if offer.goods == "sim_card" and offer.platform not in CARRIERS:
+                offer.platform = None
+                if offer.key() in seen:
+                    continue
+                seen.add(offer.key())
+            kept.append(offer)
+        self.offers[:] = kept
 
     def _addons_platform(self) -> None:
         """收实名微信 800 一个，需要过脸的另加 100 / 代实名 支付宝 80 微信 120，过脸另算 50: a

@@ -559,3 +559,15 @@ def test_currency_signs_bundled_things_fen_and_ages(text, expected):
 def test_an_add_on_is_for_the_one_platform_sold_or_none(text, platform, count):
     found = offers(text)
     assert len(found) == count and found[-1][:2] == ("verification_service", platform)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("长期收 企业卡 / 物联网卡\n要求：能收短信 未注册过 dy ks\n价格：一张 18", [None]),
+        ("收 wx 的 手 机 卡 实 名 的 25 一 张", [None]),  # the app it is wanted for
+        ("出 联通 卡 20 一张", ["china_unicom"]),  # its carrier
+    ],
+)
+def test_a_sim_cards_platform_is_its_carrier(text, expected):
+    assert [o[1] for o in offers(text)] == expected
