@@ -148,7 +148,8 @@ NOT_PRICE_WORDS = (
     "额度", "起步", "低消", "费率", "点位", "原", "年龄", "只要",
 )  # fmt: skip
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请)扣$")  # 要的扣1: the digit to reply with
-NOT_PRICE_AFTER = ("流水",)
+_FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first
+NOT_PRICE_AFTER = ("流水", "面值")  # 五十万流水, 100 面值: turnover, a card's face value
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
@@ -327,6 +328,7 @@ class _Reader:
         self.seg_with = False  # 带芝麻分的: a grade of the goods before, by what it has
         self.seg_defaulted = False  # the goods were guessed from the platform alone
         self.seg_membership = False  # 会员, premium: what an account has, or is sold as
+        self.seg_photo_lookup = False  # 返照, 网纹照: an ID photo looked up, not one taken (手持)
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -519,6 +521,8 @@ class _Reader:
             goods = None  # 四要素（姓名 身份证 手机 银行卡）: what the record holds
         if goods:
             self.seg_goods.append((goods, after_attr))
+            if goods == "id_document" and any(w in self.text[tok.start : tok.end] for w in "返网"):
+                self.seg_photo_lookup = True
             if goods == "other" and self.text[tok.start : tok.end] in MEMBERSHIP_WORDS:
                 self.seg_membership = True
         platform = roles.get(sc.PLAT)
@@ -714,7 +718,7 @@ class _Reader:
         ):
             return i + 1  # 能过五十万流水: the turnover a card can take, not its price
         if (
-            before.endswith(NOT_PRICE_WORDS)
+            (before.endswith(NOT_PRICE_WORDS) and not _FACE_VALUE_BEFORE.search(before))
             or _LIST_RANK.search(before)
             or _TOP_UP.search(before)
             or (tok.value < 10 and tok.value == int(tok.value) and _REPLY_ASKED.search(before))
@@ -1299,7 +1303,11 @@ class _Reader:
             and tok.kind == sc.CLS
             and tok.end - tok.start == 1
             and tok.roles[sc.CLS] in ("day", "week", "month", "year")
-            and (k == 0 or self.t[k - 1].kind in (sc.SPACE, sc.SEP, sc.GOODS, sc.PLAT))
+            and (
+                k == 0
+                or self.t[k - 1].kind in (sc.SPACE, sc.SEP, sc.GOODS, sc.PLAT)
+                or (self.t[k - 1].kind == sc.OTHER and self.text[self.t[k - 1].end - 1] == "版")
+            )
         )
 
     def _line_default_currency(self, pos: int) -> str:
@@ -1410,6 +1418,7 @@ class _Reader:
     ) -> None:
         subject = self._subject(unit, per_qty)
         defaulted = self.seg_defaulted
+        looked_up = self.seg_photo_lookup
         self._reset_segment()
         if subject is None:
             return
@@ -1431,6 +1440,8 @@ class _Reader:
                 offer_unit = "item"
             elif offer_unit == "item" and goods == "lookup_service":
                 offer_unit = "query"
+            elif unit is None and goods == "id_document" and looked_up and self._queried(goods):
+                offer_unit = "query"  # 返照 一次 1.5 / 网纹照 2 块: priced as the look-up above
             for platform in plats:
                 offer = Offer(
                     goods, platform, self.side, price, price_max, currency, per_qty, offer_unit
@@ -1455,6 +1466,9 @@ class _Reader:
         self.ctx_defaulted = defaulted
         self.ctx_plats = plats
         self.ctx_unit = unit
+
+    def _queried(self, goods: str) -> bool:
+        return any(o.goods == goods and o.unit == "query" for o in self.offers)
 
     def _null_price(self, i: int) -> None:
         if self._before(self.t[i].start).endswith(CAPABILITY_WORDS):

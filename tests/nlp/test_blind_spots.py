@@ -571,3 +571,19 @@ def test_an_add_on_is_for_the_one_platform_sold_or_none(text, platform, count):
 )
 def test_a_sim_cards_platform_is_its_carrier(text, expected):
     assert [o[1] for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("群控系统\n普通版 月 300\n企业版 年 5000", [(300, "month"), (5000, "year")]),  # editions
+        ("身份证 返照 一次 1.5\n网纹照 2 块", [(1.5, "query"), (2, "query")]),  # as the look-up
+        ("证件类：\n返照 0.9/次\n手持 3.5", [(0.9, "query"), (3.5, "item")]),  # a photo taken
+        ("快手粉 百粉 8r", [(8, "item")]),
+        ("闲鱼 标题：全新未拆 苹果 礼品卡 500面值 450出", [(450, "item")]),  # the face value
+    ],
+)
+def test_units_of_editions_look_ups_and_face_values(text, expected):
+    assert [(o[3], o[5]) for o in offers(text)] == expected
+    if "百粉" in text:
+        assert offers(text)[0][4] == 100
