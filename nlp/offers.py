@@ -1268,6 +1268,8 @@ class _Reader:
 
     def _goods_in_context(self, goods: str, word: str, start: int) -> str | None:
         """Goods words whose sense the words around them decide."""
+        if word == "学历" and "查" in self._before(start):
+            return None  # 查学历 80一次: a look-up of someone's degree, not a fake diploma
         if word == "单号" and "查" in self._before(start):
             return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
         if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):

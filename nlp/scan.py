@@ -78,6 +78,7 @@ CURRENCY_WORDS = {
     "美金": "USD",
     "刀": "USD",
     "usd": "USD",
+    "人仔": "CNY",  # Cantonese: 50 人仔
     "$": "USD",  # 4$ 一个: the sign written after the amount
     "¥": "CNY",  # 220¥
 }

@@ -587,3 +587,21 @@ def test_units_of_editions_look_ups_and_face_values(text, expected):
     assert [(o[3], o[5]) for o in offers(text)] == expected
     if "百粉" in text:
         assert offers(text)[0][4] == 100
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wei信 辅助 解 封 120 成功再付", [("verification_service", 120)]),  # 成功 is no 成
+        ("出售 学历 大专 1500 本科 2500 Q 2938475610", [("other", 1500), ("other", 2500)]),
+        ("查婚姻100一次，查学历80一次", [("lookup_service", 100), ("lookup_service", 80)]),
+        ("有冇邊位出 Soul 號？要 lv 高啲嘅，預算 50 人仔左右", [("account", 50)]),  # 人仔 = RMB
+    ],
+)
+def test_words_that_hold_a_measure_and_cantonese_money(text, expected):
+    assert [(o[0], o[3]) for o in offers(text)] == expected
+
+
+def test_asking_who_sells_is_a_buyers_post():
+    assert {o[2] for o in offers("有没有卖爱奇艺年卡的 便宜点 60以内")} == {"buy"}
+    assert not extract("有人卖QQ号 十块一个 这价格靠谱吗")["is_listing"]  # hearsay stays talk
