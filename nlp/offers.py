@@ -112,6 +112,7 @@ BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全�
 THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 # 过脸另加 100, 照片另算 50: the price of a service added to the goods.
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
+PERIODS = frozenset(("day", "week", "month", "year"))
 # Goods that are always some platform's: rows of them take the one platform a post names.
 PLATFORM_GOODS = frozenset(("account", "account_rental", "sms_code", "fake_engagement"))
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
@@ -505,9 +506,9 @@ class _Reader:
                 self.late_side = side  # steam 号 200-300 收: the side written after the prices
             self.side = side
             self.explicit_side = True
-        after_attr = self._kind(self._prev(i)) == sc.ATTR and (
-            self._has_subject() or bool(self.ctx_goods)
-        )
+        after_attr = (
+            self._kind(self._prev(i)) == sc.ATTR or self._what_it_can_do(tok)
+        ) and (self._has_subject() or bool(self.ctx_goods))
         goods = roles.get(sc.GOODS)
         if (
             goods
@@ -1328,6 +1329,8 @@ class _Reader:
         kinds = set(goods)
         if unit == "query" and kinds == {"personal_data"} and "要素" not in self.text:
             return "lookup_service"  # 车主信息 15/次: records looked up one by one
+        if unit in PERIODS and {"insider_access", "lookup_service"} <= kinds:
+            kinds.discard("lookup_service")  # 内部 后台 查订单 包月 5000: the access, by the month
         if unit == "query" and "insider_access" in kinds:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
             kinds.add("lookup_service")
@@ -1468,6 +1471,14 @@ class _Reader:
         self.ctx_defaulted = defaulted
         self.ctx_plats = plats
         self.ctx_unit = unit
+
+    def _what_it_can_do(self, tok: sc.Token) -> bool:
+        """收 实名 支付宝 三十 要能刷脸的 四十, 有会员 三百: what the goods can do or have, a
+        grade of them, not a service or a membership on sale."""
+        before = self._before(tok.start).rstrip()
+        word = self.text[tok.start : tok.end]
+        can = before.endswith(("能", "要能", "需能")) and self.text.startswith("的", tok.end)
+        return can or (word in MEMBERSHIP_WORDS and before.endswith(("有", "开了", "已开")))
 
     def _queried(self, goods: str) -> bool:
         return any(o.goods == goods and o.unit == "query" for o in self.offers)

@@ -605,3 +605,21 @@ def test_words_that_hold_a_measure_and_cantonese_money(text, expected):
 def test_asking_who_sells_is_a_buyers_post():
     assert {o[2] for o in offers("有没有卖爱奇艺年卡的 便宜点 60以内")} == {"buy"}
     assert not extract("有人卖QQ号 十块一个 这价格靠谱吗")["is_listing"]  # hearsay stays talk
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("收 实名 支付宝 三十 要能刷脸的 四十", [("account", "alipay")] * 2),  # what it can do
+        ("收 珍爱 号 两百 有会员 三百", [("account", "zhenai")] * 2),  # what it has
+        ("收 内部 渠道 移动 查 机主 的 接口 包月 8000 左右", [("insider_access", "china_mobile")]),
+        ("出云手机 / 云群控\n云手机一台月租 45\n群控后台年费 1200", [("hardware", None)] * 2),
+        ("出身份证复印件 / 电子版扫描 1 元一张", [("id_document", None)]),
+        (
+            "Tg内部群 · 卡商对接\n收 移动/联通 实卡 码\n微信 3.2 QQ 0.7",
+            [("sms_code", "wechat"), ("sms_code", "qq")],
+        ),
+    ],
+)
+def test_grades_insiders_consoles_and_copies(text, expected):
+    assert [o[:2] for o in offers(text)] == expected
