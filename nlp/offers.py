@@ -501,6 +501,12 @@ class _Reader:
         side = roles.get(sc.SIDE)
         if side == "sell" and self.side == "buy" and self._bid(i):
             side = None  # 有没有能查定位的？出500: the buyer's bid
+        elif side == "buy" and self._charge(i):
+            side = None  # 砍价群 每单收2块: what the seller charges
+        elif (side == "sell" or sc.RENT in roles or roles.get(sc.GOODS) == "account_rental") and (
+            self.text.startswith(("你的", "您的"), tok.end)
+        ):
+            side = "buy"  # 出租你的闲置VX 一天30: the poster rents the reader's account
         if side in ("sell", "buy"):
             if not self.explicit_side and self.offers and all(o.side != side for o in self.offers):
                 self.late_side = side  # steam 号 200-300 收: the side written after the prices
@@ -639,6 +645,14 @@ class _Reader:
         if self._kind(j) == sc.RANGE:
             j = self._next(j)
         return self._kind(j) == sc.NUM
+
+    def _charge(self, i: int) -> bool:
+        tok = self.t[i]
+        return (
+            self.text[tok.start : tok.end] == "收"
+            and self._kind(self._next(i)) == sc.NUM
+            and self._before(tok.start).rstrip()[-1:] in ("单", "次", "个", "人", "天", "每")
+        )
 
     def _bid(self, i: int) -> bool:
         return (

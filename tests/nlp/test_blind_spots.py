@@ -623,3 +623,19 @@ def test_asking_who_sells_is_a_buyers_post():
 )
 def test_grades_insiders_consoles_and_copies(text, expected):
     assert [o[:2] for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("出 steam 号 带 绝地求生 和 apex 便宜 出 60", "sell"),  # a game's name holds 求
+        ("拼多多砍价群我们每单收2块保成功", "sell"),  # what the seller charges
+        ("收美团外卖商家号，评分4.5以上，月售过千，价格五百左右", "buy"),  # 月售: its sales
+        ("有出顺丰内部账号的吗？日租，预算四五百一天", "buy"),
+        ("兼职 日结 出租你的闲置VX 一天30米 挂着就行", "buy"),  # renting the reader's account
+        ("我们需要 滴滴 司机号 长期租 一天 80 有的滴滴我", "buy"),
+        ("有老板收返照吗我这有渠道 1 块一次走量", "sell"),  # asking who buys
+    ],
+)
+def test_who_sells_and_who_buys(text, side):
+    assert {o[2] for o in offers(text)} == {side}
