@@ -639,3 +639,10 @@ def test_grades_insiders_consoles_and_copies(text, expected):
 )
 def test_who_sells_and_who_buys(text, side):
     assert {o[2] for o in offers(text)} == {side}
+
+
+def test_likes_and_gifts_bought_for_a_profile_are_engagement():
+    assert {o[0] for o in offers("探探 刷 喜欢 \n100个 10 \n1000个 80\n超喜 一个 1块")} == {
+        "fake_engagement"
+    }
+    assert offers("出抖音直播间刷礼物刷榜，一万音浪 八十")[0][0] == "fake_engagement"
