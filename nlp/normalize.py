@@ -124,6 +124,7 @@ _ARABIC_MULTIPLIED = re.compile(
 _DIGIT_SPACE_MULTIPLIER = re.compile(
     r"(?<![\d.])(\d(?:\.\d)?) ([万千])(?=[\u4e00-\u9fff])(?![万千百亿多余])"
 )
+_VIDEO = re.compile("会员|合租|奈飞|netflix|画质|高清|影视|视频|电视|显示")
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
 _YUAN_JIAO = re.compile(
@@ -235,6 +236,8 @@ def _yuan_jiao(match: re.Match) -> str:
 
 
 def _multiplied(match: re.Match) -> str:
+    if match.group(2) == "k" and match.group(1) in ("2", "4", "8") and _VIDEO.search(match.string):
+        return match.group()  # 奈飞 会员 4K 独享: a picture's resolution, not 4000
     try:
         value = float(match.group(1))
     except ValueError:  # 1.2.3k: a version, not an amount

@@ -780,8 +780,8 @@ class _Reader:
             and tok.currency is None
             and (j == i + 1 or self.text[nxt.start : nxt.end] not in WRITTEN_ON)
         ):
-            if self._kind(self._next(j)) == sc.MINQ:
-                self.seg_variant = True  # 7级以上 价格私聊: a grade of the goods before
+            if self._kind(self._next(j)) in (sc.MINQ, sc.NULLP):
+                self.seg_variant = True  # 7级以上 价格私聊, 128口 私聊: a grade of the goods
             return j + 1  # 2 小时, 64口, 6 级: a size or a time
         if (
             p_kind == sc.GOODS

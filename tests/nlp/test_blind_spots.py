@@ -646,3 +646,15 @@ def test_likes_and_gifts_bought_for_a_profile_are_engagement():
         "fake_engagement"
     }
     assert offers("出抖音直播间刷礼物刷榜，一万音浪 八十")[0][0] == "fake_engagement"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 QQ 代挂 太阳 包月 15 一年 150 秒上", [(15, "month"), (150, "year")]),  # 秒上: at once
+        ("出 奈飞 合租 车位 一个月 25 一年 240 4K 独享", [(25, "month"), (240, "year")]),  # 4K
+        ("猫池 32口 2500\n64口 4200\n128口 私聊", [(2500, "item"), (4200, "item"), (None, "item")]),
+    ],
+)
+def test_speed_words_resolutions_and_grades_priced_on_asking(text, expected):
+    assert [(o[3], o[5]) for o in offers(text)] == expected
