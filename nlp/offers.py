@@ -113,6 +113,11 @@ THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 # 过脸另加 100, 照片另算 50: the price of a service added to the goods.
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
 PERIODS = frozenset(("day", "week", "month", "year"))
+# Platforms a code list's rows name by one character or a nickname (接码 V 4.5 抖 0.8 扣 1.3).
+ROW_ABBREVIATIONS = {
+    "v": "wechat", "扣": "qq", "企": "qq", "抖": "douyin", "快": "kuaishou", "陌": "momo",
+    "探": "tantan", "灵魂": "soul", "红书": "xiaohongshu", "淘": "taobao", "拼": "pinduoduo",
+}  # fmt: skip
 # Goods that are always some platform's: rows of them take the one platform a post names.
 PLATFORM_GOODS = frozenset(("account", "account_rental", "sms_code", "fake_engagement"))
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
@@ -388,6 +393,11 @@ class _Reader:
                     self._make(None, None, "CNY", 1, None)
                 elif self.text[tok.start] == "码" and self._platform_code(i):
                     self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
+                elif (platform := self._row_abbreviation(i)) is not None:
+                    # 接码 扣 1.3 陌 1.4: a code list's rows name platforms by one character
+                    roles = {sc.PLAT: platform}
+                    self.t[i] = sc.Token(sc.PLAT, tok.start, tok.end, platform, None, roles)
+                    self._word(i)
                 elif (
                     self.ctx_plats
                     and not self.seg_plats
@@ -581,6 +591,18 @@ class _Reader:
             and self.text[tok.start - 1 : tok.start] in ("(", "（")
             and self.text[tok.end : tok.end + 1] in (")", "）")
         )
+
+    def _row_abbreviation(self, i: int) -> str | None:
+        tok = self.t[i]
+        platform = ROW_ABBREVIATIONS.get(self.text[tok.start : tok.end])
+        if (
+            platform is None
+            or self._kind(self._next(i)) != sc.NUM
+            or self._kind(self._prev(i)) not in (None, sc.SEP, sc.NUM)
+            or not any(t.roles.get(sc.GOODS) == "sms_code" for t in self.t)
+        ):
+            return None
+        return platform
 
     def _payment_line(self, at: int) -> bool:
         """A line that says how to pay (本店接受 …, 付款方式：…) and prices nothing."""

@@ -658,3 +658,12 @@ def test_likes_and_gifts_bought_for_a_profile_are_engagement():
 )
 def test_speed_words_resolutions_and_grades_priced_on_asking(text, expected):
     assert [(o[3], o[5]) for o in offers(text)] == expected
+
+
+def test_a_code_lists_rows_named_by_one_character():
+    found = offers("【今日码价】\n🍀 薇 4.2\n🍀 扣 1.3\n🍀 陌 1.4\n🍀 探 1.1\n🍀 灵魂 0.9")
+    assert [o[1] for o in found] == ["wechat", "qq", "momo", "tantan", "soul"]
+    assert [o[1] for o in offers("jie码 Q 1.8 V 4.5 抖 0.8 快 0.8")][1:] == [
+        "wechat", "douyin", "kuaishou",
+    ]  # fmt: skip
+    assert offers("出 快 30 一个") == []  # outside a code list a character is only a word
