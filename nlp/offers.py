@@ -113,6 +113,7 @@ THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 # 过脸另加 100, 照片另算 50: the price of a service added to the goods.
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
 PERIODS = frozenset(("day", "week", "month", "year"))
+OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目"))
 # Platforms a code list's rows name by one character or a nickname (接码 V 4.5 抖 0.8 扣 1.3).
 ROW_ABBREVIATIONS = {
     "v": "wechat", "扣": "qq", "企": "qq", "抖": "douyin", "快": "kuaishou", "陌": "momo",
@@ -162,6 +163,7 @@ PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价"
 # Second-hand marketplaces: named as where a post is listed far more often than as the platform
 # of the goods (闲鱼号 信用极好 300).
 MARKETPLACES = frozenset(["xianyu"])
+OTHER_MARKETPLACES = frozenset(["转转"])  # not in the platform list, but a place all the same
 _PLACE_AFTER = ("标题", ":", "：", "】", "]", "同款", "爆款", "出", "上", "|", "｜")
 CARRIERS = frozenset(["china_mobile", "china_unicom", "china_telecom"])
 COURIERS = frozenset(["yto", "sf"])
@@ -393,6 +395,13 @@ class _Reader:
                     self._make(None, None, "CNY", 1, None)
                 elif self.text[tok.start] == "码" and self._platform_code(i):
                     self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
+                elif (
+                    self.text[tok.start : tok.end] in OTHER_ROWS
+                    and self._kind(self._next(i)) == sc.NUM
+                    and not self.seg_plats
+                ):
+                    self.seg_plats.append("none")  # 顺丰 十块 圆通 六块 其他 五块: the rest
+                    self.unlisted_named = True
                 elif (platform := self._row_abbreviation(i)) is not None:
                     # 接码 扣 1.3 陌 1.4: a code list's rows name platforms by one character
                     roles = {sc.PLAT: platform}
@@ -421,6 +430,9 @@ class _Reader:
         return self.offers
 
     def _cards_of_carriers(self) -> None:
+        for offer in self.offers:
+            if offer.goods == "hardware":
+                offer.platform = None  # 苹果 手机 改机 软件: the phone's maker, not a platform
         """收 wx 的 手机卡, 能收短信 未注册过 dy ks: a SIM card's platform is its carrier; the
         apps it is wanted for are not, and one card offer stands for them all."""
         seen = set()
@@ -547,7 +559,9 @@ class _Reader:
             platform = None  # 引流到 wx: where the traffic is sent, not whose it is
         elif platform in PAYMENT_PLATFORMS and self._payment_line(tok.start):
             platform = None  # 本店接受 USDT / 微信 / 支付宝: how to pay, not what is sold
-        elif platform in MARKETPLACES and tok.kind == sc.PLAT and self._names_the_place(tok):
+        elif (
+            platform in MARKETPLACES or self.text[tok.start : tok.end] in OTHER_MARKETPLACES
+        ) and tok.kind == sc.PLAT and self._names_the_place(tok):
             platform = None  # 闲鱼标题：虚拟 秒发: where the post is, not what it sells
         if platform and not after_attr:
             named_again = tok.kind == sc.PLAT and platform in self.seg_plats

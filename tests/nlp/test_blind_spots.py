@@ -667,3 +667,21 @@ def test_a_code_lists_rows_named_by_one_character():
         "wechat", "douyin", "kuaishou",
     ]  # fmt: skip
     assert offers("出 快 30 一个") == []  # outside a code list a character is only a word
+
+
+@pytest.mark.parametrize(
+    ("text", "platforms"),
+    [
+        ("出全国快递单号查询，顺丰 十块圆通 六块其他 五块", ["sf", "yto", None]),  # the rest
+        ("出 钉钉 企业认证号 200 \n飞书号 50\n企业微信 认证 300", [None, None, "wechat"]),
+        ("出 苹果 手机 改机 软件 年卡 三百 终身 八百", [None, None]),  # a phone's maker
+        ("转转：数字商品 小红书 万粉号 拍下改价 实价850", ["xiaohongshu"]),  # where it is listed
+        ("出咸鱼号 / 转转号\n咸鱼实名 28\n转转实名 15", ["xianyu", None]),
+    ],
+)
+def test_unlisted_companies_the_rest_and_makers_of_devices(text, platforms):
+    assert [o[1] for o in offers(text)] == platforms
+
+
+def test_clocking_in_for_someone_is_other():
+    assert offers("出 钉钉 打卡 代打卡 一个月 60 不用 上班 也 能 全勤")[0][:2] == ("other", None)
