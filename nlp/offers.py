@@ -113,6 +113,8 @@ THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 # 过脸另加 100, 照片另算 50: the price of a service added to the goods.
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
 PERIODS = frozenset(("day", "week", "month", "year"))
+RENTED_NOT_ACCOUNTS = frozenset(("bank_card", "insider_access", "hardware", "sim_card"))
+BADGES = ("蓝v", "黄v", "金v", "橙v", "红v")
 OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目"))
 # Platforms a code list's rows name by one character or a nickname (接码 V 4.5 抖 0.8 扣 1.3).
 ROW_ABBREVIATIONS = {
@@ -120,7 +122,9 @@ ROW_ABBREVIATIONS = {
     "探": "tantan", "灵魂": "soul", "红书": "xiaohongshu", "淘": "taobao", "拼": "pinduoduo",
 }  # fmt: skip
 # Goods that are always some platform's: rows of them take the one platform a post names.
-PLATFORM_GOODS = frozenset(("account", "account_rental", "sms_code", "fake_engagement"))
+PLATFORM_GOODS = frozenset(
+    ("account", "account_rental", "sms_code", "fake_engagement", "verification_service")
+)
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
 CALLS_TO_ACTION = frozenset(("要的私", "需要的私", "有需要私"))
 # 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
@@ -396,6 +400,12 @@ class _Reader:
                 elif self.text[tok.start] == "码" and self._platform_code(i):
                     self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
                 elif (
+                    self.text[tok.start : tok.end] == "认证"
+                    and self._before(tok.start).rstrip().endswith(BADGES)
+                    and all(g != "account" for g, _ in self.seg_goods)  # 企业号蓝V认证: it has one
+                ):
+                    self.seg_goods.append(("verification_service", False))  # 蓝V 认证 一次 500
+                elif (
                     self.text[tok.start : tok.end] in OTHER_ROWS
                     and self._kind(self._next(i)) == sc.NUM
                     and not self.seg_plats
@@ -535,7 +545,13 @@ class _Reader:
             self.side = side
             self.explicit_side = True
         after_attr = (
-            self._kind(self._prev(i)) == sc.ATTR or self._what_it_can_do(tok)
+            self._kind(self._prev(i)) == sc.ATTR
+            or self._what_it_can_do(tok)
+            or (  # 带 身份证 正反面: every goods word after 带 until the price
+                self._kind(self._prev(i)) == sc.GOODS
+                and bool(self.seg_goods)
+                and self.seg_goods[-1][1]
+            )
         ) and (self._has_subject() or bool(self.ctx_goods))
         goods = roles.get(sc.GOODS)
         if (
@@ -1384,6 +1400,8 @@ class _Reader:
         if unit == "query" and "insider_access" in kinds:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
             kinds.add("lookup_service")
+        if "account_rental" in kinds and kinds & RENTED_NOT_ACCOUNTS:
+            kinds.discard("account_rental")  # 对公户 出租 包月: 出租 says how, the 对公户 is what
         if {"sms_code", "account_rental"} <= kinds and "account" not in kinds:
             kinds.discard("account_rental")  # 手机号码出租 接短信: codes received on a number
         if "account" in kinds and "other" in kinds:
@@ -1401,6 +1419,8 @@ class _Reader:
         self, unit: str | None = None, per_qty: int = 1
     ) -> tuple[list[str], list[str | None]] | None:
         goods = [g for g, attr in self.seg_goods if not attr]
+        if set(goods) == {"account_rental"} and set(self.ctx_goods) & RENTED_NOT_ACCOUNTS:
+            goods = []  # 对公户 一套 一万 出租的话 包月五千: the same bank account, rented
         plats: list[str | None] = list(self.seg_plats)
         if goods:
             if self.seg_each:

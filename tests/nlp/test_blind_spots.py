@@ -685,3 +685,21 @@ def test_unlisted_companies_the_rest_and_makers_of_devices(text, platforms):
 
 def test_clocking_in_for_someone_is_other():
     assert offers("出 钉钉 打卡 代打卡 一个月 60 不用 上班 也 能 全勤")[0][:2] == ("other", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 抖音 蓝V 认证 一次 500 代 开 企业号 全包", [("verification_service", "douyin")]),
+        ("出抖音企业号，蓝V认证的，1500一个", [("account", "douyin")]),  # an account that has it
+        (
+            "出 微博 金V号 800 蓝V 认证 一次 1500",
+            [("account", "weibo"), ("verification_service", "weibo")],
+        ),
+        ("出 企业 对公户 一套 一万 出租的话 包月五千", [("bank_card", None)] * 2),  # rented
+        ("我这有网纹 三块一张 五百张起 老客户 二块五", [("id_document", None)] * 2),  # customers
+        ("公众号 阅读 1000 次 10 元", [("fake_engagement", "wechat")]),
+    ],
+)
+def test_badges_rented_bank_accounts_and_things_that_come_with_goods(text, expected):
+    assert [o[:2] for o in offers(text)] == expected
