@@ -146,7 +146,7 @@ def _marked(text: str):
         if m.group(1).isalpha() and len(m.group(1)) < 6:
             continue  # "@Apple 怎么写": a chat mention of a nickname, not a username
         yield _candidate("telegram", m.group(1), m.start(), m.end(), 2)
-    for m in _TELEGRAM_LINK.finditer(text):
+    for m in _TELEGRAM_LINK.finditer(text) if "/" in text else ():  # t.me/, tg://
         yield _candidate("telegram", m.group(1) or m.group(2), m.start(), m.end(), 0)
     for m in _URL_SCHEME.finditer(text) if "://" in text else ():
         if _TELEGRAM_LINK.match(text, m.start()):

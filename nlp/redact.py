@@ -61,8 +61,11 @@ def visible(text: str) -> tuple[str, list[int] | None]:
 # digits in a row are a number, not prose (一一 or 三四 alone are words).
 _SPELT_DIGITS = re.compile("[零〇一二三四五六七八九]{5,}")
 _SPELT = str.maketrans("零〇一二三四五六七八九", "00123456789")
-# A character that is, or folds into, a digit: a text without one holds no number at all.
+# A character that is, or folds into, a digit: a text with fewer than _FEWEST_DIGITS of them
+# holds no victim's number (a landline or a 400 number has 10 digits, a mobile 11, a card 12
+# or more). Titles, authors and price fields rarely reach that: they are not scanned at all.
 _MAY_HOLD_DIGIT = re.compile(r"[\d零〇一二三四五六七八九]")
+_FEWEST_DIGITS = 10
 
 
 def fold_width(text: str) -> str:
@@ -348,6 +351,17 @@ _MASKED = re.compile(
     r"|(?<![\u4e00-\u9fff])[" + "".join(sorted(_SURNAMES)) + r"]\*{1,2}"
     r"(?:[\u4e00-\u9fff](?![\u4e00-\u9fff*]))?(?![\u4e00-\u9fff*])"
 )
+# What every match of a pattern searched line by line needs (":" as well for "：", which
+# fold_width makes ":"). A text without it is not searched at all: most posts have no "*", no
+# "---" and no token of an earlier redaction, and each search of each line costs as much as
+# a search of the whole text.
+_NEEDS = (
+    (_MASKED, "*"),
+    (_ACCOUNT_ROW, "---"),
+    (_ID_OR_CARD_TOKEN, "["),
+    (_PHONE_TOKEN, "["),
+    (_FIELD_LABEL, ":"),
+)
 
 
 # "张老板 138…", "李经理": how a seller signs, not a victim's name.
@@ -419,6 +433,14 @@ class _Scan:
         self._phone_starts = [p.start for p in self.phones]
         self._id_card_starts = [s for _, s, _ in self.ids_cards]
         self.lines = _lines(self.text)
+        self._searched = {pattern for pattern, needed in _NEEDS if needed in self.text}
+
+    def _finditer(self, pattern: re.Pattern, start: int, end: int):
+        """``pattern.finditer`` over text[start:end], or nothing when the text lacks what
+        every match needs (see _NEEDS)."""
+        if pattern not in self._searched:
+            return ()
+        return pattern.finditer(self.text, start, end)
 
     def _phones_in(self, start: int, end: int) -> list[Phone]:
         i = bisect_left(self._phone_starts, start)
@@ -440,10 +462,10 @@ class _Scan:
         """Spans in text[start:end] that only a victim's record has."""
         t = self.text
         strong = self._ids_cards_in(start, end)
-        strong += [m.span() for m in _MASKED.finditer(t, start, end)]
-        strong += [m.span() for m in _ACCOUNT_ROW.finditer(t, start, end)]
-        strong += [m.span() for m in _ID_OR_CARD_TOKEN.finditer(t, start, end)]
-        labels = list(_FIELD_LABEL.finditer(t, start, end))
+        strong += [m.span() for m in self._finditer(_MASKED, start, end)]
+        strong += [m.span() for m in self._finditer(_ACCOUNT_ROW, start, end)]
+        strong += [m.span() for m in self._finditer(_ID_OR_CARD_TOKEN, start, end)]
+        labels = list(self._finditer(_FIELD_LABEL, start, end))
         if len(labels) >= 2 and any(m.group(1) not in _CONTACT_LABELS for m in labels):
             value_end = _CLAUSE_BREAK.search(t, labels[-1].end() + 1, end)
             strong += [(labels[0].start(), value_end.start() if value_end else end)]
@@ -459,7 +481,7 @@ class _Scan:
         spans = [(p.start, p.end) for p in self._phones_in(start, end) if not p.cued]
         spans += [
             m.span()
-            for m in _PHONE_TOKEN.finditer(self.text, start, end)
+            for m in self._finditer(_PHONE_TOKEN, start, end)
             if not self._cued_at(m.start())
         ]
         return spans
@@ -474,7 +496,9 @@ class _Scan:
         for p in self._phones_in(start, end):
             pieces += [self.text[pos : p.start], "#"]
             pos = p.end
-        line = _PHONE_TOKEN.sub("#", "".join(pieces) + self.text[pos:end])
+        line = "".join(pieces) + self.text[pos:end]
+        if _PHONE_TOKEN in self._searched:
+            line = _PHONE_TOKEN.sub("#", line)
         fields = [f for f in _ROW_SPLIT.split(line) if f.strip()]
         if len(fields) < 3:
             fields = line.split()
@@ -636,8 +660,8 @@ def redact(text: str, key: bytes) -> str:
     """
     if not isinstance(key, bytes | bytearray) or not key:
         raise ValueError(f"redaction key must be non-empty bytes (set ${REDACT_KEY_ENV})")
-    if _MAY_HOLD_DIGIT.search(text) is None:
-        return text  # every number is written with digits (or spelt ones)
+    if len(_MAY_HOLD_DIGIT.findall(text)) < _FEWEST_DIGITS:
+        return text  # every number is written with digits (or spelt ones), ten at least
     scan = _Scan(text)
     if not scan.ids_cards and not scan.phones:
         # No victim's number possible: the sample and record regions (the costly part of a
