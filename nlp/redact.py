@@ -38,6 +38,9 @@ _FOLD = (
     | dict.fromkeys((0x3000, 0xA0, 0x1680, 0x202F, 0x205F, *range(0x2000, 0x200B)), 0x20)
     | dict.fromkeys((*range(0x2010, 0x2016), 0x2212, 0xFE58, 0xFE63), 0x2D)
 )
+# Whether a text has a character to fold: translating with a dict looks every character up
+# in Python, most texts have none of them, and a search for one is a fraction of the cost.
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
 # Characters that show nothing: zero-width spaces and joiners, direction marks, soft hyphens,
 # variation selectors, Hangul and Braille blanks, tags, control characters other than line
 # breaks and tabs. "110105\u200b19491231002X" reads as one identity number to a person, so it
@@ -71,7 +74,8 @@ _FEWEST_DIGITS = 10
 def fold_width(text: str) -> str:
     """``text`` with full-width ASCII made half-width and digits spelt in characters made
     digits; the same length, so a position in the result is a position in ``text``."""
-    text = text.translate(_FOLD)
+    if _FOLDABLE.search(text):
+        text = text.translate(_FOLD)
     if _SPELT_DIGITS.search(text):
         text = _SPELT_DIGITS.sub(lambda m: m.group().translate(_SPELT), text)
     return text
