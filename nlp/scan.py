@@ -291,6 +291,7 @@ def mask_contacts(text: str) -> tuple[str, bool]:
         seller = seller or run.startswith("@") or (run.replace(" ", "").replace("-", "").isdigit())
     jumps: dict[int, int] = {}
     gaps = [0] * (len(chars) + 1)  # +1 where a gap to mask opens, -1 where it closes
+    first = len(chars)  # where the first gap opens: nothing before it is masked by the pass
     for start, _ in sorted(spans):
         begin, end = _marker_before(chars, start, jumps)
         if begin < 0:
@@ -300,8 +301,9 @@ def mask_contacts(text: str) -> tuple[str, bool]:
             chars[k] = MASK
         gaps[end] += 1
         gaps[start] -= 1
+        first = min(first, end)
     depth = 0
-    for k in range(len(chars)):
+    for k in range(first, len(chars)):
         depth += gaps[k]
         if depth > 0:
             chars[k] = MASK
