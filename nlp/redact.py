@@ -586,6 +586,8 @@ class _Scan:
     def record_rows(self) -> list[tuple[int, int]]:
         """Lines outside samples that hold records: from the first record field to the last
         (a seller's QQ after a card number in "四件套 卡号… Q 123" stays outside)."""
+        if not self._may_hold_records():
+            return []
         rows = []
         for line in self.lines:
             end = _cut_at_call_to_action(self.text, line.start, line.end)
@@ -594,9 +596,24 @@ class _Scan:
                 rows.append((min(s for s, _ in signals), max(e for _, e in signals)))
         return rows
 
+    def _may_hold_records(self) -> bool:
+        """Whether some line may give a signal of :meth:`record_signals`, seen from the whole
+        text at once: an ID or card number, a phone nobody introduced, a masked number or
+        name, an account row or a token (each needs its character, see _NEEDS), or two field
+        labels on a line (each needs a ":"). Most posts have none, and are not searched line
+        by line."""
+        return bool(
+            self.ids_cards
+            or any(not p.cued for p in self.phones)
+            or any(pattern is not _FIELD_LABEL for pattern in self._searched)
+            or self.text.count(":") >= 2
+        )
+
     def _listed_phones(self) -> set[Phone]:
         """Bare numbers on lines that hold little else (at most a short name beside them)."""
         listed: set[Phone] = set()
+        if not self.phones:
+            return listed
         for line in self.lines:
             phones = [p for p in self._phones_in(line.start, line.end) if not p.cued]
             if not phones:
