@@ -191,21 +191,31 @@ PHONE_MARKERS = (
 )  # fmt: skip
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+def alternation(words) -> str:
+    """A pattern for any of ``words``, the longest first, behind a look-ahead for the
+    characters they start with.
+
+    The regex engine tries the words one by one at every position of a text (case folded,
+    for the markers), and the look-ahead lets a position that starts none of them, most of a
+    post, fail on one test instead of on every word. Matches are the same: the look-ahead only
+    refuses positions no word could match at.
+    """
+    firsts = "".join(re.escape(ch) for ch in sorted({w[0] for w in words}))
+    longest_first = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return f"(?=[{firsts}])(?:{longest_first})"
 
 
 # 扣扣：3 0 9 4 8 8 1 2 6, V 1 3 8 …: an id written digit by digit to slip past filters.
 # SPACED_DIGITS is the cheap test for whether a text can hold one at all.
 SPACED_DIGITS = re.compile(r"\d \d \d \d \d")
 SPACED_ID = re.compile(
-    rf"(?<![A-Za-z0-9_])({_alternation(QQ_MARKERS + WECHAT_MARKERS)})[ \t:：]{{0,3}}"
+    rf"(?<![A-Za-z0-9_])({alternation(QQ_MARKERS + WECHAT_MARKERS)})[ \t:：]{{0,3}}"
     r"([1-9](?: \d){4,10})(?![\d])",
     re.IGNORECASE,
 )
 
 
-_ANY_MARKER = _alternation(QQ_MARKERS + WECHAT_MARKERS + TELEGRAM_MARKERS + PHONE_MARKERS)
+_ANY_MARKER = alternation(QQ_MARKERS + WECHAT_MARKERS + TELEGRAM_MARKERS + PHONE_MARKERS)
 # A marker right before a number, with up to six separators or emoji between.
 _CUED_BEFORE = re.compile(
     r"(?:" + _ANY_MARKER + r")[\s:：=＝\-~～>→/()（）\u2190-\u21ff\u2600-\u27bf\ufe0f"
@@ -323,7 +333,7 @@ FIELD_NAMES = (
     "收件人", "寄件人", "单号", "车牌号", "车牌", "车架号", "公司", "职位", "学历", "QQ号", "QQ",
     "微信号", "微信", "账号", "邮箱", "省份", "城市", "籍贯", "民族", "学校", "车型", "快递单号",
 )  # fmt: skip
-_FIELD_LABEL = re.compile(r"(" + _alternation(FIELD_NAMES) + r")\s{0,2}[:：]")
+_FIELD_LABEL = re.compile(r"(" + alternation(FIELD_NAMES) + r")\s{0,2}[:：]")
 _HEADER_SPLIT = re.compile(r"[|,，\t/、\s]+")
 _FIELD_NAME_SET = frozenset(FIELD_NAMES)
 _CONTACT_LABELS = frozenset(
