@@ -46,7 +46,7 @@ _DECORATION = re.compile(
     "\U0001f000-\U0001faff\U000e0000-\U000e007f\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
 # "1、", "2." or "3)" opening a line numbers a list item.
-_ENUMERATION = re.compile(r"(?m)^[ \t]*\d{1,2}[.、)][ \t]*(?!\d)")
+_ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|[【\[]\d{1,2}[】\]])[ \t]*(?!\d)")
 # Sellers space out words that platforms filter (微 信 号, 拉 人): a space with a lone Chinese
 # character on either side joins them again; one between two words (30 一个 月卡) stays.
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
@@ -110,7 +110,7 @@ _DIGIT_ORDER = "一两三四五六七八九"  # 两 for 二: 两三百 is 200-30
 # A lone numeral is a number only before one of these (八块, 两个月, 十年, 五张).
 _UNIT_CHARS = frozenset("u块元蚊毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
 # Classifiers a bare 百/千/万 counts (百个起 is 100个起).
-_COUNTED_CHARS = frozenset("个张条次单套台件份")
+_COUNTED_CHARS = frozenset("个张条次单套台件份粉")
 _CURRENCY_CHARS = frozenset("块元蚊毛u")  # not 刀: 砍价一刀 is one cut
 # Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
 _NOT_AFTER = frozenset("几第数周期拜初")
@@ -120,11 +120,17 @@ _NOT_AFTER = frozenset("几第数周期拜初")
 _ARABIC_MULTIPLIED = re.compile(
     r"(?<![\d.])(\d[\d.]*)(?:([kw万千百])|[ ]([万千])(?=[条个张次单元块起人 ]|$))(?![a-z])"
 )
+# 1 万播放 7: a one-digit count written apart from its 万 (100 万粉号 700 is two prices).
+_DIGIT_SPACE_MULTIPLIER = re.compile(
+    r"(?<![\d.])(\d(?:\.\d)?) ([万千])(?=[\u4e00-\u9fff])(?![万千百亿多余])"
+)
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
 _YUAN_JIAO = re.compile(
     r"(?<![\d.])(\d+)([块元u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
 )
+# 宝妈2毛 车主8分: in a post that prices in 毛, a lone digit before 分 is fen (not 8 points).
+_FEN = re.compile(r"(?<![\d.一二两三四五六七八九十])([1-9一二两三四五六七八九])分(?![钟数之期])")
 _JIAO = re.compile(r"(?<![\d.])(\d) ?毛(?!\d)")
 _JIAO_FEN = re.compile(r"(?<![\d.])(\d)毛(\d)(?![\d.])")  # 1毛5 = 0.15
 
@@ -175,6 +181,13 @@ def _numeral(match: re.Match) -> str:
     tail = ""
     if len(run) > 1 and run[-1] == "一" and text[end : end + 1] in _UNIT_CHARS:
         run, tail, end = run[:-1], "一", end - 1  # 两百一个 is 200 a piece, not 210
+    elif (
+        len(run) > 2
+        and run[-1] == "两"
+        and run[-2] in _CN_MULTIPLIERS
+        and text[end : end + 1] in _CURRENCY_CHARS
+    ):
+        run, tail, end = run[:-1], " 2", end - 1  # 点赞一百两块: 100 for 2 yuan (120 is 一百二)
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     if after == " " and text[end + 1 : end + 2] in _CURRENCY_CHARS:
@@ -277,9 +290,13 @@ def write_numbers(text: str) -> str:
     if _CN_RUN.search(text):
         text = _CN_RUN.sub(_numeral, text)
     if any(ch in text for ch in "kw万千百"):
+        if " 万" in text or " 千" in text:
+            text = _DIGIT_SPACE_MULTIPLIER.sub(r"\1\2", text)
         text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
     if "块" in text or "元" in text or "u" in text:
         text = _YUAN_JIAO.sub(_yuan_jiao, text)
+    if "毛" in text and "分" in text:
+        text = _FEN.sub(lambda m: f"0.0{_DIGIT_VALUE.get(m.group(1), m.group(1))}元", text)
     if "毛" in text:
         text = _JIAO_FEN.sub(lambda m: f"0.{m.group(1)}{m.group(2)}元", text)
         text = _JIAO.sub(lambda m: f"0.{m.group(1)}元", text)

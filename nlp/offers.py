@@ -84,6 +84,40 @@ TIER_WORDS = tuple(
     "单个 单买 另外 其他 其它 价格 单价 现价 原价 特价 活动 以上".split()
 )
 # Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
+# 普通 20 / vip 45 / svip 70: Latin words that name a grade of the goods, not an app.
+LATIN_GRADES = frozenset((
+    "vip", "svip", "plus", "pro", "max", "premium", "gold", "lite",
+    "tdata", "session", "json", "api", "fresh", "aged", "new", "old",
+))  # fmt: skip
+# 接码 美国 0.6U 印尼 0.3U: the country of the number, not an app we do not list.
+REGIONS = frozenset((
+    "美国", "英国", "印尼", "越南", "泰国", "日本", "韩国", "巴西", "菲律宾", "马来", "马来西亚",
+    "缅甸", "柬埔寨", "香港", "台湾", "澳门", "国内", "国外", "海外", "全球", "欧洲", "东南亚",
+    "加拿大", "德国", "法国", "印度", "俄罗斯", "新加坡",
+))  # fmt: skip
+# After a count and its 起/以上: what makes it no minimum order of the rows (see _minimum_aside).
+MINIMUM_ASIDES = ("送", "赠", "充", "优先", "另有", "另价", "更便宜", "更优惠", "有优惠")
+# 100个起拿 2.5U: the verb a tier's minimum may take before its price.
+TAKE_WORDS = ("拿", "批", "订", "购", "租", "走")
+# Platforms that are also means of payment, and the words of a line that names them as such.
+PAYMENT_PLATFORMS = frozenset(("wechat", "alipay"))
+PAYMENT_CUES = ("接受", "付款", "支付方式", "收款方式", "结算方式", "payment")
+_BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a price
+# 一台 16 口 的 600: measures that size the goods (秒 in 一次 60 秒过 is how fast, after a price).
+SIZES = frozenset(("口", "寸", "级", "层", "楼", "岁", "星", "钻", "倍", "g", "gb", "m", "mb"))
+# 四件套(姓名+身份证+手机+照片): bundles whose bracketed contents say what they are.
+BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全套"))
+# 对公 带U盾 八千: things that come with the goods; the number after them is the price, not an
+# amount the goods hold (带粉5万, 带余额300).
+THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
+# 过脸另加 100, 照片另算 50: the price of a service added to the goods.
+ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
+# Goods that are always some platform's: rows of them take the one platform a post names.
+PLATFORM_GOODS = frozenset(("account", "account_rental", "sms_code", "fake_engagement"))
+# 要的私 after prices: how to buy, not a price withheld for the goods last named.
+CALLS_TO_ACTION = frozenset(("要的私", "需要的私", "有需要私"))
+# 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
+CAPABILITY_WORDS = ("能", "可", "可以", "不能", "能够")
 LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
 # Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
 ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
@@ -100,14 +134,22 @@ BID_WORDS = ("给", "给到", "预算")
 MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "超级会员"])
 # Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
 LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
+_PAYMENT_CHANNEL = re.compile("跑分|支付|代收|代付|收款|四方|三方|费率|码商")
+_GAME_CHEAT = re.compile("外挂|天卡|周卡|卡密|永久版|封号包赔|不封号|透视|自瞄|吃鸡|游戏")
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
 # (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28), a
-# level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10), a bonus (送 50), a top-up (充 500).
+# level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10), a bonus (送 50), a top-up (充 500),
+# a rate of exchange (换算 按 7.2), a credit line (额度 3000), a minimum spend (起步50块) and the
+# number a group member replies with (要的扣1).
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
-    "等级", "安卓", "iphone", "ios", "版本", "送", "赠",
+    "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
+    "额度", "起步", "低消", "费率", "点位", "原", "年龄", "只要",
 )  # fmt: skip
+_REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请)扣$")  # 要的扣1: the digit to reply with
+_FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first
+NOT_PRICE_AFTER = ("流水", "面值")  # 五十万流水, 100 面值: turnover, a card's face value
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
@@ -131,6 +173,7 @@ _HEADER_CURRENCY = re.compile(
     r"|\((usdt|u|美金|美元|usd|rmb|人民币)\)"
     r"|(?:均为|都是|统一)[ ]?(usdt|u|美金|美元|rmb|人民币)(?![a-z盾])"
     r"|(?<![a-z])(usdt|u) ?(?:结算|计价|价格|报价|价)"
+    r"|(?:价格|报价|价目|price|prices)[:： ]*(usdt|美金|usd)(?![a-z])"
 )
 _CURRENCY_CODES = {
     "usdt": "USDT",
@@ -238,6 +281,7 @@ class _Reader:
         self.code_table = code_table
         self.page = page
         self.text = text
+        self.n_chars = len(text)
         self.has_contact = has_contact  # a seller's contact: a post naming goods advertises them
         self.n = len(tokens)
         self.offers: list[Offer] = []
@@ -261,6 +305,8 @@ class _Reader:
         self.late_side: str | None = None
         self.last_per_one: int | None = None  # see _price_per_one_follows
         self.last_min: tuple[int, int] | None = None  # (minimum, offers made before it)
+        self.unlisted_named = False  # a row named an app we do not list (钉钉 0.8)
+        self.addons: set[int] = set()  # ids of offers priced as add-ons (过脸另加 100)
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self.header_currency = header_currencies(text) if text else []
@@ -282,6 +328,7 @@ class _Reader:
         self.seg_with = False  # 带芝麻分的: a grade of the goods before, by what it has
         self.seg_defaulted = False  # the goods were guessed from the platform alone
         self.seg_membership = False  # 会员, premium: what an account has, or is sold as
+        self.seg_photo_lookup = False  # 返照, 网纹照: an ID photo looked up, not one taken (手持)
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -346,6 +393,7 @@ class _Reader:
                     and (self._unlisted_platform(i) or self._unlisted_app(i))
                 ):
                     self.seg_plats.append("none")
+                    self.unlisted_named = True
                 i += 1
             else:
                 self._word(i)
@@ -356,7 +404,62 @@ class _Reader:
                 offer.side = self.late_side
         self._list_minimum()
         self._codes_for_platforms()
+        self._one_platform_throughout()
+        self._addons_platform()
+        self._cards_of_carriers()
         return self.offers
+
+    def _cards_of_carriers(self) -> None:
+        """收 wx 的 手机卡, 能收短信 未注册过 dy ks: a SIM card's platform is its carrier; the
+        apps it is wanted for are not, and one card offer stands for them all."""
+        seen = set()
+        kept = []
+        for offer in self.offers:
+            if offer.goods == "sim_card" and offer.platform not in CARRIERS:
+                offer.platform = None
+                if offer.key() in seen:
+                    continue
+                seen.add(offer.key())
+            kept.append(offer)
+        self.offers[:] = kept
+
+    def _addons_platform(self) -> None:
+        """收实名微信 800 一个，需要过脸的另加 100 / 代实名 支付宝 80 微信 120，过脸另算 50: a
+        service added to the goods is for the one platform the post sells; for several, the
+        add-on names none of them."""
+        if not self.addons:
+            return
+        plats = {o.platform for o in self.offers if id(o) not in self.addons and o.platform}
+        platform = next(iter(plats)) if len(plats) == 1 else None
+        seen = set()
+        kept = []
+        for offer in self.offers:
+            if id(offer) in self.addons:
+                if _fits(offer.goods, platform):
+                    offer.platform = platform
+                if offer.key() in seen:
+                    continue  # 抖音 / 快手 / 小红书 每个 40，过脸另加 20: one add-on, not three
+                seen.add(offer.key())
+            kept.append(offer)
+        self.offers[:] = kept
+
+    def _one_platform_throughout(self) -> None:
+        """小红书业务 / 点赞 100个 2.5 / … / 千粉号出售 85, 飞机号 协议号 1u tdata 1.5u: in a post
+        that names one platform and no other, the rows of goods that belong to a platform are
+        its, though a row names none. A post naming two platforms, or a company we do not
+        list, leaves such rows without one."""
+        if self.unlisted_named:
+            return
+        named = {o.platform for o in self.offers if o.platform}
+        if len(named) != 1:
+            return
+        (platform,) = named
+        for tok in self.t:
+            if tok.roles.get(sc.PLAT, platform) != platform:
+                return
+        for offer in self.offers:
+            if offer.platform is None and offer.goods in PLATFORM_GOODS:
+                offer.platform = platform
 
     def _codes_for_platforms(self) -> None:
         """陌陌 探探 soul 都是1块 接码 / 抖音 快手 都是3块一个码: platforms priced with no goods
@@ -365,10 +468,18 @@ class _Reader:
         if not self.defaulted:
             return
         if not self.code_table:
-            if any(o.goods != "account" for o in self.offers):
-                return
+            guessed = {id(o) for o in self.defaulted}
+            if any(
+                o.goods not in ("account", "sms_code")
+                or (o.goods == "account" and id(o) not in guessed)
+                for o in self.offers
+            ):
+                return  # KS 0.6/条，SOUL码0.9: codes named beside the guessed rows are fine
             named = {t.roles[sc.GOODS] for t in self.t if sc.GOODS in t.roles}
-            if named != {"sms_code"} and not (not named and _PER_CODE.search(self.text)):
+            if named - {"sms_code"}:
+                return
+            codes = named or any(o.goods == "sms_code" for o in self.offers)
+            if not codes and not _PER_CODE.search(self.text):
                 return
         for offer in self.defaulted:
             offer.goods, offer.unit = "sms_code", "item"
@@ -406,13 +517,19 @@ class _Reader:
             goods = None  # 群控软件 年卡1200 季卡400: the period of the goods named before
         elif goods:
             goods = self._goods_in_context(goods, self.text[tok.start : tok.end], tok.start)
+        if goods and self._listed_contents(tok.start):
+            goods = None  # 四要素（姓名 身份证 手机 银行卡）: what the record holds
         if goods:
             self.seg_goods.append((goods, after_attr))
+            if goods == "id_document" and any(w in self.text[tok.start : tok.end] for w in "返网"):
+                self.seg_photo_lookup = True
             if goods == "other" and self.text[tok.start : tok.end] in MEMBERSHIP_WORDS:
                 self.seg_membership = True
         platform = roles.get(sc.PLAT)
         if platform and self._before(tok.start).rstrip().endswith("到"):
             platform = None  # 引流到 wx: where the traffic is sent, not whose it is
+        elif platform in PAYMENT_PLATFORMS and self._payment_line(tok.start):
+            platform = None  # 本店接受 USDT / 微信 / 支付宝: how to pay, not what is sold
         elif platform in MARKETPLACES and tok.kind == sc.PLAT and self._names_the_place(tok):
             platform = None  # 闲鱼标题：虚拟 秒发: where the post is, not what it sells
         if platform and not after_attr:
@@ -435,6 +552,36 @@ class _Reader:
         if tok.kind == sc.ATTR and tok.value in ("带", "含"):
             self.seg_with = True
 
+    def _listed_contents(self, at: int) -> bool:
+        """Inside brackets written against a goods word (四要素（姓名 身份证 手机 银行卡）), the
+        words list what the goods hold. A bundle's (四件套(姓名+身份证+手机+照片)) say what
+        it is, so they count."""
+        opened = max(self.text.rfind("(", 0, at), self.text.rfind("（", 0, at))
+        if opened <= 0 or max(self.text.rfind(")", 0, at), self.text.rfind("）", 0, at)) > opened:
+            return False
+        for tok in self.t:
+            if tok.end == opened and sc.GOODS in tok.roles:
+                return self.text[tok.start : tok.end] not in BUNDLE_WORDS
+            if tok.start >= opened:
+                break
+        return False
+
+    def _year_in_brackets(self, tok: sc.Token) -> bool:
+        return (
+            tok.currency is None
+            and 1990 <= tok.value <= 2035
+            and tok.value == int(tok.value)
+            and self.text[tok.start - 1 : tok.start] in ("(", "（")
+            and self.text[tok.end : tok.end + 1] in (")", "）")
+        )
+
+    def _payment_line(self, at: int) -> bool:
+        """A line that says how to pay (本店接受 …, 付款方式：…) and prices nothing."""
+        start = self.text.rfind("\n", 0, at) + 1
+        end = self.text.find("\n", at)
+        line = self.text[start : end if end >= 0 else self.n_chars]
+        return any(w in line for w in PAYMENT_CUES) and not _BARE_DIGIT.search(line)
+
     def _unlisted_platform(self, i: int) -> bool:
         """，Microsoft 0.3U: a Latin name opening a clause and priced is a platform we do not
         list; it must not inherit the platform of the item before. The caller checks first that
@@ -445,6 +592,7 @@ class _Reader:
             len(word) >= 3
             and word.isascii()
             and word.isalpha()
+            and word not in LATIN_GRADES
             and self._kind(self._prev(i)) in (None, sc.SEP, sc.NUM, sc.PER)
             and self._kind(self._next(i)) == sc.NUM
         )
@@ -481,6 +629,8 @@ class _Reader:
         if not 2 <= len(word) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
             return False
         if word.startswith(TIER_WORDS) or self._kind(self._prev(i)) not in (None, sc.SEP):
+            return False
+        if word in REGIONS or word.endswith("区"):
             return False
         if "sms_code" not in self.ctx_goods:
             return False  # rows of an account list are variants (普通 20, 印尼 1.5U), not apps
@@ -538,6 +688,7 @@ class _Reader:
         return (
             p > 0
             and self.t[p].kind == sc.GOODS
+            and self.t[p].roles[sc.GOODS] not in THINGS_BUNDLED
             and self.t[p - 1].kind == sc.ATTR
             and self.t[p - 1].value in ("带", "含")
         )
@@ -560,11 +711,20 @@ class _Reader:
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         before = self._before(tok.start).rstrip(" :：")
+        if self._year_in_brackets(tok):
+            return i + 1  # Telegram 老号 (2019) 15U: when it was made
+        if self.text.startswith(NOT_PRICE_AFTER, tok.end) or (
+            nxt is not None and self.text.startswith(NOT_PRICE_AFTER, nxt.start)
+        ):
+            return i + 1  # 能过五十万流水: the turnover a card can take, not its price
         if (
-            before.endswith(NOT_PRICE_WORDS)
+            (before.endswith(NOT_PRICE_WORDS) and not _FACE_VALUE_BEFORE.search(before))
             or _LIST_RANK.search(before)
             or _TOP_UP.search(before)
+            or (tok.value < 10 and tok.value == int(tok.value) and _REPLY_ASKED.search(before))
         ):
+            if self._kind(j) == sc.RANGE and self._kind(self._next(j)) == sc.NUM:
+                return self._next(j) + 1  # 安卓 10-14: both ends
             return i + 1  # 数量30, 余额 0.00 U, 充 500: not what anything costs
         if (
             nxt is not None
@@ -583,6 +743,7 @@ class _Reader:
             and nxt is not None
             and j > i + 1
             and nxt.kind not in (sc.PER, sc.SLASH, sc.NUM, sc.CLS, sc.QI, sc.MINQ)
+            and not (nxt.kind == sc.MEASURE and self.text[nxt.start : nxt.end] in SIZES)
             and (self._has_subject() or self.ctx_goods)
         ):
             return self._emit(i, i)  # 一个30 粉越多价越高, 一次 60 秒过: a price per one
@@ -656,6 +817,12 @@ class _Reader:
                 if self._kind(after) == sc.MEASURE:
                     return after + 1  # 1-3级 20: a range of grades, then the price
                 if (
+                    self._kind(after) == sc.CLS
+                    and self.t[after].roles[sc.CLS] in ("item", "query")
+                    and self._kind(self._next(after)) == sc.NUM
+                ):
+                    return after + 1  # 1-99个 1.5 / 100-999个 1.3: a tier of counts, then its price
+                if (
                     after >= self.n
                     or sc.CLS not in self.t[after].roles
                     or self.t[after].kind == sc.PER
@@ -696,6 +863,19 @@ class _Reader:
             self.pending_min = qty
             whole_list = not tier
         self.last_min = (qty, len(self.offers)) if whole_list else None
+
+    def _minimum_aside(self, k: int) -> bool:
+        """满200个 送10个, 100次起充, 批发50个起另议 after priced rows: a bonus, a top-up or a
+        tier whose price is withheld. None of these is the minimum order of the rows above."""
+        rest = self.text[self.t[k].end : self.t[k].end + 6].lstrip(" ")
+        if rest.startswith(MINIMUM_ASIDES):
+            return True
+        m = self._next(k)
+        return (
+            self._kind(m) == sc.NULLP
+            and self.t[m].start - self.t[k].end <= 1
+            and any(o.price is not None for o in self.offers)
+        )
 
     def _count_not_price(self, i: int) -> bool:
         """Whether N起 after a list is its minimum order: alone on its line, or a round number
@@ -771,6 +951,13 @@ class _Reader:
         goods = cls_tok.roles.get(sc.GOODS)
         k = self._next(j)
         named = {g for g, attr in self.seg_goods if not attr}
+        if (
+            self.side == "buy"
+            and unit in ("item", "query")
+            and self._before(self.t[i].start).rstrip().endswith(("要", "需要"))
+            and self._kind(self._next(j)) not in (sc.QI, sc.MINQ)
+        ):
+            return j + 1  # 有没有出探探女号的 要 20 个 30 左右: how many the buyer wants
         if "粉" in self.text[cls_tok.start : cls_tok.end] and (
             "account" in named or (not named and self.ctx_goods == ["account"])
         ):
@@ -809,7 +996,11 @@ class _Reader:
         if minimum or self._kind(k) == sc.QI:
             if self._kind(k) not in (sc.QI, sc.MINQ):
                 k = j  # 满100张 9元: the minimum is written before the count
+            if self._minimum_aside(k):
+                return k + 1
             m = self._next(k)
+            if m < self.n and self.text[self.t[m].start : self.t[m].end] in TAKE_WORDS:
+                m = self._next(m)  # 100个起拿 2.5U: the tier's price follows its verb
             if qty is not None:
                 tier = m < self.n and self.t[m].kind == sc.NUM and self._next_is_not_count(m)
                 self._minimum(qty, tier, at=self.t[i].start)
@@ -912,6 +1103,17 @@ class _Reader:
         """日 50 周 280, 转发1000个15 阅读10w个20: a period or a counted word written apart
         from the number ``i`` and before another number goes with that next number."""
         nxt = self.t[j] if j < self.n else None
+        tok = self.t[i]
+        if (
+            self._kind(self._prev(i)) in (None, sc.SEP)
+            and tok.currency is None
+            and tok.value == int(tok.value)
+            and tok.value <= 90
+            and nxt is not None
+            and sc.CLS in nxt.roles
+            and nxt.roles[sc.CLS] in ("day", "week", "month", "year")
+        ):
+            return False  # ⌚ 3 天 80: a row's count of days, then their price
         return (
             nxt is not None
             and j > i + 1
@@ -981,8 +1183,7 @@ class _Reader:
         counted_period = (  # 三个月 120 一年 350: 120 is for the three months before it
             self._kind(p) == sc.CLS
             and self.t[p].roles[sc.CLS] in ("day", "week", "month", "year")
-            and p > 0
-            and self.t[p - 1].kind == sc.NUM
+            and self._kind(self._prev(p)) == sc.NUM
         )
         per_before = (self._kind(p) in (sc.PER, sc.PERIOD) or counted_period) and not per_card
         per_before_close = per_before and p == i - 1
@@ -999,7 +1200,13 @@ class _Reader:
         elif a < self.n and self.t[a].kind == sc.SLASH:
             b = self._next(a)
             c = self._next(b)
-            if b < self.n and self.t[b].kind == sc.NUM and c < self.n and sc.CLS in self.t[c].roles:
+            if (
+                b < self.n
+                and self.t[b].kind == sc.NUM
+                and c < self.n
+                and sc.CLS in self.t[c].roles
+                and self._kind(self._next(c)) not in (sc.NUM, sc.QI, sc.MINQ)
+            ):  # not 1.8 / 1000个起 1.5, 700U / 100个 80U: a slash between tiers
                 per_qty = _count(self.t[b].value) or 1
                 unit = self.t[c].roles[sc.CLS]
                 consumed = c + 1
@@ -1047,7 +1254,10 @@ class _Reader:
                 unit = self.ctx_unit  # a tier (量大0.2) is priced per what the item before was
         if unit in ("year", "halfyear") and self._account_goods() and not self.seg_rent:
             unit = "item"  # soul 号 满月 8 半年 20 一年 35: the account's age, a grade
+        made = len(self.offers)
         self._make(price, price_max, currency, per_qty, unit)
+        if self._before(lo.start).rstrip(" :：").endswith(ADDON_WORDS):
+            self.addons.update(id(o) for o in self.offers[made:])
         return consumed
 
     def _names_the_place(self, tok: sc.Token) -> bool:
@@ -1058,10 +1268,18 @@ class _Reader:
 
     def _goods_in_context(self, goods: str, word: str, start: int) -> str | None:
         """Goods words whose sense the words around them decide."""
+        if word == "学历" and "查" in self._before(start):
+            return None  # 查学历 80一次: a look-up of someone's degree, not a fake diploma
         if word == "单号" and "查" in self._before(start):
             return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
         if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):
             return None  # 毕业证 学信网可查: a fake diploma that passes a check, not a look-up
+        if word == "通道" and "码" in self.text and not _PAYMENT_CHANNEL.search(self.text):
+            return None  # 接码 VIP 通道: a code platform's channel, not a payment channel
+        if word.startswith("辅助") and _GAME_CHEAT.search(self.text):
+            return "other"  # 三角洲 辅助 天卡 8: a game cheat, not a WeChat verification helper
+        if word in ("辅助", "辅助注册") and "接码" in self.text:
+            return "sms_code"  # 接码 … 微信 辅助 注册 一个 8 块: what a code platform sells
         return goods
 
     def _price_per_one_follows(self, k: int) -> bool:
@@ -1087,7 +1305,11 @@ class _Reader:
             and tok.kind == sc.CLS
             and tok.end - tok.start == 1
             and tok.roles[sc.CLS] in ("day", "week", "month", "year")
-            and (k == 0 or self.t[k - 1].kind in (sc.SPACE, sc.SEP, sc.GOODS, sc.PLAT))
+            and (
+                k == 0
+                or self.t[k - 1].kind in (sc.SPACE, sc.SEP, sc.GOODS, sc.PLAT)
+                or (self.t[k - 1].kind == sc.OTHER and self.text[self.t[k - 1].end - 1] == "版")
+            )
         )
 
     def _line_default_currency(self, pos: int) -> str:
@@ -1198,6 +1420,7 @@ class _Reader:
     ) -> None:
         subject = self._subject(unit, per_qty)
         defaulted = self.seg_defaulted
+        looked_up = self.seg_photo_lookup
         self._reset_segment()
         if subject is None:
             return
@@ -1219,6 +1442,8 @@ class _Reader:
                 offer_unit = "item"
             elif offer_unit == "item" and goods == "lookup_service":
                 offer_unit = "query"
+            elif unit is None and goods == "id_document" and looked_up and self._queried(goods):
+                offer_unit = "query"  # 返照 一次 1.5 / 网纹照 2 块: priced as the look-up above
             for platform in plats:
                 offer = Offer(
                     goods, platform, self.side, price, price_max, currency, per_qty, offer_unit
@@ -1244,7 +1469,17 @@ class _Reader:
         self.ctx_plats = plats
         self.ctx_unit = unit
 
+    def _queried(self, goods: str) -> bool:
+        return any(o.goods == goods and o.unit == "query" for o in self.offers)
+
     def _null_price(self, i: int) -> None:
+        if self._before(self.t[i].start).endswith(CAPABILITY_WORDS):
+            return  # 能私聊陌生人: what the account can do, not a price withheld
+        tok = self.t[i]
+        if self.text[tok.start : tok.end] in CALLS_TO_ACTION and any(
+            o.price is not None for o in self.offers
+        ):
+            return  # …一千条 两百 / 珍爱 佳缘 的 都有 / 要的私: how to buy what was priced
         variant = self.seg_variant or (
             self.offers and (self.seg_with or self._before(self.t[i].start).endswith("的"))
         )

@@ -78,6 +78,9 @@ CURRENCY_WORDS = {
     "美金": "USD",
     "刀": "USD",
     "usd": "USD",
+    "人仔": "CNY",  # Cantonese: 50 人仔
+    "$": "USD",  # 4$ 一个: the sign written after the amount
+    "¥": "CNY",  # 220¥
 }
 CURRENCY_PREFIXES = {"¥": "CNY", "$": "USD", "us$": "USD", "rmb": "CNY"}
 
@@ -130,6 +133,10 @@ _TLDS = frozenset(
     "pro fun ltd icu live store work cloud asia in jp uk de us".split()
 )
 # A line that shows sample records (样料) quotes victims' data, not offers.
+# A masked name (王**, 张*) or phone number (138****2210): a victim's record shown as a sample.
+_MASKED_VALUE = re.compile(
+    r"(?:^|[\s:：,，|])[\u4e00-\u9fff]\*{1,2}[\u4e00-\u9fff]?(?=[\s,，|/]|$)|\d{3}\*{3,5}\d{3,4}"
+)
 _SAMPLE_LINE_STARTS = ("样料", "样本", "样例", "样图", "预览", "示例", "试料:", "样品:")
 
 
@@ -311,9 +318,15 @@ def mask_contacts(text: str) -> tuple[str, bool]:
 
 
 def drop_sample_lines(text: str) -> str:
+    """Lines of victims' sample data (样料：…, or 王** 1986 杭州 138****2210 under it) show what
+    is sold; their numbers (a birth year, a phone number) are no prices."""
     lines = text.split("\n")
     kept = [
-        "" if line.lstrip(" \t[【(").startswith(_SAMPLE_LINE_STARTS) else line for line in lines
+        ""
+        if line.lstrip(" \t[【(").startswith(_SAMPLE_LINE_STARTS)
+        or ("*" in line and _MASKED_VALUE.search(line))
+        else line
+        for line in lines
     ]
     return "\n".join(kept)
 
@@ -465,7 +478,7 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
     else:
         for size in (3, 2, 1):
             word = text[k : k + size]
-            if word in CURRENCY_WORDS and not word.isascii():
+            if word in CURRENCY_WORDS and (not word.isascii() or word == "$"):
                 currency, end = CURRENCY_WORDS[word], k + size
                 break
     value = float(raw)

@@ -389,3 +389,219 @@ def test_a_bare_price_written_against_the_words_around_it(text, price):
 def test_shipping_top_ups_and_bonuses_are_not_offers(text, prices):
     found = offers(text)
     assert [o[3] for o in found] == prices and all(o[1] is None for o in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "minimums"),
+    [
+        ("卖飞机号 老号 25U 一个，新号 1.8U，批发50个起另议", [None, None]),  # an unpriced tier
+        ("出飞机号\n美国 1.5U\n印尼 0.8U\n满200个 送10个", [None, None]),  # a bonus
+        ("返照 0.6/次\n网纹照 1.5/次\n100次起充 机器人自助", [None, None]),  # a top-up
+        ("收陌陌号 满月\n单价 12\n两百个以上优先结算", [None]),  # who is paid first
+        ("出飞机双向号，能私聊陌生人，3U ，一百个起拿 2.5U", [None, 100]),  # a tier's verb
+        ("出QQ号 100个起 价格私聊", [100]),  # the one offer's minimum, its price withheld
+    ],
+)
+def test_counts_that_are_no_minimum_of_the_rows_above(text, minimums):
+    assert [o[6] for o in offers(text)] == minimums
+
+
+def test_what_an_account_can_do_is_no_withheld_price():
+    assert [o[3] for o in offers("出飞机双向号，能私聊陌生人，3U")] == [3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "出 探探会员号\n普通 20\nVIP 45\nSVIP 70",  # Latin grades are not unlisted apps
+        "新到一批 微 信 辅 助 号\n女 号 带 朋友圈 260\n男 号 220",  # 辅助号 is the account
+    ],
+)
+def test_grades_under_a_header_keep_its_platform(text):
+    found = offers(text)
+    assert len({o[:2] for o in found}) == 1 and found[0][0] == "account" and found[0][1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "出 扣扣 空间 访问量 1w 5块 说说赞 100个 2块",
+        "出 B站 投币 一千个 二十块 ，播放量 十万 三十",
+    ],
+)
+def test_engagement_words_on_a_platform(text):
+    found = offers(text)
+    assert len(found) == 2 and {o[0] for o in found} == {"fake_engagement"}
+    assert None not in {o[1] for o in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("出 婚恋 数据 一千条 两百\n样料：\n王** 1986 杭州 138****2210\n要的私", [200]),  # samples
+        ("📲 Tinder 账号 4U\n📲 Telegram 老号 (2019) 15U", [4, 15]),  # a year in brackets
+        ("定位 查询 每次 300\n只收 USDT 换算 按 7.2", [300]),  # a rate of exchange
+        ("出租你的闲置VX 一天30米 挂着就行 要的扣1 私我", [30]),  # the reply asked for
+        ("小红书 点赞 100个 3块\n评论 10条 5块\n起步50块", [3, 5]),  # a minimum spend
+        ("收一类卡 四件套 给到 六千五 能过 五十万 流水 的 加钱", [6500]),  # turnover
+    ],
+)
+def test_numbers_beside_prices_that_are_none(text, prices):
+    assert [o[3] for o in offers(text)] == prices
+
+
+def test_the_means_of_payment_are_not_what_is_sold():
+    text = "本店接受 USDT TRC20 / 微信 / 支付宝\n QQ 老号(5年+) 35元\n QQ 白号 2元"
+    assert {o[1] for o in offers(text)} == {"qq"}
+    assert {o[1] for o in offers("出微信号 支付宝号 各 50")} == {"wechat", "alipay"}
+
+
+def test_a_weibo_big_v_is_not_wechat():
+    assert offers("谁有 微博 大v号 要10w粉以上的 预算2000")[0][:2] == ("account", "weibo")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wx白号 100个起 1.8 / 1000个起 1.5", [(1.8, 1), (1.5, 1)]),  # a slash between tiers
+        ("出 WS 协议号 1000 个 700U / 100 个 80U / 单个 1U", [(700, 1000), (80, 100), (1, 1)]),
+        ("陌陌会员代充 1个月 18 / 3个月 48", [(18, 1), (48, 3)]),
+        ("出QQ号 5元/100个", [(5, 100)]),  # a slash that says per how many
+        ("陌陌码：1-99个 1.5 / 100-999个 1.3", [(1.5, 1), (1.3, 1)]),  # brackets of counts
+        ("网点账号 日租 450\n3 天 1200", [(450, 1), (1200, 3)]),  # a row's count of days
+        ("微信号出租\n1 天 30\n3 天 80", [(30, 1), (80, 3)]),
+        ("出租QQ 日 50 周 280 月 900", [(50, 1), (280, 1), (900, 1)]),
+        ("B站 1 万播放 7", [(7, 10000)]),  # 万 written apart from its digit
+        ("快手 千粉号 100 万粉号 700", [(100, 1), (700, 1)]),  # but not from a price
+        ("出 小 红 薯 点 赞 一 百 两 块", [(2, 100)]),  # 一百两块 is 100 for 2 (120 is 一百二)
+        ("兄弟们有没有出探探女号的要 20 个 30 左右", [(30, 1)]),  # how many a buyer wants
+        ("收支付宝码 跑分的 费率2.5 日跑5w以上 私", [(None, 1)]),  # a rate without its %
+    ],
+)
+def test_counts_and_slashes_between_prices(text, expected):
+    assert [(o[3], o[4]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "platform"),
+    [
+        ("小红书业务 💕\n🌸 点赞 100个 2.5\n🌸 千粉号出售 85", "xiaohongshu"),
+        ("出 飞机号 协议号 1u tdata 1.5u 直登号 2u", "telegram"),  # formats, not apps
+        ("WhatsApp 接码 / 账号\n接码：美国 0.6U 印尼 0.3U\n成品号：美国 2.5U", "whatsapp"),
+    ],
+)
+def test_rows_take_the_one_platform_a_post_names(text, platform):
+    assert {o[1] for o in offers(text)} == {platform}
+
+
+def test_rows_of_a_post_naming_an_unlisted_app_keep_no_platform():
+    assert [o[1] for o in offers("接码\n微信 3\n钉钉 0.8")] == ["wechat", None]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("📢 菜单 📢\n【1】TG 号 1.2U\n【2】TG 老号 3.5U", [1.2, 3.5]),  # menu numbers
+        ("今日接码全线下调\n微信 3.8（原 4.2）\nQQ 0.8（原 0.9）", [3.8, 0.8]),  # the old price
+        ("出售 改机 软件\n天卡 15\n支持安卓 10-14", [15]),  # versions, both ends
+        ("出 闲置 猫池 一台 16 口 的 600 包邮", [600]),  # a size after 一台
+    ],
+)
+def test_menu_numbers_old_prices_and_sizes_are_no_prices(text, prices):
+    assert [o[3] for o in offers(text)] == prices
+
+
+def test_a_game_helper_is_a_cheat_and_kinds_are_not_each():
+    assert {o[0] for o in offers("三角洲 辅助 天卡 8 周卡 35 月卡 98 不封号")} == {"other"}
+    assert offers("微信辅助 一次 30")[0][0] == "verification_service"
+    assert len(offers("代实名 各类 平台号\n美团 5 滴滴 8")) == 2  # 各类 is no 各
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("KS ０．６/条，SOUL码0.9，tiktok验证码 1.1元", {"sms_code"}),  # rows of a code list
+        ("四要素（姓名 身份证 手机 银行卡）一条两块", {"personal_data"}),  # what a record holds
+        ("出 U盾 四件套（卡 U盾 手机卡 身份证）一套 1800", {"bank_card"}),
+        ("接码 VIP 通道\n微信 辅助 注册 一个 8 块\nQQ 注册 码 1 块", {"sms_code"}),
+        ("出 微信 收款码 通道 一天 300", {"bank_card"}),  # a payment channel
+    ],
+)
+def test_goods_words_read_in_their_post(text, goods):
+    assert {o[0] for o in offers(text)} == goods
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("英国 WhatsApp 号 4$ 一个 美国 2.5$ 直登", [(4, "USD"), (2.5, "USD")]),  # signs after
+        ("号商 库存：\n微信(7天) 220¥ 剩余 14\nQQ(10年) 28¥", [(220, "CNY"), (28, "CNY")]),
+        ("出 对公 带U盾 八千 对公出租 一天三百", [(8000, "CNY"), (300, "CNY")]),  # a U盾 comes
+        ("出料子：股民1毛 宝妈2毛 车主8分", [(0.1, "CNY"), (0.2, "CNY"), (0.08, "CNY")]),  # fen
+        ("出个身份证正反面+手持 一套30 男女都有 年龄18-60", [(30, "CNY")]),  # ages
+        ("收一类卡 一套1500 当天结 只要18-25的", [(1500, "CNY")]),
+    ],
+)
+def test_currency_signs_bundled_things_fen_and_ages(text, expected):
+    assert [(o[3], extract(text)["offers"][n]["currency"]) for n, o in enumerate(offers(text))] == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "platform", "count"),
+    [
+        ("收中国实名微信，有支付的，800 一个，需要过脸的另加 100", "wechat", 2),
+        ("代实名 支付宝 80一次 微信 120一次\n过脸另算50", None, 3),
+        ("代实名 抖音 / 快手 / 小红书 每个 40，过脸 另加 20", None, 4),  # one add-on, not three
+    ],
+)
+def test_an_add_on_is_for_the_one_platform_sold_or_none(text, platform, count):
+    found = offers(text)
+    assert len(found) == count and found[-1][:2] == ("verification_service", platform)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("长期收 企业卡 / 物联网卡\n要求：能收短信 未注册过 dy ks\n价格：一张 18", [None]),
+        ("收 wx 的 手 机 卡 实 名 的 25 一 张", [None]),  # the app it is wanted for
+        ("出 联通 卡 20 一张", ["china_unicom"]),  # its carrier
+    ],
+)
+def test_a_sim_cards_platform_is_its_carrier(text, expected):
+    assert [o[1] for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("群控系统\n普通版 月 300\n企业版 年 5000", [(300, "month"), (5000, "year")]),  # editions
+        ("身份证 返照 一次 1.5\n网纹照 2 块", [(1.5, "query"), (2, "query")]),  # as the look-up
+        ("证件类：\n返照 0.9/次\n手持 3.5", [(0.9, "query"), (3.5, "item")]),  # a photo taken
+        ("快手粉 百粉 8r", [(8, "item")]),
+        ("闲鱼 标题：全新未拆 苹果 礼品卡 500面值 450出", [(450, "item")]),  # the face value
+    ],
+)
+def test_units_of_editions_look_ups_and_face_values(text, expected):
+    assert [(o[3], o[5]) for o in offers(text)] == expected
+    if "百粉" in text:
+        assert offers(text)[0][4] == 100
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wei信 辅助 解 封 120 成功再付", [("verification_service", 120)]),  # 成功 is no 成
+        ("出售 学历 大专 1500 本科 2500 Q 2938475610", [("other", 1500), ("other", 2500)]),
+        ("查婚姻100一次，查学历80一次", [("lookup_service", 100), ("lookup_service", 80)]),
+        ("有冇邊位出 Soul 號？要 lv 高啲嘅，預算 50 人仔左右", [("account", 50)]),  # 人仔 = RMB
+    ],
+)
+def test_words_that_hold_a_measure_and_cantonese_money(text, expected):
+    assert [(o[0], o[3]) for o in offers(text)] == expected
+
+
+def test_asking_who_sells_is_a_buyers_post():
+    assert {o[2] for o in offers("有没有卖爱奇艺年卡的 便宜点 60以内")} == {"buy"}
+    assert not extract("有人卖QQ号 十块一个 这价格靠谱吗")["is_listing"]  # hearsay stays talk
