@@ -23,16 +23,13 @@ from nlp.redact import (
     WECHAT_MARKERS,
     Phone,
     VictimData,
+    alternation,
     find_victim_data,
     fold_width,
     may_hold_phone,
 )
 
 CONTACT_TYPES = ("qq", "wechat", "telegram", "phone", "url")
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 # Between a marker and the id: separators, arrows and emoji ("V➕: x", "Q👉123"), at most six.
@@ -47,7 +44,7 @@ _SINGLE_LETTER = frozenset("QqVv")
 _QQ_CASEFOLDED = frozenset(m.casefold() for m in QQ_MARKERS)
 
 _QQ = re.compile(
-    f"{_NOT_WORD_BEFORE}({_alternation(QQ_MARKERS)}){_SEP}" r"([1-9]\d{4,10})(?!\d|\.\d)",
+    f"{_NOT_WORD_BEFORE}({alternation(QQ_MARKERS)}){_SEP}" r"([1-9]\d{4,10})(?!\d|\.\d)",
     re.IGNORECASE,
 )
 _QQ_MAIL = re.compile(
@@ -55,12 +52,12 @@ _QQ_MAIL = re.compile(
     re.IGNORECASE,
 )
 _WECHAT = re.compile(
-    f"{_NOT_WORD_BEFORE}({_alternation(WECHAT_MARKERS)}){_SEP}"
+    f"{_NOT_WORD_BEFORE}({alternation(WECHAT_MARKERS)}){_SEP}"
     r"([A-Za-z][A-Za-z0-9_\-]{5,19}|[1-9]\d{4,10})(?![A-Za-z0-9_\-]|\.\d)",
     re.IGNORECASE,
 )
 _TELEGRAM_MARKED = re.compile(
-    f"{_NOT_WORD_BEFORE}({_alternation(TELEGRAM_MARKERS)}){_SEP}"
+    f"{_NOT_WORD_BEFORE}({alternation(TELEGRAM_MARKERS)}){_SEP}"
     r"(@?)([A-Za-z][A-Za-z0-9_]{3,31})(?![A-Za-z0-9_])",
     re.IGNORECASE,
 )
@@ -146,7 +143,7 @@ def _marked(text: str):
         if m.group(1).isalpha() and len(m.group(1)) < 6:
             continue  # "@Apple 怎么写": a chat mention of a nickname, not a username
         yield _candidate("telegram", m.group(1), m.start(), m.end(), 2)
-    for m in _TELEGRAM_LINK.finditer(text):
+    for m in _TELEGRAM_LINK.finditer(text) if "/" in text else ():  # t.me/, tg://
         yield _candidate("telegram", m.group(1) or m.group(2), m.start(), m.end(), 0)
     for m in _URL_SCHEME.finditer(text) if "://" in text else ():
         if _TELEGRAM_LINK.match(text, m.start()):

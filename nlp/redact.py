@@ -38,6 +38,9 @@ _FOLD = (
     | dict.fromkeys((0x3000, 0xA0, 0x1680, 0x202F, 0x205F, *range(0x2000, 0x200B)), 0x20)
     | dict.fromkeys((*range(0x2010, 0x2016), 0x2212, 0xFE58, 0xFE63), 0x2D)
 )
+# Whether a text has a character to fold: translating with a dict looks every character up
+# in Python, most texts have none of them, and a search for one is a fraction of the cost.
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
 # Characters that show nothing: zero-width spaces and joiners, direction marks, soft hyphens,
 # variation selectors, Hangul and Braille blanks, tags, control characters other than line
 # breaks and tabs. "110105\u200b19491231002X" reads as one identity number to a person, so it
@@ -61,14 +64,18 @@ def visible(text: str) -> tuple[str, list[int] | None]:
 # digits in a row are a number, not prose (一一 or 三四 alone are words).
 _SPELT_DIGITS = re.compile("[零〇一二三四五六七八九]{5,}")
 _SPELT = str.maketrans("零〇一二三四五六七八九", "00123456789")
-# A character that is, or folds into, a digit: a text without one holds no number at all.
+# A character that is, or folds into, a digit: a text with fewer than _FEWEST_DIGITS of them
+# holds no victim's number (a landline or a 400 number has 10 digits, a mobile 11, a card 12
+# or more). Titles, authors and price fields rarely reach that: they are not scanned at all.
 _MAY_HOLD_DIGIT = re.compile(r"[\d零〇一二三四五六七八九]")
+_FEWEST_DIGITS = 10
 
 
 def fold_width(text: str) -> str:
     """``text`` with full-width ASCII made half-width and digits spelt in characters made
     digits; the same length, so a position in the result is a position in ``text``."""
-    text = text.translate(_FOLD)
+    if _FOLDABLE.search(text):
+        text = text.translate(_FOLD)
     if _SPELT_DIGITS.search(text):
         text = _SPELT_DIGITS.sub(lambda m: m.group().translate(_SPELT), text)
     return text
@@ -184,21 +191,31 @@ PHONE_MARKERS = (
 )  # fmt: skip
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+def alternation(words) -> str:
+    """A pattern for any of ``words``, the longest first, behind a look-ahead for the
+    characters they start with.
+
+    The regex engine tries the words one by one at every position of a text (case folded,
+    for the markers), and the look-ahead lets a position that starts none of them, most of a
+    post, fail on one test instead of on every word. Matches are the same: the look-ahead only
+    refuses positions no word could match at.
+    """
+    firsts = "".join(re.escape(ch) for ch in sorted({w[0] for w in words}))
+    longest_first = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return f"(?=[{firsts}])(?:{longest_first})"
 
 
 # 扣扣：3 0 9 4 8 8 1 2 6, V 1 3 8 …: an id written digit by digit to slip past filters.
 # SPACED_DIGITS is the cheap test for whether a text can hold one at all.
 SPACED_DIGITS = re.compile(r"\d \d \d \d \d")
 SPACED_ID = re.compile(
-    rf"(?<![A-Za-z0-9_])({_alternation(QQ_MARKERS + WECHAT_MARKERS)})[ \t:：]{{0,3}}"
+    rf"(?<![A-Za-z0-9_])({alternation(QQ_MARKERS + WECHAT_MARKERS)})[ \t:：]{{0,3}}"
     r"([1-9](?: \d){4,10})(?![\d])",
     re.IGNORECASE,
 )
 
 
-_ANY_MARKER = _alternation(QQ_MARKERS + WECHAT_MARKERS + TELEGRAM_MARKERS + PHONE_MARKERS)
+_ANY_MARKER = alternation(QQ_MARKERS + WECHAT_MARKERS + TELEGRAM_MARKERS + PHONE_MARKERS)
 # A marker right before a number, with up to six separators or emoji between.
 _CUED_BEFORE = re.compile(
     r"(?:" + _ANY_MARKER + r")[\s:：=＝\-~～>→/()（）\u2190-\u21ff\u2600-\u27bf\ufe0f"
@@ -316,7 +333,7 @@ FIELD_NAMES = (
     "收件人", "寄件人", "单号", "车牌号", "车牌", "车架号", "公司", "职位", "学历", "QQ号", "QQ",
     "微信号", "微信", "账号", "邮箱", "省份", "城市", "籍贯", "民族", "学校", "车型", "快递单号",
 )  # fmt: skip
-_FIELD_LABEL = re.compile(r"(" + _alternation(FIELD_NAMES) + r")\s{0,2}[:：]")
+_FIELD_LABEL = re.compile(r"(" + alternation(FIELD_NAMES) + r")\s{0,2}[:：]")
 _HEADER_SPLIT = re.compile(r"[|,，\t/、\s]+")
 _FIELD_NAME_SET = frozenset(FIELD_NAMES)
 _CONTACT_LABELS = frozenset(
@@ -347,6 +364,17 @@ _MASKED = re.compile(
     r"\d\*{3,}\d|(?<!\d)\d{3,}\*{3,}|(?<!\*)\*{3,}\d{3,}|[\u4e00-\u9fff]\*{3,}"
     r"|(?<![\u4e00-\u9fff])[" + "".join(sorted(_SURNAMES)) + r"]\*{1,2}"
     r"(?:[\u4e00-\u9fff](?![\u4e00-\u9fff*]))?(?![\u4e00-\u9fff*])"
+)
+# What every match of a pattern searched line by line needs (":" as well for "：", which
+# fold_width makes ":"). A text without it is not searched at all: most posts have no "*", no
+# "---" and no token of an earlier redaction, and each search of each line costs as much as
+# a search of the whole text.
+_NEEDS = (
+    (_MASKED, "*"),
+    (_ACCOUNT_ROW, "---"),
+    (_ID_OR_CARD_TOKEN, "["),
+    (_PHONE_TOKEN, "["),
+    (_FIELD_LABEL, ":"),
 )
 
 
@@ -419,6 +447,14 @@ class _Scan:
         self._phone_starts = [p.start for p in self.phones]
         self._id_card_starts = [s for _, s, _ in self.ids_cards]
         self.lines = _lines(self.text)
+        self._searched = {pattern for pattern, needed in _NEEDS if needed in self.text}
+
+    def _finditer(self, pattern: re.Pattern, start: int, end: int):
+        """``pattern.finditer`` over text[start:end], or nothing when the text lacks what
+        every match needs (see _NEEDS)."""
+        if pattern not in self._searched:
+            return ()
+        return pattern.finditer(self.text, start, end)
 
     def _phones_in(self, start: int, end: int) -> list[Phone]:
         i = bisect_left(self._phone_starts, start)
@@ -440,10 +476,10 @@ class _Scan:
         """Spans in text[start:end] that only a victim's record has."""
         t = self.text
         strong = self._ids_cards_in(start, end)
-        strong += [m.span() for m in _MASKED.finditer(t, start, end)]
-        strong += [m.span() for m in _ACCOUNT_ROW.finditer(t, start, end)]
-        strong += [m.span() for m in _ID_OR_CARD_TOKEN.finditer(t, start, end)]
-        labels = list(_FIELD_LABEL.finditer(t, start, end))
+        strong += [m.span() for m in self._finditer(_MASKED, start, end)]
+        strong += [m.span() for m in self._finditer(_ACCOUNT_ROW, start, end)]
+        strong += [m.span() for m in self._finditer(_ID_OR_CARD_TOKEN, start, end)]
+        labels = list(self._finditer(_FIELD_LABEL, start, end))
         if len(labels) >= 2 and any(m.group(1) not in _CONTACT_LABELS for m in labels):
             value_end = _CLAUSE_BREAK.search(t, labels[-1].end() + 1, end)
             strong += [(labels[0].start(), value_end.start() if value_end else end)]
@@ -459,7 +495,7 @@ class _Scan:
         spans = [(p.start, p.end) for p in self._phones_in(start, end) if not p.cued]
         spans += [
             m.span()
-            for m in _PHONE_TOKEN.finditer(self.text, start, end)
+            for m in self._finditer(_PHONE_TOKEN, start, end)
             if not self._cued_at(m.start())
         ]
         return spans
@@ -474,7 +510,9 @@ class _Scan:
         for p in self._phones_in(start, end):
             pieces += [self.text[pos : p.start], "#"]
             pos = p.end
-        line = _PHONE_TOKEN.sub("#", "".join(pieces) + self.text[pos:end])
+        line = "".join(pieces) + self.text[pos:end]
+        if _PHONE_TOKEN in self._searched:
+            line = _PHONE_TOKEN.sub("#", line)
         fields = [f for f in _ROW_SPLIT.split(line) if f.strip()]
         if len(fields) < 3:
             fields = line.split()
@@ -558,6 +596,8 @@ class _Scan:
     def record_rows(self) -> list[tuple[int, int]]:
         """Lines outside samples that hold records: from the first record field to the last
         (a seller's QQ after a card number in "四件套 卡号… Q 123" stays outside)."""
+        if not self._may_hold_records():
+            return []
         rows = []
         for line in self.lines:
             end = _cut_at_call_to_action(self.text, line.start, line.end)
@@ -566,9 +606,24 @@ class _Scan:
                 rows.append((min(s for s, _ in signals), max(e for _, e in signals)))
         return rows
 
+    def _may_hold_records(self) -> bool:
+        """Whether some line may give a signal of :meth:`record_signals`, seen from the whole
+        text at once: an ID or card number, a phone nobody introduced, a masked number or
+        name, an account row or a token (each needs its character, see _NEEDS), or two field
+        labels on a line (each needs a ":"). Most posts have none, and are not searched line
+        by line."""
+        return bool(
+            self.ids_cards
+            or any(not p.cued for p in self.phones)
+            or any(pattern is not _FIELD_LABEL for pattern in self._searched)
+            or self.text.count(":") >= 2
+        )
+
     def _listed_phones(self) -> set[Phone]:
         """Bare numbers on lines that hold little else (at most a short name beside them)."""
         listed: set[Phone] = set()
+        if not self.phones:
+            return listed
         for line in self.lines:
             phones = [p for p in self._phones_in(line.start, line.end) if not p.cued]
             if not phones:
@@ -636,8 +691,8 @@ def redact(text: str, key: bytes) -> str:
     """
     if not isinstance(key, bytes | bytearray) or not key:
         raise ValueError(f"redaction key must be non-empty bytes (set ${REDACT_KEY_ENV})")
-    if _MAY_HOLD_DIGIT.search(text) is None:
-        return text  # every number is written with digits (or spelt ones)
+    if len(_MAY_HOLD_DIGIT.findall(text)) < _FEWEST_DIGITS:
+        return text  # every number is written with digits (or spelt ones), ten at least
     scan = _Scan(text)
     if not scan.ids_cards and not scan.phones:
         # No victim's number possible: the sample and record regions (the costly part of a

@@ -298,6 +298,7 @@ def mask_contacts(text: str) -> tuple[str, bool]:
         seller = seller or run.startswith("@") or (run.replace(" ", "").replace("-", "").isdigit())
     jumps: dict[int, int] = {}
     gaps = [0] * (len(chars) + 1)  # +1 where a gap to mask opens, -1 where it closes
+    first = len(chars)  # where the first gap opens: nothing before it is masked by the pass
     for start, _ in sorted(spans):
         begin, end = _marker_before(chars, start, jumps)
         if begin < 0:
@@ -307,8 +308,9 @@ def mask_contacts(text: str) -> tuple[str, bool]:
             chars[k] = MASK
         gaps[end] += 1
         gaps[start] -= 1
+        first = min(first, end)
     depth = 0
-    for k in range(len(chars)):
+    for k in range(first, len(chars)):
         depth += gaps[k]
         if depth > 0:
             chars[k] = MASK
@@ -496,12 +498,20 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
 # -- scanner ------------------------------------------------------------------------------------
 
 
+# Alternatives tried in turn at one level of the trie before they are split into groups.
+_FANOUT = 8
+
+
 def _trie_pattern(terms: list[str]) -> str:
     """A regular expression that matches the longest of ``terms`` at a position.
 
     The terms are nested as a trie (接码(?:平台)?|…), so at each level the alternatives start
-    with different characters and the regex engine picks a branch by one comparison instead of
-    trying every term in turn.
+    with different characters. The regex engine still tries a level's alternatives one by one,
+    and the first level has hundreds (a character that starts no term, most of a post, was
+    compared with each): a level of many is split into a few groups, each behind a look-ahead
+    for the characters its alternatives start with, and so on down. A position is then tried
+    against a few dozen alternatives, not hundreds; as the alternatives start with different
+    characters, at most one can match, and the matches are the same.
     """
     trie: dict = {}
     for term in terms:
@@ -510,18 +520,26 @@ def _trie_pattern(terms: list[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = True
 
+    def join(branches: list[tuple[str, str]]) -> str:
+        if len(branches) <= _FANOUT:
+            return "|".join(body for _, body in branches)
+        size = -(-len(branches) // _FANOUT)
+        groups = [branches[i : i + size] for i in range(0, len(branches), size)]
+        return "|".join(
+            "(?=[" + "".join(re.escape(ch) for ch, _ in group) + "])(?:" + join(group) + ")"
+            for group in groups
+        )
+
     def build(node: dict) -> str:
-        alternatives = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alternatives:
+        branches = [(ch, re.escape(ch) + build(child)) for ch, child in sorted(node.items()) if ch]
+        if not branches:
             return ""
-        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-        if "" in node:
-            return (
-                body + "?"
-                if len(alternatives) == 1 and len(alternatives[0]) == 1
-                else ("(?:" + "|".join(alternatives) + ")?")
-            )
-        return body
+        if len(branches) == 1:
+            body = branches[0][1]
+            if "" in node:
+                return body + "?" if len(body) == 1 else "(?:" + body + ")?"
+            return body
+        return "(?:" + join(branches) + ")" + ("?" if "" in node else "")
 
     return build(trie)
 
