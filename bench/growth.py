@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from index.tokens import index_tokens  # noqa: E402
+from nlp import clear_caches as clear_extraction_caches  # noqa: E402
 from nlp import extract, redact  # noqa: E402
 from nlp.contacts import find_contacts  # noqa: E402
 from nlp.normalize import normalize  # noqa: E402
@@ -75,6 +76,7 @@ def best_time(function, kind: str, n: int, repeat: int) -> float:
         text = post_of(kind, n, seed)
         phone_digits.cache_clear()
         clear_segment_caches()
+        clear_extraction_caches()
         gc.collect()
         gc.disable()
         try:

@@ -294,8 +294,10 @@ class _Reader:
         self.page = page
         self.text = text
         self.n_chars = len(text)
+        self.brackets = "(" in text or "（" in text
         self.has_contact = has_contact  # a seller's contact: a post naming goods advertises them
         self.n = len(tokens)
+        self._index_words()
         self.offers: list[Offer] = []
         self.keys: dict[tuple, Offer] = {}
         self.cues: set[str] = set()
@@ -358,16 +360,36 @@ class _Reader:
         return bool(self.seg_plats) or any(not attr for _, attr in self.seg_goods)
 
     def _prev(self, i: int) -> int:
+        if 0 <= i <= self.n:
+            return self.prev_word[i]
         i -= 1
         while i >= 0 and self.t[i].kind == sc.SPACE:
             i -= 1
         return i
 
     def _next(self, i: int) -> int:
-        i += 1
-        while i < self.n and self.t[i].kind == sc.SPACE:
-            i += 1
-        return i
+        if -1 <= i < self.n:
+            return self.next_word[i + 1]
+        return i + 1
+
+    def _index_words(self) -> None:
+        """prev_word[i]: the token before ``i`` that is not a space (-1 if none); next_word[i +
+        1]: the one after ``i`` (n if none). The rules ask these at every turn."""
+        prev_word = [-1] * (self.n + 1)
+        last = -1
+        for k, tok in enumerate(self.t):
+            prev_word[k] = last
+            if tok.kind != sc.SPACE:
+                last = k
+        prev_word[self.n] = last
+        next_word = [self.n] * (self.n + 1)
+        nxt = self.n
+        for k in range(self.n - 1, -2, -1):
+            next_word[k + 1] = nxt
+            if k >= 0 and self.t[k].kind != sc.SPACE:
+                nxt = k
+        self.prev_word = prev_word
+        self.next_word = next_word
 
     def _kind(self, i: int) -> str | None:
         return self.t[i].kind if 0 <= i < self.n else None
@@ -546,7 +568,7 @@ class _Reader:
             self.explicit_side = True
         after_attr = (
             self._kind(self._prev(i)) == sc.ATTR
-            or self._what_it_can_do(tok)
+            or (sc.GOODS in roles and self._what_it_can_do(tok))
             or (  # 带 身份证 正反面: every goods word after 带 until the price
                 self._kind(self._prev(i)) == sc.GOODS
                 and bool(self.seg_goods)
@@ -603,6 +625,8 @@ class _Reader:
         """Inside brackets written against a goods word (四要素（姓名 身份证 手机 银行卡）), the
         words list what the goods hold. A bundle's (四件套(姓名+身份证+手机+照片)) say what
         it is, so they count."""
+        if not self.brackets:
+            return False
         opened = max(self.text.rfind("(", 0, at), self.text.rfind("（", 0, at))
         if opened <= 0 or max(self.text.rfind(")", 0, at), self.text.rfind("）", 0, at)) > opened:
             return False

@@ -222,6 +222,8 @@ def _ascii_run_is_contact(run: str) -> bool:
     return False
 
 
+# An amount with a decimal part or a currency written against it: never a contact.
+_PRICE_RUN = re.compile(r"\d{1,6}(?:\.\d{1,4}[a-z]{0,4}|[a-z]{1,4})")
 _MARKER_GAP = frozenset(" \t:=：-" + MASK)  # between a marker and its contact
 
 
@@ -273,6 +275,8 @@ def mask_contacts(text: str) -> tuple[str, bool]:
         run = m.group()
         if len(run) < 5 and (run.isdigit() or run.isalpha()):
             continue  # a price (30), an alias (vx) or a unit (u): too short for an id
+        if _PRICE_RUN.fullmatch(run):
+            continue  # 119.0u, 46.9, 30块: an amount, not an id
         start, end = m.span()
         if _ascii_run_is_contact(run.strip("._-/")):
             spans.append((start, end))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import nlp
-from nlp import EXTRACTOR_VERSION, extract
+from nlp import EXTRACTOR_VERSION, _extracted, clear_caches, extract
 from nlp.lexicon import load_lexicon
 
 
@@ -33,3 +33,20 @@ def test_public_surface_is_small():
 def test_non_text_is_refused():
     with pytest.raises(TypeError):
         extract(b"\xe5\x87\xba")  # type: ignore[arg-type]
+
+
+def test_a_repeated_post_gives_the_same_record_and_a_fresh_copy():
+    text = "出QQ老号 10元一个 V：shop_2024"
+    first = extract(text)
+    first["offers"][0]["price"] = 999  # a caller changing its copy
+    first["contacts"].clear()
+    second = extract(text)
+    assert second["offers"][0]["price"] == 10 and second["contacts"]
+    assert second == extract(text) and second is not extract(text)
+
+
+def test_a_long_paste_is_read_each_time_not_kept():
+    text = "出QQ老号 10元一个\n" * 300  # over REPEAT_MAX_CHARS
+    clear_caches()
+    assert extract(text)["is_listing"]
+    assert _extracted.cache_info().currsize == 0
