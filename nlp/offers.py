@@ -125,6 +125,9 @@ ROW_ABBREVIATIONS = {
 PLATFORM_GOODS = frozenset(
     ("account", "account_rental", "sms_code", "fake_engagement", "verification_service")
 )
+# 9位数的3块8位数的20, 4 位 300U 5 位 80U: counts that grade the next item, not the batch a
+# price before them buys.
+GRADE_CLASSIFIERS = frozenset(("位", "人"))
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
 CALLS_TO_ACTION = frozenset(("要的私", "需要的私", "有需要私"))
 # 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
@@ -809,7 +812,11 @@ class _Reader:
         ):
             return i + 1  # 能过五十万流水: the turnover a card can take, not its price
         if (
-            (before.endswith(NOT_PRICE_WORDS) and not _FACE_VALUE_BEFORE.search(before))
+            (
+                before.endswith(NOT_PRICE_WORDS)
+                and not _FACE_VALUE_BEFORE.search(before)
+                and not (before.endswith("年龄") and nxt is not None and nxt.kind == sc.CLS)
+            )
             or _LIST_RANK.search(before)
             or _TOP_UP.search(before)
             or (tok.value < 10 and tok.value == int(tok.value) and _REPLY_ASKED.search(before))
@@ -893,6 +900,13 @@ class _Reader:
             and (nxt is None or sc.CLS not in nxt.roles)
         ):
             return i + 1  # 余额从来没超过800: a threshold
+        if (
+            p_kind == sc.MINQ
+            and self.t[p].value == "before"
+            and nxt.roles.get(sc.CLS) in PERIODS
+            and self._kind(self._next(j)) == sc.NUM
+        ):
+            return j + 1  # 超过 7 天 0.1 一条: how old the data is, then its price
         if self._lot_price(i) and (self._has_subject() or self.ctx_goods):
             self.pending_qty = (self.lot, "item", i)
             self.lot = None
@@ -1045,7 +1059,7 @@ class _Reader:
         if (
             self.side == "buy"
             and unit in ("item", "query")
-            and self._before(self.t[i].start).rstrip().endswith(("要", "需要"))
+            and self._before(self.t[i].start).rstrip().endswith(("要", "需要", "收"))
             and self._kind(self._next(j)) not in (sc.QI, sc.MINQ)
         ):
             return j + 1  # 有没有出探探女号的 要 20 个 30 左右: how many the buyer wants
@@ -1205,6 +1219,8 @@ class _Reader:
             and nxt.roles[sc.CLS] in ("day", "week", "month", "year")
         ):
             return False  # ⌚ 3 天 80: a row's count of days, then their price
+        if self._kind(self._prev(i)) == sc.MINQ:
+            return False  # 超过 7 天 0.1: a threshold, read as one below
         return (
             nxt is not None
             and j > i + 1
@@ -1256,6 +1272,7 @@ class _Reader:
         currency = lo.currency or hi.currency or self._line_default_currency(lo.start)
         per_qty = 1
         unit = None
+        spanned = False
         consumed = last + 1
         a = self._next(last)
         p = self._prev(i)
@@ -1288,6 +1305,8 @@ class _Reader:
         ):
             unit = self.t[a].value
             consumed = a + 1
+            if sc.SPAN in self.t[a].roles and unit == "item":
+                spanned = True  # 1000人 15元 一小时: per a span of time, the batch stands
         elif a < self.n and self.t[a].kind == sc.SLASH:
             b = self._next(a)
             c = self._next(b)
@@ -1315,6 +1334,7 @@ class _Reader:
                 c < self.n
                 and self.t[c].kind != sc.PER
                 and sc.CLS in self.t[c].roles
+                and self.text[self.t[c].start : self.t[c].end] not in GRADE_CLASSIFIERS
                 and self._kind(q) != sc.QI
                 and not self._lot_follows(q)  # 6块 50个打包250: the next item's lot
             ):
@@ -1331,7 +1351,7 @@ class _Reader:
             unit in ("item", "query") and self.seg_periods and not per_before_close and not per_card
         ):
             unit = self.seg_periods[-1]
-        if self.pending_qty is not None and self.pending_qty[2] == i and unit is None:
+        if self.pending_qty is not None and self.pending_qty[2] == i and (unit is None or spanned):
             per_qty, unit, _ = self.pending_qty
         self.pending_qty = None
         if unit is None:

@@ -703,3 +703,18 @@ def test_clocking_in_for_someone_is_other():
 )
 def test_badges_rented_bank_accounts_and_things_that_come_with_goods(text, expected):
     assert [o[:2] for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 陌陌 直播间 人气 1000人 15元 一小时", [(15, 1000)]),  # an audience, per hour
+        ("收扣扣号9位数的3块8位数的20", [(3, 1), (20, 1)]),  # lengths grade the next item
+        ("出 TG 靓号用户名 4 位 字母 300U 5 位 80U 可议", [(300, 1), (80, 1)]),
+        ("有出 移动 注册卡 的吗 收 500张 18以内", [(18, 1)]),  # how many the buyer takes
+        ("新到一批宝妈数据带孩子年龄 1 万条 350 10 万条 3000", [(350, 10000), (3000, 100000)]),
+        ("出 贷款 数据 三天内 0.4 一条 超过 7 天 0.1 一条", [(0.4, 1), (0.1, 1)]),
+    ],
+)
+def test_audiences_lengths_thresholds_and_counts_after_words(text, expected):
+    assert [(o[3], o[4]) for o in offers(text)] == expected
