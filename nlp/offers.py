@@ -465,21 +465,17 @@ class _Reader:
         return self.offers
 
     def _cards_of_carriers(self) -> None:
+        """收 wx 的 手机卡, 能收短信 未注册过 dy ks: a SIM card's platform is its carrier; the
+        apps it is wanted for are not, and one card offer stands for them all. Devices (苹果 手机
+        改机 软件) have no platform: the name is their maker's."""
+        changed = set()
         for offer in self.offers:
             if offer.goods == "hardware":
-                offer.platform = None  # 苹果 手机 改机 软件: the phone's maker, not a platform
-        """收 wx 的 手机卡, 能收短信 未注册过 dy ks: a SIM card's platform is its carrier; the
-        apps it is wanted for are not, and one card offer stands for them all."""
-        seen = set()
-        kept = []
-        for offer in self.offers:
-            if offer.goods == "sim_card" and offer.platform not in CARRIERS:
                 offer.platform = None
-                if offer.key() in seen:
-                    continue
-                seen.add(offer.key())
-            kept.append(offer)
-        self.offers[:] = kept
+            elif offer.goods == "sim_card" and offer.platform not in CARRIERS:
+                offer.platform = None
+                changed.add(id(offer))
+        self._drop_repeats(changed)
 
     def _addons_platform(self) -> None:
         """收实名微信 800 一个，需要过脸的另加 100 / 代实名 支付宝 80 微信 120，过脸另算 50: a
@@ -489,14 +485,20 @@ class _Reader:
             return
         plats = {o.platform for o in self.offers if id(o) not in self.addons and o.platform}
         platform = next(iter(plats)) if len(plats) == 1 else None
+        for offer in self.offers:
+            if id(offer) in self.addons and _fits(offer.goods, platform):
+                offer.platform = platform
+        self._drop_repeats(self.addons)  # 抖音 / 快手 / 小红书 每个 40，过脸另加 20: one add-on
+
+    def _drop_repeats(self, changed: set[int]) -> None:
+        """Of the offers in ``changed`` (ids) that a platform set afresh made the same, keep
+        the first: the same good at the same price twice in one post is one offer."""
         seen = set()
         kept = []
         for offer in self.offers:
-            if id(offer) in self.addons:
-                if _fits(offer.goods, platform):
-                    offer.platform = platform
+            if id(offer) in changed:
                 if offer.key() in seen:
-                    continue  # 抖音 / 快手 / 小红书 每个 40，过脸另加 20: one add-on, not three
+                    continue
                 seen.add(offer.key())
             kept.append(offer)
         self.offers[:] = kept
