@@ -324,6 +324,9 @@ class _Reader:
         self.last_min: tuple[int, int] | None = None  # (minimum, offers made before it)
         self.unlisted_named = False  # a row named an app we do not list (钉钉 0.8)
         self.addons: set[int] = set()  # ids of offers priced as add-ons (过脸另加 100)
+        self.codes_named: bool | None = None  # see _names_codes
+        self.goods_ending: dict[int, sc.Token] | None = None  # see _listed_contents
+        self.payment_lines: dict[int, bool] = {}  # see _payment_line
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
         self.header_currency = header_currencies(text) if text else []
@@ -635,12 +638,10 @@ class _Reader:
         opened = max(self.text.rfind("(", 0, at), self.text.rfind("（", 0, at))
         if opened <= 0 or max(self.text.rfind(")", 0, at), self.text.rfind("）", 0, at)) > opened:
             return False
-        for tok in self.t:
-            if tok.end == opened and sc.GOODS in tok.roles:
-                return self.text[tok.start : tok.end] not in BUNDLE_WORDS
-            if tok.start >= opened:
-                break
-        return False
+        if self.goods_ending is None:  # where each goods word ends: found once a post
+            self.goods_ending = {t.end: t for t in self.t if sc.GOODS in t.roles}
+        tok = self.goods_ending.get(opened)
+        return tok is not None and self.text[tok.start : tok.end] not in BUNDLE_WORDS
 
     def _year_in_brackets(self, tok: sc.Token) -> bool:
         return (
@@ -658,17 +659,27 @@ class _Reader:
             platform is None
             or self._kind(self._next(i)) != sc.NUM
             or self._kind(self._prev(i)) not in (None, sc.SEP, sc.NUM)
-            or not any(t.roles.get(sc.GOODS) == "sms_code" for t in self.t)
+            or not self._names_codes()
         ):
             return None
         return platform
 
+    def _names_codes(self) -> bool:
+        """Whether a goods word of the post names SMS codes (asked once a post)."""
+        if self.codes_named is None:
+            self.codes_named = any(t.roles.get(sc.GOODS) == "sms_code" for t in self.t)
+        return self.codes_named
+
     def _payment_line(self, at: int) -> bool:
         """A line that says how to pay (本店接受 …, 付款方式：…) and prices nothing."""
-        start = self.text.rfind("\n", 0, at) + 1
-        end = self.text.find("\n", at)
-        line = self.text[start : end if end >= 0 else self.n_chars]
-        return any(w in line for w in PAYMENT_CUES) and not _BARE_DIGIT.search(line)
+        if self.line not in self.payment_lines:  # asked once a line, however many names
+            start = self.text.rfind("\n", 0, at) + 1
+            end = self.text.find("\n", at)
+            line = self.text[start : end if end >= 0 else self.n_chars]
+            self.payment_lines[self.line] = any(w in line for w in PAYMENT_CUES) and not (
+                _BARE_DIGIT.search(line)
+            )
+        return self.payment_lines[self.line]
 
     def _unlisted_platform(self, i: int) -> bool:
         """，Microsoft 0.3U: a Latin name opening a clause and priced is a platform we do not
