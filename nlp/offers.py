@@ -149,6 +149,8 @@ MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "
 # Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
 LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
 _PAYMENT_CHANNEL = re.compile("跑分|支付|代收|代付|收款|四方|三方|费率|码商")
+# 公众号 出售 5000 粉 1200: a channel sold with its followers is an account, not fans.
+_CHANNEL = re.compile("公众号|订阅号|服务号|视频号")
 _GAME_CHEAT = re.compile("外挂|天卡|周卡|卡密|永久版|封号包赔|不封号|透视|自瞄|吃鸡|游戏")
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
@@ -163,7 +165,8 @@ NOT_PRICE_WORDS = (
 )  # fmt: skip
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请)扣$")  # 要的扣1: the digit to reply with
 _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first
-NOT_PRICE_AFTER = ("流水", "面值")  # 五十万流水, 100 面值: turnover, a card's face value
+# 五十万流水, 100 面值, 5 个点: turnover, a card's face value, a percentage
+NOT_PRICE_AFTER = ("流水", "面值", "个点")
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
@@ -1077,7 +1080,9 @@ class _Reader:
         ):
             return j + 1  # 有没有出探探女号的 要 20 个 30 左右: how many the buyer wants
         if "粉" in self.text[cls_tok.start : cls_tok.end] and (
-            "account" in named or (not named and self.ctx_goods == ["account"])
+            "account" in named
+            or (not named and self.ctx_goods == ["account"])
+            or (not named and _CHANNEL.search(self.text, 0, cls_tok.start) is not None)
         ):
             return (k if self._kind(k) == sc.MINQ else j) + 1  # 收快手号 1000粉以上: followers
         audience = self._kind(k) in (sc.SLASH, sc.PER)  # 100人/小时 8元, 1000人 一场 100

@@ -718,3 +718,18 @@ def test_badges_rented_bank_accounts_and_things_that_come_with_goods(text, expec
 )
 def test_audiences_lengths_thresholds_and_counts_after_words(text, expected):
     assert [(o[3], o[4]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("公众号 出售 5000 粉 1200 / 订阅号 空壳 300", [("account", 1200, 1), ("account", 300, 1)]),
+        ("视频号 粉丝 1000 个 35 元", [("fake_engagement", 35, 1000)]),  # fans sold as such
+    ],
+)
+def test_channels_sold_with_followers_and_shops_with_sales(text, expected):
+    assert [(o[0], o[3], o[4]) for o in offers(text)] == expected
+
+
+def test_points_of_a_fee_are_no_price():
+    assert all(o[3] is None for o in offers("代付 淘宝 订单 手续费 5 个点 秒付 出"))
