@@ -352,6 +352,7 @@ class _Reader:
         self.seg_defaulted = False  # the goods were guessed from the platform alone
         self.seg_membership = False  # 会员, premium: what an account has, or is sold as
         self.seg_photo_lookup = False  # 返照, 网纹照: an ID photo looked up, not one taken (手持)
+        self.seg_card = False  # the last period named is a card's (月卡 9.9 一个)
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -622,6 +623,7 @@ class _Reader:
                 self.seg_plats.append(platform)
         if sc.PERIOD in roles:
             self.seg_periods.append(roles[sc.PERIOD])
+            self.seg_card = self.text.endswith("卡", 0, tok.end)  # 月卡, 年卡: a card of a period
         if sc.RENT in roles:
             self.seg_rent = True
         if sc.HEAD in roles and self._kind(self._prev(i)) != sc.ATTR:
@@ -1290,7 +1292,7 @@ class _Reader:
         currency = lo.currency or hi.currency or self._line_default_currency(lo.start)
         per_qty = 1
         unit = None
-        spanned = False
+        spanned = each = False
         consumed = last + 1
         a = self._next(last)
         p = self._prev(i)
@@ -1323,6 +1325,7 @@ class _Reader:
         ):
             unit = self.t[a].value
             consumed = a + 1
+            each = unit == "item" and sc.SPAN not in self.t[a].roles  # 9.9 一个, 198 一张
             if sc.SPAN in self.t[a].roles and unit == "item":
                 spanned = True  # 1000人 15元 一小时: per a span of time, the batch stands
         elif a < self.n and self.t[a].kind == sc.SLASH:
@@ -1366,7 +1369,11 @@ class _Reader:
         ):
             unit = self.t[p].value  # 云手机 月付 60 一台: the period says more than the classifier
         elif (
-            unit in ("item", "query") and self.seg_periods and not per_before_close and not per_card
+            unit in ("item", "query")
+            and self.seg_periods
+            and not per_before_close
+            and not per_card
+            and not (each and self.seg_card)  # 会员 月卡 都是 9.9 一个: priced per card
         ):
             unit = self.seg_periods[-1]
         if self.pending_qty is not None and self.pending_qty[2] == i and (unit is None or spanned):

@@ -733,3 +733,16 @@ def test_channels_sold_with_followers_and_shops_with_sales(text, expected):
 
 def test_points_of_a_fee_are_no_price():
     assert all(o[3] is None for o in offers("代付 淘宝 订单 手续费 5 个点 秒付 出"))
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("出 爱奇艺 优酷 芒果 会员 月卡 都是 9.9 一个 直 充", ["item"]),  # a card, per card
+        ("出 原神 月卡 代充 24 一个", ["item"]),
+        ("腾讯 视频 会员 月卡 8", ["month"]),  # a membership by the month
+        ("群控软件 年卡1200 月卡150", ["year", "month"]),
+    ],
+)
+def test_a_card_of_a_period_priced_each_is_an_item(text, units):
+    assert [o[5] for o in offers(text)] == units
