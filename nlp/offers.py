@@ -872,6 +872,7 @@ class _Reader:
             p_kind == sc.GOODS
             and not tok.currency
             and self._is_period_span(self._prev(p))
+            and self.t[p].roles[sc.GOODS] != "account"  # 一年老号 260: the account's age
             and (nxt is None or nxt.kind not in (sc.PER, sc.SLASH))
         ):
             return i + 1  # 每天500精准粉 / 每天加粉300: how many a day, not a price a day

@@ -746,3 +746,14 @@ def test_points_of_a_fee_are_no_price():
 )
 def test_a_card_of_a_period_priced_each_is_an_item(text, units):
     assert [o[5] for o in offers(text)] == units
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("出 微信号 一年老号 260", [260]),  # the account's age, not a yearly capacity
+        ("威信 号 女号 满月 55 男号 满月 45 一年 女号 280 男号 240", [55, 45, 280, 240]),
+    ],
+)
+def test_an_accounts_age_before_its_grade_is_no_capacity(text, prices):
+    assert [o[3] for o in offers(text)] == prices
