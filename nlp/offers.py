@@ -68,6 +68,7 @@ PLATFORM_BOUND = frozenset(
 # Goods counted in bulk: a bare round number before a price is the batch it buys (抖音 1w 80,
 # 评论 100 20); for other goods a number before the price is part of the item (箱子 40台 一万八).
 BATCH_GOODS = frozenset(["fake_engagement", "personal_data"])
+# Spans an output is counted in (每天500精准粉, 一天能出三百个); not a year: 一年老号 is an age.
 PERIODS = frozenset(["day", "week", "month"])
 # An account priced per day or week is rented (一天给60); per month it may be a service (养号).
 RENTAL_PERIODS = frozenset(["day", "week"])
@@ -112,7 +113,8 @@ BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全�
 THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 # 过脸另加 100, 照片另算 50: the price of a service added to the goods.
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
-PERIODS = frozenset(("day", "week", "month", "year"))
+# The units a price can be per span of time (rentals, memberships, licences).
+TIME_UNITS = frozenset(("day", "week", "month", "year"))
 RENTED_NOT_ACCOUNTS = frozenset(("bank_card", "insider_access", "hardware", "sim_card"))
 BADGES = ("蓝v", "黄v", "金v", "橙v", "红v")
 OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目"))
@@ -872,7 +874,6 @@ class _Reader:
             p_kind == sc.GOODS
             and not tok.currency
             and self._is_period_span(self._prev(p))
-            and self.t[p].roles[sc.GOODS] != "account"  # 一年老号 260: the account's age
             and (nxt is None or nxt.kind not in (sc.PER, sc.SLASH))
         ):
             return i + 1  # 每天500精准粉 / 每天加粉300: how many a day, not a price a day
@@ -922,7 +923,7 @@ class _Reader:
         if (
             p_kind == sc.MINQ
             and self.t[p].value == "before"
-            and nxt.roles.get(sc.CLS) in PERIODS
+            and nxt.roles.get(sc.CLS) in TIME_UNITS
             and self._kind(self._next(j)) == sc.NUM
         ):
             return j + 1  # 超过 7 天 0.1 一条: how old the data is, then its price
@@ -1237,7 +1238,7 @@ class _Reader:
             and tok.value <= 90
             and nxt is not None
             and sc.CLS in nxt.roles
-            and nxt.roles[sc.CLS] in ("day", "week", "month", "year")
+            and nxt.roles[sc.CLS] in TIME_UNITS
         ):
             return False  # ⌚ 3 天 80: a row's count of days, then their price
         if self._kind(self._prev(i)) == sc.MINQ:
@@ -1311,7 +1312,7 @@ class _Reader:
         )
         counted_period = (  # 三个月 120 一年 350: 120 is for the three months before it
             self._kind(p) == sc.CLS
-            and self.t[p].roles[sc.CLS] in ("day", "week", "month", "year")
+            and self.t[p].roles[sc.CLS] in TIME_UNITS
             and self._kind(self._prev(p)) == sc.NUM
         )
         per_before = (self._kind(p) in (sc.PER, sc.PERIOD) or counted_period) and not per_card
@@ -1441,7 +1442,7 @@ class _Reader:
             tok is not None
             and tok.kind == sc.CLS
             and tok.end - tok.start == 1
-            and tok.roles[sc.CLS] in ("day", "week", "month", "year")
+            and tok.roles[sc.CLS] in TIME_UNITS
             and (
                 k == 0
                 or self.t[k - 1].kind in (sc.SPACE, sc.SEP, sc.GOODS, sc.PLAT)
@@ -1465,7 +1466,7 @@ class _Reader:
         kinds = set(goods)
         if unit == "query" and kinds == {"personal_data"} and "要素" not in self.text:
             return "lookup_service"  # 车主信息 15/次: records looked up one by one
-        if unit in PERIODS and {"insider_access", "lookup_service"} <= kinds:
+        if unit in TIME_UNITS and {"insider_access", "lookup_service"} <= kinds:
             kinds.discard("lookup_service")  # 内部 后台 查订单 包月 5000: the access, by the month
         if unit == "query" and "insider_access" in kinds:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
