@@ -84,7 +84,6 @@ TIER_WORDS = tuple(
     "量大 批量 单拿 零售 整拿 散拿 大量 少量 首单 首次 新客 老客 "
     "单个 单买 另外 其他 其它 价格 单价 现价 原价 特价 活动 以上".split()
 )
-# Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
 # 普通 20 / vip 45 / svip 70: Latin words that name a grade of the goods, not an app.
 LATIN_GRADES = frozenset((
     "vip", "svip", "plus", "pro", "max", "premium", "gold", "lite",
@@ -115,25 +114,25 @@ THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
 # The units a price can be per span of time (rentals, memberships, licences).
 TIME_UNITS = frozenset(("day", "week", "month", "year"))
+# Goods a 出租 rents without making them an account rental (对公户 出租 包月 5000).
 RENTED_NOT_ACCOUNTS = frozenset(("bank_card", "insider_access", "hardware", "sim_card"))
+# The badges a platform verifies an account with (抖音 蓝V 认证 一次 500).
 BADGES = ("蓝v", "黄v", "金v", "橙v", "红v")
+# A row priced for "the rest" (顺丰 十块 圆通 六块 其他 五块) names no platform.
 OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目"))
 # Platforms a code list's rows name by one character or a nickname (接码 V 4.5 抖 0.8 扣 1.3).
 ROW_ABBREVIATIONS = {
     "v": "wechat", "扣": "qq", "企": "qq", "抖": "douyin", "快": "kuaishou", "陌": "momo",
     "探": "tantan", "灵魂": "soul", "红书": "xiaohongshu", "淘": "taobao", "拼": "pinduoduo",
 }  # fmt: skip
-# Goods that are always some platform's: rows of them take the one platform a post names.
-PLATFORM_GOODS = frozenset(
-    ("account", "account_rental", "sms_code", "fake_engagement", "verification_service")
-)
 # 9位数的3块8位数的20, 4 位 300U 5 位 80U: counts that grade the next item, not the batch a
 # price before them buys.
 GRADE_CLASSIFIERS = frozenset(("位", "人"))
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
 CALLS_TO_ACTION = frozenset(("要的私", "需要的私", "有需要私"))
 # 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
-CAPABILITY_WORDS = ("能", "可", "可以", "不能", "能够")
+CAPABILITY_WORDS = ("能", "可", "可以", "能够")  # 不能 ends with 能
+# Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
 LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
 # Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
 ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
@@ -428,25 +427,26 @@ class _Reader:
             elif kind == sc.SPACE:
                 i += 1
             elif kind == sc.OTHER:
-                if self.text[tok.end - 1] in "%‰" and self._percent_fee(i):
+                word = self.text[tok.start : tok.end]
+                if word[-1] in "%‰" and self._percent_fee(i):
                     # 跑分 费率2%: a fee that cannot be priced; the good is on offer, price null
                     self._make(None, None, "CNY", 1, None)
-                elif self.text[tok.start] == "码" and self._platform_code(i):
+                elif word[0] == "码" and self._platform_code(i):
                     self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
                 elif (
-                    self.text[tok.start : tok.end] == "认证"
+                    word == "认证"
                     and self._before(tok.start).rstrip().endswith(BADGES)
                     and all(g != "account" for g, _ in self.seg_goods)  # 企业号蓝V认证: it has one
                 ):
                     self.seg_goods.append(("verification_service", False))  # 蓝V 认证 一次 500
                 elif (
-                    self.text[tok.start : tok.end] in OTHER_ROWS
+                    word in OTHER_ROWS
                     and self._kind(self._next(i)) == sc.NUM
                     and not self.seg_plats
                 ):
                     self.seg_plats.append("none")  # 顺丰 十块 圆通 六块 其他 五块: the rest
                     self.unlisted_named = True
-                elif (platform := self._row_abbreviation(i)) is not None:
+                elif (platform := self._row_abbreviation(i, word)) is not None:
                     # 接码 扣 1.3 陌 1.4: a code list's rows name platforms by one character
                     roles = {sc.PLAT: platform}
                     self.t[i] = sc.Token(sc.PLAT, tok.start, tok.end, platform, None, roles)
@@ -527,7 +527,7 @@ class _Reader:
             if tok.roles.get(sc.PLAT, platform) != platform:
                 return
         for offer in self.offers:
-            if offer.platform is None and offer.goods in PLATFORM_GOODS:
+            if offer.platform is None and offer.goods in PLATFORM_BOUND:
                 offer.platform = platform
 
     def _codes_for_platforms(self) -> None:
@@ -659,9 +659,8 @@ class _Reader:
             and self.text[tok.end : tok.end + 1] in (")", "）")
         )
 
-    def _row_abbreviation(self, i: int) -> str | None:
-        tok = self.t[i]
-        platform = ROW_ABBREVIATIONS.get(self.text[tok.start : tok.end])
+    def _row_abbreviation(self, i: int, word: str) -> str | None:
+        platform = ROW_ABBREVIATIONS.get(word)
         if (
             platform is None
             or self._kind(self._next(i)) != sc.NUM
@@ -1090,7 +1089,7 @@ class _Reader:
         ):
             return (k if self._kind(k) == sc.MINQ else j) + 1  # 收快手号 1000粉以上: followers
         audience = self._kind(k) in (sc.SLASH, sc.PER)  # 100人/小时 8元, 1000人 一场 100
-        grade_word = self.text[cls_tok.start : cls_tok.end] in ("位", "人") and not audience
+        grade_word = self.text[cls_tok.start : cls_tok.end] in GRADE_CLASSIFIERS and not audience
         if grade_word and "fake_engagement" not in named and (
             self.text.startswith("数", cls_tok.end)
             or "account" in named
@@ -1618,7 +1617,7 @@ class _Reader:
         grade of them, not a service or a membership on sale."""
         before = self._before(tok.start).rstrip()
         word = self.text[tok.start : tok.end]
-        can = before.endswith(("能", "要能", "需能")) and self.text.startswith("的", tok.end)
+        can = before.endswith("能") and self.text.startswith("的", tok.end)  # 要能刷脸的
         return can or (word in MEMBERSHIP_WORDS and before.endswith(("有", "开了", "已开")))
 
     def _queried(self, goods: str) -> bool:
