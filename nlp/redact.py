@@ -360,7 +360,7 @@ _SURNAMES = frozenset(
 
 
 # 138****5621, 4403**********1234, 广东深圳***, and masked names: 张**, 李*华.
-_MASKED = re.compile(
+MASKED = re.compile(
     r"\d\*{3,}\d|(?<!\d)\d{3,}\*{3,}|(?<!\*)\*{3,}\d{3,}|[\u4e00-\u9fff]\*{3,}"
     r"|(?<![\u4e00-\u9fff])[" + "".join(sorted(_SURNAMES)) + r"]\*{1,2}"
     r"(?:[\u4e00-\u9fff](?![\u4e00-\u9fff*]))?(?![\u4e00-\u9fff*])"
@@ -370,7 +370,7 @@ _MASKED = re.compile(
 # "---" and no token of an earlier redaction, and each search of each line costs as much as
 # a search of the whole text.
 _NEEDS = (
-    (_MASKED, "*"),
+    (MASKED, "*"),
     (_ACCOUNT_ROW, "---"),
     (_ID_OR_CARD_TOKEN, "["),
     (_PHONE_TOKEN, "["),
@@ -476,7 +476,7 @@ class _Scan:
         """Spans in text[start:end] that only a victim's record has."""
         t = self.text
         strong = self._ids_cards_in(start, end)
-        strong += [m.span() for m in self._finditer(_MASKED, start, end)]
+        strong += [m.span() for m in self._finditer(MASKED, start, end)]
         strong += [m.span() for m in self._finditer(_ACCOUNT_ROW, start, end)]
         strong += [m.span() for m in self._finditer(_ID_OR_CARD_TOKEN, start, end)]
         labels = list(self._finditer(_FIELD_LABEL, start, end))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from nlp.lexicon import load_lexicon
-from nlp.redact import SPACED_DIGITS, SPACED_ID, id_and_card_spans
+from nlp.redact import MASKED, SPACED_DIGITS, SPACED_ID, id_and_card_spans
 
 MASK = "\ue000"  # stands for a masked contact; reads as a space
 NO_ROLES: Mapping = MappingProxyType({})  # the roles of a token that is no lexicon word
@@ -133,10 +133,6 @@ _TLDS = frozenset(
     "pro fun ltd icu live store work cloud asia in jp uk de us".split()
 )
 # A line that shows sample records (样料) quotes victims' data, not offers.
-# A masked name (王**, 张*) or phone number (138****2210): a victim's record shown as a sample.
-_MASKED_VALUE = re.compile(
-    r"(?:^|[\s:：,，|])[\u4e00-\u9fff]\*{1,2}[\u4e00-\u9fff]?(?=[\s,，|/]|$)|\d{3}\*{3,5}\d{3,4}"
-)
 _SAMPLE_LINE_STARTS = ("样料", "样本", "样例", "样图", "预览", "示例", "试料:", "样品:")
 
 
@@ -328,7 +324,7 @@ def drop_sample_lines(text: str) -> str:
     kept = [
         ""
         if line.lstrip(" \t[【(").startswith(_SAMPLE_LINE_STARTS)
-        or ("*" in line and _MASKED_VALUE.search(line))
+        or ("*" in line and MASKED.search(line))
         else line
         for line in lines
     ]
@@ -482,7 +478,7 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
     else:
         for size in (3, 2, 1):
             word = text[k : k + size]
-            if word in CURRENCY_WORDS and (not word.isascii() or word == "$"):
+            if word in CURRENCY_WORDS:  # not a letter here: 元, 块钱, 人仔, $ (4$ 一个), ¥
                 currency, end = CURRENCY_WORDS[word], k + size
                 break
     value = float(raw)
