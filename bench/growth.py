@@ -22,13 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from index.tokens import index_tokens  # noqa: E402
-from nlp import clear_caches as clear_extraction_caches  # noqa: E402
-from nlp import extract, redact  # noqa: E402
+from nlp import clear_caches, extract, redact  # noqa: E402
 from nlp.contacts import find_contacts  # noqa: E402
 from nlp.normalize import normalize  # noqa: E402
-from nlp.redact import luhn_ok, phone_digits  # noqa: E402
+from nlp.redact import luhn_ok  # noqa: E402
 from nlp.scan import mask_contacts  # noqa: E402
-from nlp.segment import clear_caches as clear_segment_caches  # noqa: E402
 from nlp.suggest import suggest_terms  # noqa: E402
 
 FACTOR, TARGET = 10, 15
@@ -74,9 +72,7 @@ def best_time(function, kind: str, n: int, repeat: int) -> float:
     times = []
     for seed in range(1, repeat + 1):
         text = post_of(kind, n, seed)
-        phone_digits.cache_clear()
-        clear_segment_caches()
-        clear_extraction_caches()
+        clear_caches()
         gc.collect()
         gc.disable()
         try:

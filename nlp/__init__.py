@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import functools
 
+from nlp import segment
 from nlp.classify import load_model
 from nlp.contacts import find_contacts
 from nlp.errors import InputError
 from nlp.lexicon import load_lexicon
 from nlp.offers import read_post
+from nlp.redact import phone_digits
 from nlp.segment import tokens
 
 # Bump CODE_VERSION whenever a rule changes the output for some text. The listing model's
@@ -41,10 +43,8 @@ def extract(text: str, context: str | None = None) -> dict:
         raise TypeError(f"extract() needs str, not {type(text).__name__}")
     if context is not None and not isinstance(context, str):
         raise TypeError(f"extract() needs context str or None, not {type(context).__name__}")
-    if len(text) > REPEAT_MAX_CHARS:
-        is_listing, offers, contacts = _extracted.__wrapped__(text, context)
-    else:
-        is_listing, offers, contacts = _extracted(text, context)
+    read = _record if len(text) > REPEAT_MAX_CHARS else _extracted
+    is_listing, offers, contacts = read(text, context)
     return {
         "is_listing": is_listing,
         "offers": [dict(offer) for offer in offers],
@@ -60,8 +60,7 @@ def extract(text: str, context: str | None = None) -> dict:
 REPEAT_MAX_CHARS = 2000
 
 
-@functools.lru_cache(maxsize=4096)
-def _extracted(text: str, context: str | None) -> tuple[bool, tuple, tuple]:
+def _record(text: str, context: str | None) -> tuple[bool, tuple, tuple]:
     """The record of ``extract`` as tuples of pairs, so that no caller can change what the
     next caller of the same text gets."""
     post = read_post(text, context)
@@ -70,9 +69,15 @@ def _extracted(text: str, context: str | None) -> tuple[bool, tuple, tuple]:
     return post.is_listing, offers, contacts
 
 
+_extracted = functools.lru_cache(maxsize=4096)(_record)
+
+
 def clear_caches() -> None:
-    """Forget the posts read so far (for measurements that must not be helped by repeats)."""
+    """Forget every post, piece of text and phone number read so far (for measurements that
+    must not be helped by repeats)."""
     _extracted.cache_clear()
+    segment.clear_caches()
+    phone_digits.cache_clear()
 
 
 # Imported, not wrapped: importing the submodule ``nlp.redact`` anywhere (nlp.contacts does)
