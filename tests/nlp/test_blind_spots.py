@@ -14,6 +14,15 @@ def offers(text: str) -> list[tuple]:
     ]
 
 
+def prices_of(text: str) -> list:
+    return [o[3] for o in offers(text)]
+
+
+def batches_of(text: str) -> list[tuple]:
+    """(price, per_qty) of each offer: what a price buys."""
+    return [(o[3], o[4]) for o in offers(text)]
+
+
 @pytest.mark.parametrize(
     ("text", "platform"),
     [
@@ -148,7 +157,7 @@ def test_a_minimum_in_brackets_after_a_row_is_that_rows():
     ],
 )
 def test_a_surcharge_on_a_grade_is_no_offer(text, prices):
-    assert [o[3] for o in offers(text)] == prices
+    assert prices_of(text) == prices
 
 
 @pytest.mark.parametrize(
@@ -191,7 +200,7 @@ def test_months_counted_before_a_price_are_its_period():
     ],
 )
 def test_prices_written_in_words(text, expected):
-    assert [o[3] for o in offers(text)] == expected
+    assert prices_of(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -252,7 +261,7 @@ def test_a_marketplace_named_as_the_place_is_no_platform(text, platform):
     ],
 )
 def test_balances_deposits_rates_and_discounts_are_no_prices(text):
-    assert [o[3] for o in offers(text)] == [4]
+    assert prices_of(text) == [4]
 
 
 def test_decimals_and_prices_per_one_written_in_words():
@@ -340,7 +349,7 @@ def test_codes_of_platforms_named_by_spaced_letters(text, platforms):
     ],
 )
 def test_dates_times_levels_and_versions_are_no_prices(text, prices):
-    assert [o[3] for o in offers(text)] == prices
+    assert prices_of(text) == prices
 
 
 @pytest.mark.parametrize(
@@ -352,7 +361,7 @@ def test_dates_times_levels_and_versions_are_no_prices(text, prices):
     ],
 )
 def test_batches_priced_whole(text, expected):
-    assert [(o[3], o[4]) for o in offers(text)] == expected
+    assert batches_of(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -363,7 +372,7 @@ def test_batches_priced_whole(text, expected):
     ],
 )
 def test_a_price_each_then_one_for_the_whole_lot(text, expected):
-    assert [(o[3], o[4]) for o in offers(text)] == expected
+    assert batches_of(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -447,7 +456,7 @@ def test_engagement_words_on_a_platform(text):
     ],
 )
 def test_numbers_beside_prices_that_are_none(text, prices):
-    assert [o[3] for o in offers(text)] == prices
+    assert prices_of(text) == prices
 
 
 def test_the_means_of_payment_are_not_what_is_sold():
@@ -479,7 +488,7 @@ def test_a_weibo_big_v_is_not_wechat():
     ],
 )
 def test_counts_and_slashes_between_prices(text, expected):
-    assert [(o[3], o[4]) for o in offers(text)] == expected
+    assert batches_of(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -508,7 +517,7 @@ def test_rows_of_a_post_naming_an_unlisted_app_keep_no_platform():
     ],
 )
 def test_menu_numbers_old_prices_and_sizes_are_no_prices(text, prices):
-    assert [o[3] for o in offers(text)] == prices
+    assert prices_of(text) == prices
 
 
 def test_a_game_helper_is_a_cheat_and_kinds_are_not_each():
@@ -717,7 +726,7 @@ def test_badges_rented_bank_accounts_and_things_that_come_with_goods(text, expec
     ],
 )
 def test_audiences_lengths_thresholds_and_counts_after_words(text, expected):
-    assert [(o[3], o[4]) for o in offers(text)] == expected
+    assert batches_of(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -756,4 +765,4 @@ def test_a_card_of_a_period_priced_each_is_an_item(text, units):
     ],
 )
 def test_an_accounts_age_before_its_grade_is_no_capacity(text, prices):
-    assert [o[3] for o in offers(text)] == prices
+    assert prices_of(text) == prices
