@@ -105,3 +105,14 @@ def test_bad_line_names_file_and_line(tmp_path):
 def test_head_nouns_are_goods_ids():
     for term, goods in load_lexicon().heads.items():
         assert goods in GOODS, term
+
+
+@pytest.mark.parametrize("path", sorted(HERE.glob("*.txt")), ids=lambda p: p.name)
+def test_a_file_lists_each_term_once(path):
+    """A term written twice is one edit away from two roles that disagree."""
+    terms = [
+        line.split("\t")[0]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "\t" in line and not line.startswith("#")
+    ]
+    assert sorted(t for t in set(terms) if terms.count(t) > 1) == []
