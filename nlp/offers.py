@@ -793,6 +793,8 @@ class _Reader:
             m < self.n
             and self.t[m].kind != sc.PER
             and (sc.GOODS in self.t[m].roles or sc.CLS in self.t[m].roles)
+            # 账号 一天 300 可查订单: what the account can do follows its daily price
+            and self.text[self.t[m].start : self.t[m].end] not in LOOKUP_VERBS
         )
 
     def _after_attribute(self, i: int) -> bool:

@@ -766,3 +766,15 @@ def test_a_card_of_a_period_priced_each_is_an_item(text, units):
 )
 def test_an_accounts_age_before_its_grade_is_no_capacity(text, prices):
     assert prices_of(text) == prices
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 拼多多 商家 后台 账号 一天 300 可查 订单", [(300, "day")]),
+        ("求 租 顺丰 网点 账号 一天 三百 能查件就行", [(300, "day")]),
+        ("每天500精准粉 一个3块", [(3, "item")]),  # how many a day, then the price
+    ],
+)
+def test_a_daily_price_before_what_the_account_can_do(text, expected):
+    assert [(o[3], o[5]) for o in offers(text)] == expected
