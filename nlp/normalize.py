@@ -109,8 +109,8 @@ _CN_ROUGH = re.compile("[一两二三四五六七八九]{2}[十百千万]")
 _DIGIT_ORDER = "一两三四五六七八九"  # 两 for 二: 两三百 is 200-300
 # A lone numeral is a number only before one of these (八块, 两个月, 十年, 五张).
 _UNIT_CHARS = frozenset("u块元蚊毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
-# Classifiers a bare 百/千/万 counts (百个起 is 100个起).
-_COUNTED_CHARS = frozenset("个张条次单套台件份粉")
+# Classifiers a bare 百/千/万 counts (百个起 is 100个起, 一小时 十五 千人 is 1000 people).
+_COUNTED_CHARS = frozenset("个张条次单套台件份粉人")
 _CURRENCY_CHARS = frozenset("块元蚊毛u")  # not 刀: 砍价一刀 is one cut
 # Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
 _NOT_AFTER = frozenset("几第数周期拜初")

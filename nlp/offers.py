@@ -1082,6 +1082,8 @@ class _Reader:
             and unit in ("item", "query")
             and self._before(self.t[i].start).rstrip().endswith(("要", "需要", "收"))
             and self._kind(self._next(j)) not in (sc.QI, sc.MINQ)
+            and not (k < self.n and self.text[self.t[k].start : self.t[k].end] in BID_WORDS)
+            # 要1w条 给500: the batch a bid buys
         ):
             return j + 1  # 有没有出探探女号的 要 20 个 30 左右: how many the buyer wants
         if "粉" in self.text[cls_tok.start : cls_tok.end] and (
@@ -1143,14 +1145,19 @@ class _Reader:
         if unit == "year" and self._account_goods():
             self.seg_variant = True
             return j + 1  # 八年 30: an account's age, a grade, not a batch of years
+        if self._kind(k) == sc.OTHER and self.text[self.t[k].start : self.t[k].end] == "在线":
+            k = self._next(k)  # 100人 在线 一小时 15: how the audience is, then for how long
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
         elif self._kind(k) == sc.SLASH and self._kind(self._next(k)) == sc.MEASURE:
             k = self._next(self._next(k))  # 100人/小时 8元: the batch, for an hour, at a price
-        elif (
-            self._kind(k) == sc.OTHER and self.text[self.t[k].start : self.t[k].end] in TOTAL_WORDS
+        elif self._kind(k) == sc.OTHER and (
+            self.text[self.t[k].start : self.t[k].end] in TOTAL_WORDS + BID_WORDS
+            or (goods and self.text[self.t[k].start : self.t[k].end] in PRICE_WORDS)
         ):
-            k = self._next(k)  # 100万条 预算3万: the batch, then what all of it costs
+            # 100万条 预算3万, 1w条给500: the batch, then what all of it costs; 1000 粉 价格 50
+            # (a count that names the good); but 十个 价格两百 is two hundred each
+            k = self._next(k)
         elif self._kind(k) == sc.NUM and self._kind(self._next(k)) == sc.MEASURE:
             k = self._next(self._next(k))  # 100人 1小时 30: the batch, for an hour, at a price
         if (
@@ -1171,6 +1178,19 @@ class _Reader:
         ):
             self.lot = qty  # 微信老号50个，打包2000: the count a whole-lot price buys
         return j + 1
+
+    def _priced_batch(self, c: int) -> bool:
+        """10块 / 千人 在线 一小时 90: the count after a slash is the next tier's batch, priced
+        after how the audience is and for how long."""
+        k = self._next(c)
+        for _ in range(3):
+            if self._kind(k) == sc.NUM:
+                return True
+            online = k < self.n and self.text[self.t[k].start : self.t[k].end] == "在线"
+            if not ((self._kind(k) == sc.PER and sc.SPAN in self.t[k].roles) or online):
+                return False
+            k = self._next(k)
+        return False
 
     def _lot_follows(self, k: int) -> bool:
         """200 个 打包 1000: the count is the lot the next price buys."""
@@ -1340,6 +1360,7 @@ class _Reader:
                 and c < self.n
                 and sc.CLS in self.t[c].roles
                 and self._kind(self._next(c)) not in (sc.NUM, sc.QI, sc.MINQ)
+                and not self._priced_batch(c)
             ):  # not 1.8 / 1000个起 1.5, 700U / 100个 80U: a slash between tiers
                 per_qty = _count(self.t[b].value) or 1
                 unit = self.t[c].roles[sc.CLS]

@@ -778,3 +778,18 @@ def test_an_accounts_age_before_its_grade_is_no_capacity(text, prices):
 )
 def test_a_daily_price_before_what_the_account_can_do(text, expected):
     assert [(o[3], o[5]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("收 哔哩哔哩 粉丝 真人 1000 粉 价格 50 内", [(50, 1000)]),  # a count naming the good
+        ("收料 贷款的 逾期的都要 1w条给500", [(500, 10000)]),  # what a buyer gives for the lot
+        ("出微信号 十个 价格两百", [(200, 1)]),  # but a count of accounts, then a price each
+        ("出 抖音 直播 间 人气 \n100人 在线1小时 15\n500人 60", [(15, 100), (60, 500)]),
+        ("dy 直播间 人气 一百人 一小时 十五 千人 一小时 一百二", [(15, 100), (120, 1000)]),
+        ("快手 人气 100 人 在线 一小时 10 块 / 千人 在线 一小时 90", [(10, 100), (90, 1000)]),
+    ],
+)
+def test_batches_priced_after_a_bid_word_or_the_audiences_hour(text, expected):
+    assert batches_of(text) == expected
