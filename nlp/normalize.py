@@ -95,11 +95,20 @@ def _spaced_out(match: re.Match) -> str:
     if lone_left and start >= 3 and text[start - 3].isdigit():
         lone_left = False  # 220 个 半年号: a classifier after a number, not a spaced-out word
     lone_right = end + 1 >= len(text) or not _is_cjk(text[end + 1])
+    if (
+        lone_right
+        and not lone_left
+        and text[start - 1] in _CN_NUMERALS
+        and text[end] not in _UNIT_CHARS
+        and text[end] not in _CN_NUMERALS
+    ):
+        lone_right = False  # 查 户籍 八十 查 婚姻: a price written out, then the next item
     return "" if lone_left or lone_right else match.group()
 
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MULTIPLIERS = "十百千万亿"
+_CN_NUMERALS = frozenset(_CN_DIGITS + _CN_MULTIPLIERS)
 _CN_RUN = re.compile(f"[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
 # 零点八, 一点五: a decimal written in words (八点 alone is a time of day).
 _DIGIT_VALUE = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}

@@ -837,6 +837,8 @@ class _Reader:
                 before.endswith(NOT_PRICE_WORDS)
                 and not _FACE_VALUE_BEFORE.search(before)
                 and not (before.endswith("年龄") and nxt is not None and nxt.kind == sc.CLS)
+                # 带等级 18 一个: a grade of accounts (with levels) and its price, not a level
+                and not (before.endswith("带等级") and self._kind(j) != sc.MEASURE)
             )
             or _LIST_RANK.search(before)
             or _TOP_UP.search(before)

@@ -796,3 +796,18 @@ def test_a_daily_price_before_what_the_account_can_do(text, expected):
 )
 def test_batches_priced_after_a_bid_word_or_the_audiences_hour(text, expected):
     assert batches_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("查 户籍 八十 查 婚姻 一百 查 名下车辆 一百二", [80, 100, 120]),  # spaced-out words
+        ("出 假 毕业证 各大高校 一份 三百五 含 学位证 五百", [350, 500]),
+        ("soul 号 出 带等级 18 一个 要的私", [18]),  # a grade: accounts with levels
+        ("Soul号\n普通 8\n带等级 20\n认证号 45", [8, 20, 45]),
+        ("qq 等级 32 号 50", [50]),  # but a level is no price
+        ("qq号 带等级 32级 50", [50]),
+    ],
+)
+def test_prices_after_spaced_words_and_grades_with_levels(text, prices):
+    assert prices_of(text) == prices
