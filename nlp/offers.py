@@ -798,14 +798,21 @@ class _Reader:
         )
 
     def _after_attribute(self, i: int) -> bool:
-        """带粉5万: the number right after a goods word that follows 带/含."""
-        p = i - 1
+        """带粉5万: the number right after a goods word that follows 带/含; written apart, only
+        a count of followers with a price after it (带粉 一千 二十, but 带 橱窗 1100)."""
+        p = self._prev(i)
+        apart = p != i - 1
+        if apart and not (
+            "粉" in self.text[self.t[p].start : self.t[p].end]
+            and self._kind(self._next(i)) == sc.NUM
+        ):
+            return False
         return (
             p > 0
             and self.t[p].kind == sc.GOODS
             and self.t[p].roles[sc.GOODS] not in THINGS_BUNDLED
-            and self.t[p - 1].kind == sc.ATTR
-            and self.t[p - 1].value in ("带", "含")
+            and self._kind(self._prev(p)) == sc.ATTR
+            and self.t[self._prev(p)].value in ("带", "含")
         )
 
     def _before(self, pos: int) -> str:
@@ -893,7 +900,7 @@ class _Reader:
             p_kind == sc.GOODS
             and tok.currency is None
             and self._after_attribute(i)
-            and (nxt is None or nxt.kind not in (sc.PER, sc.SLASH, sc.NUM))
+            and (nxt is None or nxt.kind not in (sc.PER, sc.SLASH))
         ):
             return i + 1  # 带粉5万, 带余额300: how much the item has, not its price
         before = self.t[i - 1] if i > 0 else None

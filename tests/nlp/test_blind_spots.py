@@ -811,3 +811,15 @@ def test_batches_priced_after_a_bid_word_or_the_audiences_hour(text, expected):
 )
 def test_prices_after_spaced_words_and_grades_with_levels(text, prices):
     assert prices_of(text) == prices
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 微博 号 实名 五块 带粉 一千 二十", [(5, 1, None), (20, 1, None)]),  # has 1000 fans
+        ("出 抖音 达人 号 1w 粉 带 橱窗 1100", [(1100, 1, None)]),  # has a shop window: a grade
+        ("出 WS 号 英国 4u 一次拿五十个 2.5u", [(4, 1, None), (2.5, 1, 50)]),  # a tier's minimum
+    ],
+)
+def test_what_an_account_has_and_how_many_are_taken_at_once(text, expected):
+    assert [(o[3], o[4], o[6]) for o in offers(text)] == expected
