@@ -878,7 +878,11 @@ class _Reader:
         if before.endswith("加") and self._surcharge():
             self._reset_segment()
             return i + 1
-        if tok.currency is None and before.endswith(ORDER_MINIMUM_WORDS):
+        if (
+            tok.currency is None
+            and before.endswith(ORDER_MINIMUM_WORDS)
+            and not self._tier_taken(p)  # 100个起批 40: the tier's price
+        ):
             return self._order_minimum(i, j)
         if (p_kind == sc.PER and self._span_is_capacity(p)) or (
             p_kind == sc.GOODS
@@ -971,6 +975,12 @@ class _Reader:
         if self._priced(i, i):
             return self._emit(i, i)
         return i + 1
+
+    def _tier_taken(self, p: int) -> bool:
+        """100个起批 / 100个起拿 before a number: a count, 起 and the verb of taking them."""
+        if self._kind(p) != sc.QI:
+            p = self._prev(p)
+        return self._kind(p) == sc.QI and self._kind(self._prev(p)) == sc.CLS
 
     def _order_minimum(self, i: int, j: int) -> int:
         """起量100 / 起订: 50个: the minimum order of the offers just made on this line, or of

@@ -823,3 +823,15 @@ def test_prices_after_spaced_words_and_grades_with_levels(text, prices):
 )
 def test_what_an_account_has_and_how_many_are_taken_at_once(text, expected):
     assert [(o[3], o[4], o[6]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出扣扣号 批发价 一百个一千五 单个 二十", [(1500, 100, None), (20, 1, None)]),
+        ("出 wx 号 满月号 一律 45 100 个 起 批 40", [(45, 1, None), (40, 1, 100)]),
+        ("探探号 12 起批 50", [(12, 1, 50)]),  # no count before 起批: the order minimum
+    ],
+)
+def test_tiers_taken_single_or_from_a_count(text, expected):
+    assert [(o[3], o[4], o[6]) for o in offers(text)] == expected
