@@ -923,7 +923,11 @@ class _Reader:
         if nxt is not None and nxt.kind == sc.MINQ and nxt.value == "after" and not tok.currency:
             if self.text[nxt.start : nxt.end] in ("左右", "以内") and (
                 self._after_price_word(i)
-                or (self.explicit_side and self.side == "buy" and not self.offers)
+                or (
+                    self.explicit_side
+                    and self.side == "buy"
+                    and (not self.offers or self._after_grade(p))  # 七位 800左右
+                )
             ):  # 价格两百左右 / 收 猫池 800 左右: the price asked or bid, roughly
                 if self._has_subject() or self.ctx_goods:
                     self._emit(i, i)  # 价格两百左右: the price asked, roughly
@@ -975,6 +979,14 @@ class _Reader:
         if self._priced(i, i):
             return self._emit(i, i)
         return i + 1
+
+    def _after_grade(self, p: int) -> bool:
+        """收 QQ 靓号 六位数 五千起收 七位 800左右: a grade (七位) before the number bid for it."""
+        return (
+            self._kind(p) == sc.CLS
+            and self.text[self.t[p].start : self.t[p].end] in GRADE_CLASSIFIERS
+            and self._kind(self._prev(p)) == sc.NUM
+        )
 
     def _tier_taken(self, p: int) -> bool:
         """100个起批 / 100个起拿 before a number: a count, 起 and the verb of taking them."""

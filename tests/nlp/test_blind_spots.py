@@ -835,3 +835,7 @@ def test_what_an_account_has_and_how_many_are_taken_at_once(text, expected):
 )
 def test_tiers_taken_single_or_from_a_count(text, expected):
     assert [(o[3], o[4], o[6]) for o in offers(text)] == expected
+
+
+def test_a_buyers_rough_bid_after_a_grade():
+    assert prices_of("收 QQ 靓号 六位数 五千起收 七位 800左右") == [5000, 800]
