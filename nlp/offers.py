@@ -148,7 +148,7 @@ BID_WORDS = ("给", "给到", "预算")
 # Memberships: sold as such they are `other`, but an account that has one is an account.
 MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "超级会员"])
 # Words that make a post about look-ups only where nothing else is checked (毕业证 可查).
-LOOKUP_VERBS = frozenset(["可查", "能查", "可以查", "都能查"])
+LOOKUP_VERBS = ("可查", "能查", "可以查", "都能查")
 _PAYMENT_CHANNEL = re.compile("跑分|支付|代收|代付|收款|四方|三方|费率|码商")
 # 公众号 出售 5000 粉 1200: a channel sold with its followers is an account, not fans.
 _CHANNEL = re.compile("公众号|订阅号|服务号|视频号")
@@ -1459,9 +1459,10 @@ class _Reader:
 
     def _goods_in_context(self, goods: str, word: str, start: int) -> str | None:
         """Goods words whose sense the words around them decide."""
-        if word == "学历" and "查" in self._before(start):
-            return None  # 查学历 80一次: a look-up of someone's degree, not a fake diploma
-        if word == "单号" and "查" in self._before(start):
+        before = self._before(start)
+        if word == "学历" and "查" in before and not before.rstrip().endswith(LOOKUP_VERBS):
+            return None  # 查学历 80一次: a look-up of someone's degree (可查 学历 passes one)
+        if word == "单号" and "查" in before:
             return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
         if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):
             return None  # 毕业证 学信网可查: a fake diploma that passes a check, not a look-up

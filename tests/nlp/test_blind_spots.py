@@ -839,3 +839,14 @@ def test_tiers_taken_single_or_from_a_count(text, expected):
 
 def test_a_buyers_rough_bid_after_a_grade():
     assert prices_of("收 QQ 靓号 六位数 五千起收 七位 800左右") == [5000, 800]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出售 学信网 可查 学历 大专 1500", [("other", "sell", 1500)]),
+        ("收 米 哈 游 账号 原神 崩铁 双修 的 一千以内", [("account", "buy", 1000)]),
+    ],
+)
+def test_diplomas_that_pass_a_check_and_accounts_of_a_game_company(text, expected):
+    assert [(o[0], o[2], o[3]) for o in offers(text)] == expected
