@@ -133,7 +133,7 @@ CALLS_TO_ACTION = frozenset(("要的私", "需要的私", "有需要私"))
 # 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
 CAPABILITY_WORDS = ("能", "可", "可以", "能够")  # 不能 ends with 能
 # Words around the price of a whole lot (50个 打包2000全拿走): per piece it is price / count.
-LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起", "整体")
+LOT_WORDS = ("全拿走", "全拿", "全出", "全要", "全部", "打包走", "一起走", "一起拿", "一起", "整体")
 # Words before the minimum order of a row (微信 4元 起量100, 起订: 50个).
 ORDER_MINIMUM_WORDS = ("起订", "起量", "起订量", "起购", "起批", "起拿", "起售", "起步")
 # How a buyer's post opens (求 X 多少钱, 收 X 价格私聊): asking the price of what it wants is
@@ -882,6 +882,7 @@ class _Reader:
             tok.currency is None
             and before.endswith(ORDER_MINIMUM_WORDS)
             and not self._tier_taken(p)  # 100个起批 40: the tier's price
+            and not self._lot_price(i)  # 50个 一起拿 2000: the whole lot's price
         ):
             return self._order_minimum(i, j)
         if (p_kind == sc.PER and self._span_is_capacity(p)) or (

@@ -850,3 +850,14 @@ def test_a_buyers_rough_bid_after_a_grade():
 )
 def test_diplomas_that_pass_a_check_and_accounts_of_a_game_company(text, expected):
     assert [(o[0], o[2], o[3]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("微信号 50个 一起拿 2000", [(2000, 50, None)]),  # the lot taken together
+        ("微信号 300 起拿 5", [(300, 1, 5)]),  # the order minimum
+    ],
+)
+def test_a_lot_taken_together_is_no_order_minimum(text, expected):
+    assert [(o[3], o[4], o[6]) for o in offers(text)] == expected
