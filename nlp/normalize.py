@@ -69,13 +69,13 @@ def _latin_aliases(size: int) -> frozenset[str]:
     return frozenset(w for w in load_lexicon().platform_aliases if w.isascii() and len(w) == size)
 
 
-# X H S, Z F B: three lone letters that together are an alias the lexicon knows.
-_SPACED_THREE = re.compile(r"(?<![a-z0-9])([a-z])[ \t]([a-z])[ \t]([a-z])(?![a-z0-9])")
+# X H S, Z F B, s o u l: three to six lone letters that together are an alias the lexicon knows.
+_SPACED_RUN = re.compile(r"(?<![a-z0-9])[a-z](?:[ \t][a-z]){2,5}(?![a-z0-9])")
 
 
-def _spaced_three(match: re.Match) -> str:
-    joined = "".join(match.groups())
-    return joined if joined in _latin_aliases(3) else match.group()
+def _spaced_run(match: re.Match) -> str:
+    joined = match.group()[::2]
+    return joined if joined in _latin_aliases(len(joined)) else match.group()
 
 
 def _spaced_alias(match: re.Match) -> str:
@@ -279,7 +279,7 @@ def clean(text: str) -> str:
     if " " in text or "\t" in text or "\u3000" in text:
         text = _LETTER_SPACE.sub(r"\1", text)
         text = _CJK_SPACE.sub(_spaced_out, text)
-        text = _SPACED_THREE.sub(_spaced_three, text)
+        text = _SPACED_RUN.sub(_spaced_run, text)
         text = _SPACED_LETTERS.sub(_spaced_alias, text)
     return text
 

@@ -861,3 +861,16 @@ def test_diplomas_that_pass_a_check_and_accounts_of_a_game_company(text, expecte
 )
 def test_a_lot_taken_together_is_no_order_minimum(text, expected):
     assert [(o[3], o[4], o[6]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 s o u l 号 女号 二十", [("account", "soul", 20)]),  # an alias spaced letter by letter
+        ("出 知 乎 宝 实 名 号 五 百 五", [("account", "alipay", 550)]),  # 支付宝 disguised
+        ("出抖币 代充 7折 1000抖币 70", [("other", "douyin", 70)]),  # a platform's coins
+        ("快手 1000快币 80", [("other", "kuaishou", 80)]),
+    ],
+)
+def test_spelled_out_and_disguised_platforms_and_their_coins(text, expected):
+    assert [(o[0], o[1], o[3]) for o in offers(text)] == expected
