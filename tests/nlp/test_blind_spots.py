@@ -874,3 +874,15 @@ def test_a_lot_taken_together_is_no_order_minimum(text, expected):
 )
 def test_spelled_out_and_disguised_platforms_and_their_coins(text, expected):
     assert [(o[0], o[1], o[3]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 蝦 皮 簡 訊 碼 台 灣 號 每 個 0.6U", [("sms_code", 0.6)]),  # 簡訊: Taiwan's SMS
+        ("查 出险 维修 保养 记录 28一次 车架号就行", [("lookup_service", 28)]),  # a VIN, no account
+        ("代注册 谷歌账号 1.2u 一个", [("account", 1.2)]),  # the accounts are what is sold
+    ],
+)
+def test_more_words_of_codes_and_look_ups(text, expected):
+    assert [(o[0], o[3]) for o in offers(text)] == expected
