@@ -169,6 +169,7 @@ _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value
 # 五十万流水, 100 面值, 5 个点: turnover, a card's face value, a percentage
 NOT_PRICE_AFTER = ("流水", "面值", "个点")
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
+TOP_UP_WORDS = ("代充", "充值", "直充")
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 # Second-hand marketplaces: named as where a post is listed far more often than as the platform
@@ -346,6 +347,7 @@ class _Reader:
         self.seg_counted: set[str] = set()  # goods named by a count: 1000赞, 1万播放
         self.seg_rent = False  # 日租/月租 written: an account on offer is rented
         self.seg_sep_after_plat = False  # a clause ended after the segment named a platform
+        self.seg_line_after_plat = False  # …and a line ended after it
         self.seg_each = False
         self.seg_variant = False  # 十年以上的: an age or grade of the goods named before
         self.seg_head: str | None = None  # 教程: the head noun names the goods
@@ -418,6 +420,7 @@ class _Reader:
                     self.line += 1
                 if self.seg_plats:
                     self.seg_sep_after_plat = True
+                    self.seg_line_after_plat = tok.value == "\n" or self.seg_line_after_plat
                 i += 1
             elif kind == sc.NUM:
                 i = self._number(i)
@@ -617,8 +620,11 @@ class _Reader:
             platform = None  # 闲鱼标题：虚拟 秒发: where the post is, not what it sells
         if platform and not after_attr:
             named_again = tok.kind == sc.PLAT and platform in self.seg_plats
-            if named_again or (
-                self.seg_sep_after_plat and any(not attr for _, attr in self.seg_goods)
+            if (
+                named_again
+                or (self.seg_sep_after_plat and any(not attr for _, attr in self.seg_goods))
+                # TG频道出售\n微信老号 55U: a line of its own named where, not what
+                or (self.seg_line_after_plat and not self.seg_goods and tok.kind == sc.PLAT)
             ):
                 self._header_to_context()  # the platform named again starts the priced items
             if platform not in self.seg_plats:
@@ -839,6 +845,14 @@ class _Reader:
             nxt is not None and self.text.startswith(NOT_PRICE_AFTER, nxt.start)
         ):
             return i + 1  # 能过五十万流水: the turnover a card can take, not its price
+        if (
+            nxt is not None
+            and not tok.currency
+            and self.text[nxt.start : nxt.end] in TOP_UP_WORDS
+            and self._kind(self._next(j)) == sc.NUM
+            and self.t[self._next(j)].value < tok.value  # not 0.9 充值 100 起
+        ):
+            return i + 1  # 648 代充 480: the top-up's face value, then its lower price
         if (
             (
                 before.endswith(NOT_PRICE_WORDS)

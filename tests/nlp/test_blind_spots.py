@@ -886,3 +886,19 @@ def test_spelled_out_and_disguised_platforms_and_their_coins(text, expected):
 )
 def test_more_words_of_codes_and_look_ups(text, expected):
     assert [(o[0], o[3]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "💎TG频道出售💎\n💰价格表\n微信老号 55U\nQQ白号 0.4U",  # where it is sold, then rows
+            [("account", "wechat", 55), ("account", "qq", 0.4)],
+        ),
+        ("微信 QQ\n老号 50", [("account", "wechat", 50), ("account", "qq", 50)]),
+        ("出 原神 月卡 代充 24 一个 648 代充 480", [("other", None, 24), ("other", None, 480)]),
+        ("接码 京东 0.9 充值 100 起", [("sms_code", "jd", 0.9)]),  # a price, then a top-up
+    ],
+)
+def test_a_platform_line_above_rows_and_face_values_of_top_ups(text, expected):
+    assert [(o[0], o[1], o[3]) for o in offers(text)] == expected
