@@ -356,6 +356,7 @@ class _Reader:
         self.seg_membership = False  # 会员, premium: what an account has, or is sold as
         self.seg_photo_lookup = False  # 返照, 网纹照: an ID photo looked up, not one taken (手持)
         self.seg_card = False  # the last period named is a card's (月卡 9.9 一个)
+        self.seg_span: str | None = None  # the unit of a span counted (三天), for a rental
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -966,6 +967,13 @@ class _Reader:
             return self._emit(i, i)
         if self.pending_qty is not None and self.pending_qty[2] == i and self._priced(i, i):
             return self._emit(i, i)  # 点赞 1k 12 收藏: the price of the batch, not 12 收藏
+        if (
+            p_kind == sc.PERIOD
+            and nxt is not None
+            and self.text[nxt.start : nxt.end] == "号"
+            and (self._has_subject() or self.ctx_goods)
+        ):
+            return self._emit(i, i)  # 包月 700 号都是一年以上的: the month's price, then 号
         if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
             return self._quantity(i, j)
         if nxt is not None and nxt.kind == sc.RANGE:
@@ -1123,6 +1131,8 @@ class _Reader:
         goods = cls_tok.roles.get(sc.GOODS)
         k = self._next(j)
         named = {g for g, attr in self.seg_goods if not attr}
+        if unit in TIME_UNITS:
+            self.seg_span = unit
         if (
             self.side == "buy"
             and unit in ("item", "query")
@@ -1194,6 +1204,9 @@ class _Reader:
         if self._kind(k) == sc.OTHER and self.text[self.t[k].start : self.t[k].end] == "在线":
             k = self._next(k)  # 100人 在线 一小时 15: how the audience is, then for how long
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
+            rented = self.seg_rent or any(o.goods == "account_rental" for o in self.last_batch)
+            if rented and self.t[k].value in PERIODS and unit == "item":
+                unit = self.t[k].value  # 批量租 100个 一天 100: a hundred rented by the day
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
         elif self._kind(k) == sc.SLASH and self._kind(self._next(k)) == sc.MEASURE:
             k = self._next(self._next(k))  # 100人/小时 8元: the batch, for an hour, at a price
@@ -1709,7 +1722,14 @@ class _Reader:
             or (variant and self.ctx_goods)  # 5元一个，十年以上的价格私聊 / 带芝麻分的另议
             or (not self.offers and (self.ctx_goods or self.ctx_plats))
         ):
-            self._make(None, None, "CNY", 1, self.seg_periods[-1] if self.seg_periods else None)
+            self._make(None, None, "CNY", 1, self._unpriced_unit())
+
+    def _unpriced_unit(self) -> str | None:
+        """An offer without a price has the period stated (日租), or the span a rental is
+        wanted for (求租扣扣号 三天 价格好说: by the day)."""
+        if self.seg_periods:
+            return self.seg_periods[-1]
+        return self.seg_span if self.seg_rent else None
 
     def _finish(self) -> None:
         if self.held is not None:
@@ -1721,7 +1741,7 @@ class _Reader:
             return
         if not self.offers:
             if self.explicit_side or self.has_contact:
-                self._make(None, None, "CNY", 1, self.seg_periods[-1] if self.seg_periods else None)
+                self._make(None, None, "CNY", 1, self._unpriced_unit())
             return
         # A platform named only after the prices belongs to the offers that named none.
         trailing_goods = {g for g, attr in self.seg_goods if not attr}

@@ -902,3 +902,16 @@ def test_more_words_of_codes_and_look_ups(text, expected):
 )
 def test_a_platform_line_above_rows_and_face_values_of_top_ups(text, expected):
     assert [(o[0], o[1], o[3]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("求租扣扣号 三天 价格好说 有的滴我", [(None, 1, "day")]),  # wanted for days
+        ("出 扣扣 号 日租 1.5 批量租 100个 一天 100", [(1.5, 1, "day"), (100, 100, "day")]),
+        ("出 微信 号 出租 一周 200 包 月 700 号 都 是", [(200, 1, "week"), (700, 1, "month")]),
+        ("抖音直播间人气 100人 一小时 30", [(30, 100, "item")]),  # an audience, not a rental
+    ],
+)
+def test_rentals_by_the_span_asked_and_batches_by_the_day(text, expected):
+    assert [(o[3], o[4], o[5]) for o in offers(text)] == expected
