@@ -1490,6 +1490,13 @@ class _Reader:
         before = self._before(start)
         if word == "学历" and "查" in before and not before.rstrip().endswith(LOOKUP_VERBS):
             return None  # 查学历 80一次: a look-up of someone's degree (可查 学历 passes one)
+        if (
+            word == "空号"
+            and self.ctx_goods == ["account"]
+            and not self.seg_goods
+            and "张" not in self.text[start + 2 : start + 10]  # 空号 10元一张: SIM cards
+        ):
+            return "account"  # 苹果 ID 带余额的 二十 U，空号 三 U: an account with nothing on it
         if word == "单号" and "查" in before:
             return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
         if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):

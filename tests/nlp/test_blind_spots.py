@@ -915,3 +915,16 @@ def test_a_platform_line_above_rows_and_face_values_of_top_ups(text, expected):
 )
 def test_rentals_by_the_span_asked_and_batches_by_the_day(text, expected):
     assert [(o[3], o[4], o[5]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出苹果 ID 美区，带余额的 二十 U ，空号 三 U", ["account", "account"]),  # a blank account
+        ("出 Steam 号 \n带皮肤 500起\n空号 15", ["account", "account"]),
+        ("出 微信号 300 空号 10元一张", ["account", "sim_card"]),  # numbers, by the card
+        ("白卡 10 空号 8", ["sim_card", "sim_card"]),
+    ],
+)
+def test_an_empty_account_after_accounts_and_empty_numbers(text, expected):
+    assert [o[0] for o in offers(text)] == expected
