@@ -170,6 +170,7 @@ _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value
 NOT_PRICE_AFTER = ("流水", "面值", "个点")
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 TOP_UP_WORDS = ("代充", "充值", "直充")
+SCREENING = ("筛选", "检测", "过滤", "筛号")  # 空号 筛选: numbers screened, not sold
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
 # Second-hand marketplaces: named as where a post is listed far more often than as the platform
@@ -1490,6 +1491,8 @@ class _Reader:
         before = self._before(start)
         if word == "学历" and "查" in before and not before.rstrip().endswith(LOOKUP_VERBS):
             return None  # 查学历 80一次: a look-up of someone's degree (可查 学历 passes one)
+        if word == "空号" and self.text[start + 2 : start + 6].lstrip().startswith(SCREENING):
+            return "other"  # 空号 筛选: screening numbers for dead ones, a service, not SIM cards
         if (
             word == "空号"
             and self.ctx_goods == ["account"]

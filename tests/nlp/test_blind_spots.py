@@ -924,6 +924,7 @@ def test_rentals_by_the_span_asked_and_batches_by_the_day(text, expected):
         ("出 Steam 号 \n带皮肤 500起\n空号 15", ["account", "account"]),
         ("出 微信号 300 空号 10元一张", ["account", "sim_card"]),  # numbers, by the card
         ("白卡 10 空号 8", ["sim_card", "sim_card"]),
+        ("出 大量 空号 筛选 ，十万 号 三十 块", ["other"]),  # screening numbers, a service
     ],
 )
 def test_an_empty_account_after_accounts_and_empty_numbers(text, expected):
