@@ -76,7 +76,7 @@ RENTAL_PERIODS = frozenset(["day", "week"])
 # Measures that size a device only when written on the number (128卡); 月租 15 卡费 is a fee.
 WRITTEN_ON = frozenset(["卡", "路"])
 # Words between a per-one or period word and its price (一天 保底 300, 一个给5块, 包月 只要 99).
-LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价", "预算"])
+LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价", "预算", "租金"])
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
 TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
 # Words opening a tier of the item before (量大0.5, 单拿 40), never the name of an app.
@@ -451,6 +451,8 @@ class _Reader:
                 ):
                     self.seg_plats.append("none")  # 顺丰 十块 圆通 六块 其他 五块: the rest
                     self.unlisted_named = True
+                elif word in load_lexicon().rent:
+                    self.seg_rent = True  # 一天 租金 十块: a word of renting that is no other
                 elif (platform := self._row_abbreviation(i, word)) is not None:
                     # 接码 扣 1.3 陌 1.4: a code list's rows name platforms by one character
                     roles = {sc.PLAT: platform}

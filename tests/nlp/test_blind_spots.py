@@ -929,3 +929,14 @@ def test_rentals_by_the_span_asked_and_batches_by_the_day(text, expected):
 )
 def test_an_empty_account_after_accounts_and_empty_numbers(text, expected):
     assert [o[0] for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("🔸出 抖音 私信 号 ，一天 租金 十块 ，五十 个 起 租", [("account_rental", 10, "day")]),
+        ("抖音私信号 30一个", [("account", 30, "item")]),
+    ],
+)
+def test_rent_by_the_day_and_accounts_that_send_messages(text, expected):
+    assert [(o[0], o[3], o[5]) for o in offers(text)] == expected
