@@ -45,6 +45,11 @@ _DECORATION = re.compile(
     "\u2900-\u2bff\u3030\u303d\ue000-\uf8ff\ufe00-\ufe0f\ufffc\ufffd"
     "\U0001f000-\U0001faff\U000e0000-\U000e007f\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
+# Emoji that stand for a word: squared ideographs (🉑收短信, 🈶货, 🈚押金; the others, 🉐 🈹,
+# decorate) and the penguin, QQ's mascot (🐧号).
+_WORD_EMOJI = str.maketrans(
+    {"\U0001f251": "可", "\U0001f236": "有", "\U0001f21a": "无", "\U0001f427": "企鹅"}
+)
 # "1、", "2." or "3)" opening a line numbers a list item.
 _ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|[【\[]\d{1,2}[】\]])[ \t]*(?!\d)")
 # Sellers space out words that platforms filter (微 信 号, 拉 人): a space with a lone Chinese
@@ -133,6 +138,8 @@ _ARABIC_MULTIPLIED = re.compile(
 _DIGIT_SPACE_MULTIPLIER = re.compile(
     r"(?<![\d.])(\d(?:\.\d)?) ([万千])(?=[\u4e00-\u9fff])(?![万千百亿多余])"
 )
+# 1万8, 3千5, 1w8, 1k5: the digit after a multiplier is the next place (18000, 3500), as in 一万八.
+_NEXT_PLACE = re.compile(r"(?<![\d.])(\d{1,3})([kw万千])(\d)(?![\d.])")
 _VIDEO = re.compile("会员|合租|奈飞|netflix|画质|高清|影视|视频|电视|显示")
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
@@ -244,6 +251,11 @@ def _yuan_jiao(match: re.Match) -> str:
     return f"{whole}.{tenths}{'u' if currency == 'u' else '元'}"
 
 
+def _next_place(match: re.Match) -> str:
+    multiplier = _MULTIPLIER[match.group(2)]
+    return _format_number(int(match.group(1)) * multiplier + int(match.group(3)) * multiplier // 10)
+
+
 def _multiplied(match: re.Match) -> str:
     if match.group(2) == "k" and match.group(1) in ("2", "4", "8") and _VIDEO.search(match.string):
         return match.group()  # 奈飞 会员 4K 独享: a picture's resolution, not 4000
@@ -267,9 +279,7 @@ def clean(text: str) -> str:
     """Folded text without decoration, list numbering or spaced-out characters; numbers as
     written."""
     if not text.isascii():
-        if "\U0001f427" in text:
-            text = text.replace("\U0001f427", "企鹅")  # 🐧号: the penguin is QQ's mascot
-        text = _DECORATION.sub(" ", text)
+        text = _DECORATION.sub(" ", text.translate(_WORD_EMOJI))
     text = fold(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -304,6 +314,7 @@ def write_numbers(text: str) -> str:
     if any(ch in text for ch in "kw万千百"):
         if " 万" in text or " 千" in text:
             text = _DIGIT_SPACE_MULTIPLIER.sub(r"\1\2", text)
+        text = _NEXT_PLACE.sub(_next_place, text)
         text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
     if "块" in text or "元" in text or "u" in text:
         text = _YUAN_JIAO.sub(_yuan_jiao, text)

@@ -940,3 +940,30 @@ def test_an_empty_account_after_accounts_and_empty_numbers(text, expected):
 )
 def test_rent_by_the_day_and_accounts_that_send_messages(text, expected):
     assert [(o[0], o[3], o[5]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 二手 卡池 128卡位 + 32口 猫池 一套，1萬8 蚊", [("hardware", "sell", 18000)]),
+        ("电信注册卡 🉑收短信 十块一张", [("sim_card", "sell", 10)]),  # 🉑 is 可
+        ("收 台灣門號 可收簡訊 一個 15U", [("sim_card", "buy", 15)]),
+        ("收香港銀行戶口，匯豐/中銀都得，一個 6000蚊", [("bank_card", "buy", 6000)]),
+        ("GoIP 32口 网关 出 1300U 一台", [("hardware", "sell", 1300)]),
+        ("SIM box 128-port, used 3 months, $4200", [("hardware", "sell", 4200)]),
+        ("招卡农 ‖ 工行 建行 农行 个人卡 一张 3000", [("bank_card", "buy", 3000)]),
+        ("Hiring SIM card dealers, we buy OTP for WhatsApp at $0.5", [("sms_code", "buy", 0.5)]),
+        ("谁有出实名手机卡的 要移动的 30以内", [("sim_card", "buy", 30)]),
+        ("贷款数据 宝妈数据 都有 1000条200 要的评论区扣1", [("personal_data", "sell", 200)]),
+        ("Buying bank cards, 1800 RMB per set, paid in USDT at 7.2", [("bank_card", "buy", 1800)]),
+    ],
+)
+def test_overseas_words_emoji_words_and_numbers_that_are_no_price(text, expected):
+    assert [(o[0], o[2], o[3]) for o in offers(text)] == expected
+
+
+def test_a_week_said_in_cantonese():
+    assert [(o[3], o[5]) for o in offers("出租 WeChat 號 一日 40蚊，一個禮拜 250蚊")] == [
+        (40, "day"),
+        (250, "week"),
+    ]
