@@ -661,12 +661,15 @@ class _Reader:
         return tok is not None and self.text[tok.start : tok.end] not in BUNDLE_WORDS
 
     def _year_in_brackets(self, tok: sc.Token) -> bool:
+        """老号 (2019) 15U, (2019-2021), (2015 and older): when the goods were made."""
         return (
             tok.currency is None
             and 1990 <= tok.value <= 2035
             and tok.value == int(tok.value)
-            and self.text[tok.start - 1 : tok.start] in ("(", "（")
-            and self.text[tok.end : tok.end + 1] in (")", "）")
+            and (
+                self.text[tok.start - 1 : tok.start] in ("(", "（")
+                or self.text[tok.end : tok.end + 1] in (")", "）")
+            )
         )
 
     def _row_abbreviation(self, i: int, word: str) -> str | None:

@@ -967,3 +967,15 @@ def test_a_week_said_in_cantonese():
         (40, "day"),
         (250, "week"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("Selling aged Telegram accounts (2019-2021), $4.5 each, 100+ pcs $3.8", [4.5, 3.8]),
+        ("Buying aged Facebook accounts (2015 and older) — 8 USDT each", [8]),
+        ("出 微信号 (1200) 一个", [1200]),  # not a year
+    ],
+)
+def test_years_in_brackets_are_when_the_goods_were_made(text, prices):
+    assert prices_of(text) == prices
