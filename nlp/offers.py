@@ -119,7 +119,8 @@ RENTED_NOT_ACCOUNTS = frozenset(("bank_card", "insider_access", "hardware", "sim
 # The badges a platform verifies an account with (抖音 蓝V 认证 一次 500).
 BADGES = ("蓝v", "黄v", "金v", "橙v", "红v")
 # A row priced for "the rest" (顺丰 十块 圆通 六块 其他 五块) names no platform.
-OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目"))
+UNIFORM_WORDS = frozenset(("统一", "一律", "都是", "均"))  # one price for all the rest
+OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目", "其余项目"))
 # Platforms a code list's rows name by one character or a nickname (接码 V 4.5 抖 0.8 扣 1.3).
 ROW_ABBREVIATIONS = {
     "v": "wechat", "扣": "qq", "企": "qq", "抖": "douyin", "快": "kuaishou", "陌": "momo",
@@ -446,7 +447,13 @@ class _Reader:
                     self.seg_goods.append(("verification_service", False))  # 蓝V 认证 一次 500
                 elif (
                     word in OTHER_ROWS
-                    and self._kind(self._next(i)) == sc.NUM
+                    and (
+                        self._kind(self._next(i)) == sc.NUM
+                        or (  # 其余项目 统一 0.5
+                            self._word_at(self._next(i)) in UNIFORM_WORDS
+                            and self._kind(self._next(self._next(i))) == sc.NUM
+                        )
+                    )
                     and not self.seg_plats
                 ):
                     self.seg_plats.append("none")  # 顺丰 十块 圆通 六块 其他 五块: the rest
@@ -1016,6 +1023,10 @@ class _Reader:
             and self.text[self.t[p].start : self.t[p].end] in GRADE_CLASSIFIERS
             and self._kind(self._prev(p)) == sc.NUM
         )
+
+    def _word_at(self, k: int) -> str:
+        """The text of token ``k`` ("" past the end)."""
+        return self.text[self.t[k].start : self.t[k].end] if 0 <= k < self.n else ""
 
     def _tier_taken(self, p: int) -> bool:
         """100个起批 / 100个起拿 before a number: a count, 起 and the verb of taking them."""

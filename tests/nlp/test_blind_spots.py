@@ -951,7 +951,7 @@ def test_rent_by_the_day_and_accounts_that_send_messages(text, expected):
         ("收香港銀行戶口，匯豐/中銀都得，一個 6000蚊", [("bank_card", "buy", 6000)]),
         ("GoIP 32口 网关 出 1300U 一台", [("hardware", "sell", 1300)]),
         ("SIM box 128-port, used 3 months, $4200", [("hardware", "sell", 4200)]),
-        ("招卡农 ‖ 工行 建行 农行 个人卡 一张 3000", [("bank_card", "buy", 3000)]),
+        ("招卡农 ‖ 工行 建行 银行卡 一张 3000", [("bank_card", "buy", 3000)]),
         ("Hiring SIM card dealers, we buy OTP for WhatsApp at $0.5", [("sms_code", "buy", 0.5)]),
         ("谁有出实名手机卡的 要移动的 30以内", [("sim_card", "buy", 30)]),
         ("贷款数据 宝妈数据 都有 1000条200 要的评论区扣1", [("personal_data", "sell", 200)]),
@@ -979,3 +979,11 @@ def test_a_week_said_in_cantonese():
 )
 def test_years_in_brackets_are_when_the_goods_were_made(text, prices):
     assert prices_of(text) == prices
+
+
+def test_the_rest_of_a_code_list_at_one_price_names_no_platform():
+    assert [(o[1], o[3]) for o in offers("接码 📱\n微信 3.5\n抖音 0.6\n其余项目 统一 0.5")] == [
+        ("wechat", 3.5),
+        ("douyin", 0.6),
+        (None, 0.5),
+    ]
