@@ -50,6 +50,9 @@ _DECORATION = re.compile(
 _WORD_EMOJI = str.maketrans(
     {"\U0001f251": "可", "\U0001f236": "有", "\U0001f21a": "无", "\U0001f427": "企鹅"}
 )
+# 1,000 for 35 USDT, $4,200: an ASCII comma between thousands (a Chinese comma, which NFKC
+# folds to one, separates words: 10，200个起 stays two numbers).
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3},\d{3}(?:,\d{3})?(?:,\d{3})?(?![\d,])")
 # "1、", "2." or "3)" opening a line numbers a list item.
 _ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|[【\[]\d{1,2}[】\]])[ \t]*(?!\d)")
 # Sellers space out words that platforms filter (微 信 号, 拉 人): a space with a lone Chinese
@@ -280,6 +283,8 @@ def clean(text: str) -> str:
     written."""
     if not text.isascii():
         text = _DECORATION.sub(" ", text.translate(_WORD_EMOJI))
+    if "," in text:
+        text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
     text = fold(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -884,12 +884,12 @@ class _Reader:
             return i + 1  # 数量30, 余额 0.00 U, 充 500: not what anything costs
         if (
             nxt is not None
-            and nxt.value == "="
+            and (nxt.value == "=" or self._word_at(j) == "for")
             and self._kind(self._next(j)) == sc.NUM
             and not tok.currency
             and _count(tok.value)
         ):
-            self.pending_qty = (_count(tok.value), "item", self._next(j))  # 1w = 60U
+            self.pending_qty = (_count(tok.value), "item", self._next(j))  # 1w = 60U, 1000 for 35
             return j + 1
         if self._word_of_next_number(i, j):
             return self._emit(i, i) if (self._has_subject() or self.ctx_goods) else i + 1
@@ -1182,6 +1182,7 @@ class _Reader:
             j > i + 1
             and self.text[cls_tok.start : cls_tok.end] in ("个", "张", "条", "套")
             and self._kind(k) not in (sc.NUM, sc.QI, sc.MINQ, sc.PER, sc.SLASH)
+            and self._word_at(k) != "="  # 1w 条 = 120U: the batch a price buys
             and self._has_subject()
             and self._kind(self._prev(i)) not in (sc.CAP, sc.MINQ, sc.ATTR)
             and not self._lot_follows(k)
@@ -1227,6 +1228,8 @@ class _Reader:
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
         elif self._kind(k) == sc.SLASH and self._kind(self._next(k)) == sc.MEASURE:
             k = self._next(self._next(k))  # 100人/小时 8元: the batch, for an hour, at a price
+        elif self._kind(k) == sc.SEP and self.t[k].value == "=":
+            k = self._next(k)  # 1w 条 = 120U: the batch, then what it costs
         elif self._kind(k) == sc.OTHER and (
             self.text[self.t[k].start : self.t[k].end] in TOTAL_WORDS + BID_WORDS
             or (goods and self.text[self.t[k].start : self.t[k].end] in PRICE_WORDS)

@@ -987,3 +987,17 @@ def test_the_rest_of_a_code_list_at_one_price_names_no_platform():
         ("douyin", 0.6),
         (None, 0.5),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("数据\n1w 条 = 120U\n5w 条 = 500U", [(120, 10000), (500, 50000)]),
+        ("Gambling leads, 1,000 for 35 USDT; loan leads 1,000 for 20 USDT", [
+            (35, 1000), (20, 1000)]),
+        ("台灣 股民 名單 5000 筆 90U", [(90, 5000)]),  # 筆, records
+        ("出 微信号 10，200个起", [(10, 1)]),  # a Chinese comma separates: no 10,200
+    ],
+)
+def test_batches_priced_with_equals_for_and_thousands_separators(text, expected):
+    assert batches_of(text) == expected
