@@ -163,7 +163,7 @@ _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
-    "额度", "起步", "低消", "费率", "点位", "原", "年龄", "只要", "used", "usdt at",
+    "额度", "起步", "低消", "费率", "点位", "原", "年龄", "只要", "used", "usdt at", "汇率按",
 )  # fmt: skip
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请|评论区)扣$")  # 要的扣1: the digit to reply
 _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first

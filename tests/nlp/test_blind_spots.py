@@ -1001,3 +1001,21 @@ def test_the_rest_of_a_code_list_at_one_price_names_no_platform():
 )
 def test_batches_priced_with_equals_for_and_thousands_separators(text, expected):
     assert batches_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("有冇老闆收 股民 數據？手上有 3 萬條，每條 0.2 蚊", [("personal_data", "sell", 0.2)]),
+        ("Need Chinese mobile SIMs with real-name, 500 pcs, paying 12 USDT each", [
+            ("sim_card", "buy", 12)]),
+        ("Malaysia prepaid SIM, registered, 6 USDT each, 30 pcs min", [("sim_card", "sell", 6)]),
+        ("淘宝刷单 真人真号 3元一单 100单起", [("fake_engagement", "sell", 3)]),
+        ("跑分 支付宝 收款码 费率 2.5% 日结 有码的老板来", [("bank_card", "buy", None)]),
+        ("B站 号出售 6级号 90 / 大会员年费号 120", [
+            ("account", "sell", 90), ("account", "sell", 120)]),
+        ("闲鱼码 1.8\n支持U充值 汇率按7.1", [("sms_code", "sell", 1.8)]),
+    ],
+)
+def test_sellers_asking_who_buys_english_counts_and_words_of_the_trade(text, expected):
+    assert [(o[0], o[2], o[3]) for o in offers(text)] == expected
