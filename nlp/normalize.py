@@ -46,10 +46,12 @@ _DECORATION = re.compile(
     "\U0001f000-\U0001faff\U000e0000-\U000e007f\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )
 # Emoji that stand for a word: squared ideographs (🉑收短信, 🈶货, 🈚押金; the others, 🉐 🈹,
-# decorate) and the penguin, QQ's mascot (🐧号).
-_WORD_EMOJI = str.maketrans(
-    {"\U0001f251": "可", "\U0001f236": "有", "\U0001f21a": "无", "\U0001f427": "企鹅"}
-)
+# decorate) and the penguin, QQ's mascot (🐧号). The decoration pass puts them back.
+_WORD_EMOJI = {"\U0001f251": "可", "\U0001f236": "有", "\U0001f21a": "无", "\U0001f427": "企鹅"}
+
+
+def _undecorated(match: re.Match) -> str:
+    return _WORD_EMOJI.get(match.group(), " ")
 # 1,000 for 35 USDT, $4,200: an ASCII comma between thousands (a Chinese comma, which NFKC
 # folds to one, separates words: 10，200个起 stays two numbers).
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3},\d{3}(?:,\d{3})?(?:,\d{3})?(?![\d,])")
@@ -282,7 +284,7 @@ def clean(text: str) -> str:
     """Folded text without decoration, list numbering or spaced-out characters; numbers as
     written."""
     if not text.isascii():
-        text = _DECORATION.sub(" ", text.translate(_WORD_EMOJI))
+        text = _DECORATION.sub(_undecorated, text)
     if "," in text:
         text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
     text = fold(text)
