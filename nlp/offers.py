@@ -119,6 +119,7 @@ RENTED_NOT_ACCOUNTS = frozenset(("bank_card", "insider_access", "hardware", "sim
 # The badges a platform verifies an account with (抖音 蓝V 认证 一次 500).
 BADGES = ("蓝v", "黄v", "金v", "橙v", "红v")
 # A row priced for "the rest" (顺丰 十块 圆通 六块 其他 五块) names no platform.
+SHOP_GRADES = frozenset(("皇冠", "金冠", "蓝冠", "双皇冠"))  # a marketplace shop's levels
 UNIFORM_WORDS = frozenset(("统一", "一律", "都是", "均"))  # one price for all the rest
 OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目", "其余项目"))
 # Platforms a code list's rows name by one character or a nickname (接码 V 4.5 抖 0.8 扣 1.3).
@@ -458,6 +459,17 @@ class _Reader:
                 ):
                     self.seg_plats.append("none")  # 顺丰 十块 圆通 六块 其他 五块: the rest
                     self.unlisted_named = True
+                elif (
+                    word in UNIFORM_WORDS
+                    and not self.seg_plats
+                    and self._kind(self._next(i)) == sc.NUM
+                    and len(named := list(dict.fromkeys(o.platform for o in self.offers))) > 1
+                    and None not in named
+                ):
+                    # 探探 女号 35，Soul 女号 30，男号 都是 12: one price for every platform above
+                    self.seg_plats.extend(named)
+                elif word in SHOP_GRADES:
+                    self.seg_variant = True  # 一钻 2000 三钻 6500 皇冠 私聊: a shop's grade
                 elif word in load_lexicon().rent:
                     self.seg_rent = True  # 一天 租金 十块: a word of renting that is no other
                 elif (platform := self._row_abbreviation(i, word)) is not None:

@@ -1019,3 +1019,19 @@ def test_batches_priced_with_equals_for_and_thousands_separators(text, expected)
 )
 def test_sellers_asking_who_buys_english_counts_and_words_of_the_trade(text, expected):
     assert [(o[0], o[2], o[3]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("探探 女号 35，Soul 女号 30，男号 都是 12", [
+            ("tantan", 35), ("soul", 30), ("tantan", 12), ("soul", 12)]),
+        ("陌陌 日租 10 ，探探 日租 12 ，包月 都是 200", [
+            ("momo", 10), ("tantan", 12), ("momo", 200), ("tantan", 200)]),
+        ("微信 300 QQ 50 其他 都是 10", [("wechat", 300), ("qq", 50), (None, 10)]),
+        ("出 淘宝 店铺 一钻 2000 三钻 6500 皇冠 私聊", [
+            ("taobao", 2000), ("taobao", 6500), ("taobao", None)]),  # a grade priced on asking
+    ],
+)
+def test_one_price_for_every_platform_above_and_shop_grades_on_asking(text, expected):
+    assert [(o[1], o[3]) for o in offers(text)] == expected
