@@ -1630,6 +1630,8 @@ class _Reader:
             chosen = ["account_rental"]  # 日租 50: renting, though the thing is not named
         elif plats or self.ctx_plats:
             chosen = [self.page.goods or _default_goods(plats or self.ctx_plats)]
+            if chosen == ["sim_card"] and unit == "query":
+                chosen = ["lookup_service"]  # 查 移动 机主 15元/次: a carrier's records looked up
             self.seg_defaulted = not self.page.goods and chosen == ["account"]
         elif self.explicit_side:
             chosen = ["other"]

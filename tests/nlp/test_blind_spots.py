@@ -1035,3 +1035,17 @@ def test_sellers_asking_who_buys_english_counts_and_words_of_the_trade(text, exp
 )
 def test_one_price_for_every_platform_above_and_shop_grades_on_asking(text, expected):
     assert [(o[1], o[3]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("查 移动 机主 15元/次", [("lookup_service", "china_mobile", "query")]),
+        ("联通 15 移动 18", [
+            ("sim_card", "china_unicom", "item"), ("sim_card", "china_mobile", "item")]),
+        ("代 刷 淘宝 销量 ，10 单 50 元", [("fake_engagement", "taobao", "item")]),
+        ("出 物联网 卡 池 设备 ，一台 1500", [("hardware", None, "item")]),
+    ],
+)
+def test_carriers_looked_up_per_query_and_more_goods_words(text, expected):
+    assert [(o[0], o[1], o[5]) for o in offers(text)] == expected
