@@ -360,6 +360,7 @@ class _Reader:
         self.seg_photo_lookup = False  # 返照, 网纹照: an ID photo looked up, not one taken (手持)
         self.seg_card = False  # the last period named is a card's (月卡 9.9 一个)
         self.seg_span: str | None = None  # the unit of a span counted (三天), for a rental
+        self.seg_elements = False  # 四要素 named: the 身份证, 银行卡 after it are its fields
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -624,8 +625,13 @@ class _Reader:
             goods = None  # 群控软件 年卡1200 季卡400: the period of the goods named before
         elif goods:
             goods = self._goods_in_context(goods, self.text[tok.start : tok.end], tok.start)
-        if goods and self._listed_contents(tok.start):
-            goods = None  # 四要素（姓名 身份证 手机 银行卡）: what the record holds
+        if goods and (
+            self._listed_contents(tok.start)
+            or (self.seg_elements and goods in ("bank_card", "id_document"))
+        ):
+            goods = None  # 四要素（姓名 身份证 手机 银行卡）, 四要素 ，姓名 身份证: what it holds
+        if goods == "personal_data" and "要素" in self.text[tok.start : tok.end]:
+            self.seg_elements = True
         if goods:
             self.seg_goods.append((goods, after_attr))
             if goods == "id_document" and any(w in self.text[tok.start : tok.end] for w in "返网"):

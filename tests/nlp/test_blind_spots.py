@@ -1049,3 +1049,14 @@ def test_one_price_for_every_platform_above_and_shop_grades_on_asking(text, expe
 )
 def test_carriers_looked_up_per_query_and_more_goods_words(text, expected):
     assert [(o[0], o[1], o[5]) for o in offers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("出 四要素 ，姓名 身份证 手机 银行卡 ，20 一套", ["personal_data"]),  # its fields
+        ("银行卡 四件套 1500 身份证 正反面 5", ["bank_card", "id_document"]),
+    ],
+)
+def test_the_fields_of_a_record_listed_after_it(text, goods):
+    assert [o[0] for o in offers(text)] == goods
