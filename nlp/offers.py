@@ -119,6 +119,7 @@ RENTED_NOT_ACCOUNTS = frozenset(("bank_card", "insider_access", "hardware", "sim
 # The badges a platform verifies an account with (抖音 蓝V 认证 一次 500).
 BADGES = ("蓝v", "黄v", "金v", "橙v", "红v")
 # A row priced for "the rest" (顺丰 十块 圆通 六块 其他 五块) names no platform.
+APPLE_IDS = frozenset(("apple id", "苹果id", "苹果 id", "appleid"))
 SHOP_GRADES = frozenset(("皇冠", "金冠", "蓝冠", "双皇冠"))  # a marketplace shop's levels
 UNIFORM_WORDS = frozenset(("统一", "一律", "都是", "均"))  # one price for all the rest
 OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目", "其余项目"))
@@ -1537,6 +1538,8 @@ class _Reader:
             and "张" not in self.text[start + 2 : start + 10]  # 空号 10元一张: SIM cards
         ):
             return "account"  # 苹果 ID 带余额的 二十 U，空号 三 U: an account with nothing on it
+        if word in APPLE_IDS and self.ctx_goods == ["sms_code"] and not self.seg_goods:
+            return "sms_code"  # 接码 … TG 1.2U / 苹果ID 2U: a code to register an Apple ID
         if word == "单号" and "查" in before:
             return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
         if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):

@@ -1060,3 +1060,14 @@ def test_carriers_looked_up_per_query_and_more_goods_words(text, expected):
 )
 def test_the_fields_of_a_record_listed_after_it(text, goods):
     assert [o[0] for o in offers(text)] == goods
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("🔔接码频道 每日更新\nTG 1.2U\n苹果ID 2U", ["sms_code", "sms_code"]),  # a code list's row
+        ("出 微信号 300\n苹果ID 50", ["account", "account"]),
+    ],
+)
+def test_an_apple_id_row_of_a_code_list_is_a_code(text, goods):
+    assert [o[0] for o in offers(text)] == goods
