@@ -151,6 +151,7 @@ _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 _YUAN_JIAO = re.compile(
     r"(?<![\d.])(\d+)([块元u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
 )
+_CUT = re.compile("(?<=[0-9一])( ?)刀")  # in a post about 砍价, 一刀 is one cut
 # 宝妈2毛 车主8分: in a post that prices in 毛, a lone digit before 分 is fen (not 8 points).
 _FEN = re.compile(r"(?<![\d.一二两三四五六七八九十])([1-9一二两三四五六七八九])分(?![钟数之期])")
 _JIAO = re.compile(r"(?<![\d.])(\d) ?毛(?!\d)")
@@ -325,6 +326,8 @@ def write_numbers(text: str) -> str:
         text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
     if "块" in text or "元" in text or "u" in text:
         text = _YUAN_JIAO.sub(_yuan_jiao, text)
+    if "刀" in text and "砍" in text:
+        text = _CUT.sub(r"\1个", text)  # 砍价 0.3一刀 100 刀 15: cuts counted, not US dollars
     if "毛" in text and "分" in text:
         text = _FEN.sub(lambda m: f"0.0{_DIGIT_VALUE.get(m.group(1), m.group(1))}元", text)
     if "毛" in text:

@@ -1071,3 +1071,15 @@ def test_the_fields_of_a_record_listed_after_it(text, goods):
 )
 def test_an_apple_id_row_of_a_code_list_is_a_code(text, goods):
     assert [o[0] for o in offers(text)] == goods
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("拼多多砍价助力 0.3一刀 真人秒到 100刀起", [(0.3, 1, "CNY")]),  # cuts, not dollars
+        ("拼多多 砍价 100 刀 15", [(15, 100, "CNY")]),
+        ("苹果ID 美区 5刀一个", [(5, 1, "USD")]),
+    ],
+)
+def test_cuts_of_a_bargain_are_counted_not_dollars(text, expected):
+    assert [(o["price"], o["per_qty"], o["currency"]) for o in extract(text)["offers"]] == expected
