@@ -37,7 +37,7 @@ _SEP = (
     r"([\s:：=＝\-~～>→/\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
     r"\U0001f000-\U0001faff]{0,6})"
 )
-_NOT_WORD_BEFORE = r"(?<![A-Za-z0-9_])"
+_NOT_WORD_BEFORE = r"(?<![A-Za-z0-9_@])"  # @tgws_support: a handle, not tg + ws_support
 # "QQ 10000个", "微信 12345元": a quantity or a price, not an id.
 _QUANTITY_AFTER = re.compile(r"\s{0,2}[个元块条张次万千wWkK粉起年岁天月日号单套%]")
 _SINGLE_LETTER = frozenset("QqVv")
@@ -135,8 +135,8 @@ def _marked(text: str):
             continue
         yield _candidate("wechat", value, m.start(), m.end(), 1)
     for m in _TELEGRAM_MARKED.finditer(text):
-        _, sep, at, value = m.groups()
-        if not at and _plain_word_needs_colon(sep, value):
+        _, sep, handle, value = m.groups()  # not "at": that says whether to look for @handles
+        if not handle and _plain_word_needs_colon(sep, value):
             continue
         yield _candidate("telegram", value, m.start(), m.end(), 1)
     for m in _TELEGRAM_AT.finditer(text) if at else ():

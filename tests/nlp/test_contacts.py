@@ -441,3 +441,16 @@ def test_a_link_ends_at_the_comma_that_strings_contacts_together():
         {"type": "telegram", "value": "shop_kf2"},
         {"type": "url", "value": "www.jm168.top"},
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("联系客服 @tgws_support", "tgws_support"),  # tg opens the handle: no marker
+        ("TG号 老号8u 新号1.5u\n🛫 @tghao_mall", "tghao_mall"),
+        ("Selling aged Telegram accounts, $4.5 each. DM @agedtg_store", "agedtg_store"),
+    ],
+)
+def test_a_telegram_handle_is_read_whole_after_any_marker_word(text, value):
+    assert {"type": "telegram", "value": value} in find_contacts(text)
+    assert all(c["value"] != value[2:] for c in find_contacts(text))
