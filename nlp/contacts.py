@@ -129,6 +129,8 @@ def _marked(text: str):
         marker, sep, value = m.groups()
         if marker in _SINGLE_LETTER and not sep and not value.isdigit():
             continue  # "Vip", "Very": a word, not V + id
+        if marker == "威" and ":" not in sep and "：" not in sep:
+            continue  # 权威 2024: a word ending in 威; 威：zck8997 gives an id
         if value.isdigit() and _QUANTITY_AFTER.match(text, m.end()):
             continue
         if _plain_word_needs_colon(sep, value):

@@ -181,7 +181,8 @@ QQ_MARKERS = (
 WECHAT_MARKERS = (
     "微信号", "微信號", "微信联系", "微信聯繫", "微信咨询", "微信", "wechat", "VX号", "VX號", "VX",
     "V信", "WX", "薇信", "薇", "威信", "卫星号", "卫星", "衛星", "绿泡泡", "綠泡泡", "加微", "V",
-    "微 信", "V 信", "薇 信",  # spaced to slip past platform filters
+    "微 信", "V 信", "薇 信", "威 信", "蔚信", "蔚 信",  # spaced to slip past platform filters
+    "威",  # 威：zck8997 (only with a colon, see nlp.contacts)
 )  # fmt: skip
 TELEGRAM_MARKERS = ("纸飞机", "紙飛機", "飞机", "飛機", "电报", "電報", "telegram", "TG", "✈️", "✈")
 PHONE_MARKERS = (

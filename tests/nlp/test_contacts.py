@@ -454,3 +454,19 @@ def test_a_link_ends_at_the_comma_that_strings_contacts_together():
 def test_a_telegram_handle_is_read_whole_after_any_marker_word(text, value):
     assert {"type": "telegram", "value": value} in find_contacts(text)
     assert all(c["value"] != value[2:] for c in find_contacts(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("接码，WS3.4/条，钉钉 0.8/条，威：zck8997", "zck8997"),  # 威 for 微, with a colon
+        ("加 威 信：jiefeng_ak47", "jiefeng_ak47"),
+        ("➕ 蔚 信 shouchi_shou", "shouchi_shou"),
+    ],
+)
+def test_wechat_disguised_as_look_alike_characters(text, value):
+    assert find_contacts(text) == [{"type": "wechat", "value": value}]
+
+
+def test_a_word_ending_in_wei_is_no_wechat_marker():
+    assert find_contacts("权威 2024 发布 威 123456") == []
