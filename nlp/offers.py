@@ -173,6 +173,7 @@ _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value
 NOT_PRICE_AFTER = ("流水", "面值", "个点")
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 TOP_UP_WORDS = ("代充", "充值", "直充")
+ONLINE_WORDS = frozenset(("在线", "同时在线"))  # 100人 在线 一小时: viewers, for a span of time
 SCREENING = ("筛选", "检测", "过滤", "筛号")  # 空号 筛选: numbers screened, not sold
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
@@ -833,7 +834,7 @@ class _Reader:
             and self.t[m].kind != sc.PER
             and (sc.GOODS in self.t[m].roles or sc.CLS in self.t[m].roles)
             # 账号 一天 300 可查订单: what the account can do follows its daily price
-            and self.text[self.t[m].start : self.t[m].end] not in LOOKUP_VERBS
+            and self._word_at(m) not in LOOKUP_VERBS
         )
 
     def _after_attribute(self, i: int) -> bool:
@@ -881,7 +882,7 @@ class _Reader:
         if (
             nxt is not None
             and not tok.currency
-            and self.text[nxt.start : nxt.end] in TOP_UP_WORDS
+            and self._word_at(j) in TOP_UP_WORDS
             and self._kind(self._next(j)) == sc.NUM
             and self.t[self._next(j)].value < tok.value  # not 0.9 充值 100 起
         ):
@@ -1001,8 +1002,7 @@ class _Reader:
             return self._emit(i, i)  # 点赞 1k 12 收藏: the price of the batch, not 12 收藏
         if (
             p_kind == sc.PERIOD
-            and nxt is not None
-            and self.text[nxt.start : nxt.end] == "号"
+            and self._word_at(j) == "号"
             and (self._has_subject() or self.ctx_goods)
         ):
             return self._emit(i, i)  # 包月 700 号都是一年以上的: the month's price, then 号
@@ -1039,7 +1039,7 @@ class _Reader:
         """收 QQ 靓号 六位数 五千起收 七位 800左右: a grade (七位) before the number bid for it."""
         return (
             self._kind(p) == sc.CLS
-            and self.text[self.t[p].start : self.t[p].end] in GRADE_CLASSIFIERS
+            and self._word_at(p) in GRADE_CLASSIFIERS
             and self._kind(self._prev(p)) == sc.NUM
         )
 
@@ -1174,8 +1174,7 @@ class _Reader:
             and unit in ("item", "query")
             and self._before(self.t[i].start).rstrip().endswith(("要", "需要", "收"))
             and self._kind(self._next(j)) not in (sc.QI, sc.MINQ)
-            and not (k < self.n and self.text[self.t[k].start : self.t[k].end] in BID_WORDS)
-            # 要1w条 给500: the batch a bid buys
+            and self._word_at(k) not in BID_WORDS  # 要1w条 给500: the batch a bid buys
         ):
             return j + 1  # 有没有出探探女号的 要 20 个 30 左右: how many the buyer wants
         if "粉" in self.text[cls_tok.start : cls_tok.end] and (
@@ -1238,7 +1237,7 @@ class _Reader:
         if unit == "year" and self._account_goods():
             self.seg_variant = True
             return j + 1  # 八年 30: an account's age, a grade, not a batch of years
-        if self._kind(k) == sc.OTHER and self.text[self.t[k].start : self.t[k].end] == "在线":
+        if self._word_at(k) in ONLINE_WORDS:
             k = self._next(k)  # 100人 在线 一小时 15: how the audience is, then for how long
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
             rented = self.seg_rent or any(o.goods == "account_rental" for o in self.last_batch)
@@ -1284,8 +1283,8 @@ class _Reader:
         for _ in range(3):
             if self._kind(k) == sc.NUM:
                 return True
-            online = k < self.n and self.text[self.t[k].start : self.t[k].end] == "在线"
-            if not ((self._kind(k) == sc.PER and sc.SPAN in self.t[k].roles) or online):
+            span = self._kind(k) == sc.PER and sc.SPAN in self.t[k].roles
+            if not (span or self._word_at(k) in ONLINE_WORDS):
                 return False
             k = self._next(k)
         return False
