@@ -473,7 +473,7 @@ class _Reader:
                     self.seg_plats.extend(named)
                 elif word in SHOP_GRADES:
                     self.seg_variant = True  # 一钻 2000 三钻 6500 皇冠 私聊: a shop's grade
-                elif word in load_lexicon().rent:
+                elif sc.RENT in tok.roles:
                     self.seg_rent = True  # 一天 租金 十块: a word of renting that is no other
                 elif (platform := self._row_abbreviation(i, word)) is not None:
                     # 接码 扣 1.3 陌 1.4: a code list's rows name platforms by one character

@@ -593,8 +593,8 @@ def scan(text: str) -> list[Token]:
                 append(Token(OTHER, start, end))
             else:
                 kind = kinds[term]
-                if kind is None:
-                    append(Token(OTHER, start, end))  # a neutral word
+                if kind is None:  # a neutral word, with what roles it has (租金: rent)
+                    append(Token(OTHER, start, end, None, None, found))
                 else:
                     append(Token(kind, start, end, found[kind], None, found))
         elif group == "num":
