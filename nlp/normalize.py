@@ -52,6 +52,8 @@ _WORD_EMOJI = {"\U0001f251": "可", "\U0001f236": "有", "\U0001f21a": "无", "\
 
 def _undecorated(match: re.Match) -> str:
     return _WORD_EMOJI.get(match.group(), " ")
+
+
 # 1,000 for 35 USDT, $4,200: an ASCII comma between thousands (a Chinese comma, which NFKC
 # folds to one, separates words: 10，200个起 stays two numbers).
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3},\d{3}(?:,\d{3})?(?:,\d{3})?(?![\d,])")

@@ -118,10 +118,11 @@ TIME_UNITS = frozenset(("day", "week", "month", "year"))
 RENTED_NOT_ACCOUNTS = frozenset(("bank_card", "insider_access", "hardware", "sim_card"))
 # The badges a platform verifies an account with (抖音 蓝V 认证 一次 500).
 BADGES = ("蓝v", "黄v", "金v", "橙v", "红v")
-# A row priced for "the rest" (顺丰 十块 圆通 六块 其他 五块) names no platform.
+# An Apple ID named in a code list is the code to register one (接码 … 苹果ID 2U).
 APPLE_IDS = frozenset(("apple id", "苹果id", "苹果 id", "appleid"))
 SHOP_GRADES = frozenset(("皇冠", "金冠", "蓝冠", "双皇冠"))  # a marketplace shop's levels
 UNIFORM_WORDS = frozenset(("统一", "一律", "都是", "均"))  # one price for all the rest
+# A row priced for "the rest" (顺丰 十块 圆通 六块 其他 五块) names no platform.
 OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目", "其余项目"))
 # Platforms a code list's rows name by one character or a nickname (接码 V 4.5 抖 0.8 扣 1.3).
 ROW_ABBREVIATIONS = {
@@ -593,6 +594,7 @@ class _Reader:
     def _word(self, i: int) -> None:
         tok = self.t[i]
         roles = tok.roles
+        word = self.text[tok.start : tok.end]
         if sc.CUE in roles:
             self.cues.add(roles[sc.CUE])
         side = roles.get(sc.SIDE)
@@ -611,7 +613,7 @@ class _Reader:
             self.explicit_side = True
         after_attr = (
             self._kind(self._prev(i)) == sc.ATTR
-            or (sc.GOODS in roles and self._what_it_can_do(tok))
+            or (sc.GOODS in roles and self._what_it_can_do(tok, word))
             or (  # 带 身份证 正反面: every goods word after 带 until the price
                 self._kind(self._prev(i)) == sc.GOODS
                 and bool(self.seg_goods)
@@ -626,19 +628,19 @@ class _Reader:
         ):
             goods = None  # 群控软件 年卡1200 季卡400: the period of the goods named before
         elif goods:
-            goods = self._goods_in_context(goods, self.text[tok.start : tok.end], tok.start)
+            goods = self._goods_in_context(goods, word, tok.start)
         if goods and (
             self._listed_contents(tok.start)
             or (self.seg_elements and goods in ("bank_card", "id_document"))
         ):
             goods = None  # 四要素（姓名 身份证 手机 银行卡）, 四要素 ，姓名 身份证: what it holds
-        if goods == "personal_data" and "要素" in self.text[tok.start : tok.end]:
+        if goods == "personal_data" and "要素" in word:
             self.seg_elements = True
         if goods:
             self.seg_goods.append((goods, after_attr))
-            if goods == "id_document" and any(w in self.text[tok.start : tok.end] for w in "返网"):
+            if goods == "id_document" and any(w in word for w in "返网"):
                 self.seg_photo_lookup = True
-            if goods == "other" and self.text[tok.start : tok.end] in MEMBERSHIP_WORDS:
+            if goods == "other" and word in MEMBERSHIP_WORDS:
                 self.seg_membership = True
         platform = roles.get(sc.PLAT)
         if platform and self._before(tok.start).rstrip().endswith("到"):
@@ -646,7 +648,7 @@ class _Reader:
         elif platform in PAYMENT_PLATFORMS and self._payment_line(tok.start):
             platform = None  # 本店接受 USDT / 微信 / 支付宝: how to pay, not what is sold
         elif (
-            platform in MARKETPLACES or self.text[tok.start : tok.end] in OTHER_MARKETPLACES
+            platform in MARKETPLACES or word in OTHER_MARKETPLACES
         ) and tok.kind == sc.PLAT and self._names_the_place(tok):
             platform = None  # 闲鱼标题：虚拟 秒发: where the post is, not what it sells
         if platform and not after_attr:
@@ -843,7 +845,7 @@ class _Reader:
         p = self._prev(i)
         apart = p != i - 1
         if apart and not (
-            "粉" in self.text[self.t[p].start : self.t[p].end]
+            "粉" in self._word_at(p)
             and self._kind(self._next(i)) == sc.NUM
         ):
             return False
@@ -1249,8 +1251,8 @@ class _Reader:
         elif self._kind(k) == sc.SEP and self.t[k].value == "=":
             k = self._next(k)  # 1w 条 = 120U: the batch, then what it costs
         elif self._kind(k) == sc.OTHER and (
-            self.text[self.t[k].start : self.t[k].end] in TOTAL_WORDS + BID_WORDS
-            or (goods and self.text[self.t[k].start : self.t[k].end] in PRICE_WORDS)
+            self._word_at(k) in TOTAL_WORDS + BID_WORDS
+            or (goods and self._word_at(k) in PRICE_WORDS)
         ):
             # 100万条 预算3万, 1w条给500: the batch, then what all of it costs; 1000 粉 价格 50
             # (a count that names the good); but 十个 价格两百 is two hundred each
@@ -1476,7 +1478,7 @@ class _Reader:
                 c < self.n
                 and self.t[c].kind != sc.PER
                 and sc.CLS in self.t[c].roles
-                and self.text[self.t[c].start : self.t[c].end] not in GRADE_CLASSIFIERS
+                and self._word_at(c) not in GRADE_CLASSIFIERS
                 and self._kind(q) != sc.QI
                 and not self._lot_follows(q)  # 6块 50个打包250: the next item's lot
             ):
@@ -1528,13 +1530,14 @@ class _Reader:
         before = self._before(start)
         if word == "学历" and "查" in before and not before.rstrip().endswith(LOOKUP_VERBS):
             return None  # 查学历 80一次: a look-up of someone's degree (可查 学历 passes one)
-        if word == "空号" and self.text[start + 2 : start + 6].lstrip().startswith(SCREENING):
+        end = start + len(word)
+        if word == "空号" and self.text[end : end + 4].lstrip().startswith(SCREENING):
             return "other"  # 空号 筛选: screening numbers for dead ones, a service, not SIM cards
         if (
             word == "空号"
             and self.ctx_goods == ["account"]
             and not self.seg_goods
-            and "张" not in self.text[start + 2 : start + 10]  # 空号 10元一张: SIM cards
+            and "张" not in self.text[end : end + 8]  # 空号 10元一张: SIM cards
         ):
             return "account"  # 苹果 ID 带余额的 二十 U，空号 三 U: an account with nothing on it
         if word in APPLE_IDS and self.ctx_goods == ["sms_code"] and not self.seg_goods:
@@ -1746,11 +1749,10 @@ class _Reader:
         self.ctx_plats = plats
         self.ctx_unit = unit
 
-    def _what_it_can_do(self, tok: sc.Token) -> bool:
+    def _what_it_can_do(self, tok: sc.Token, word: str) -> bool:
         """收 实名 支付宝 三十 要能刷脸的 四十, 有会员 三百: what the goods can do or have, a
         grade of them, not a service or a membership on sale."""
         before = self._before(tok.start).rstrip()
-        word = self.text[tok.start : tok.end]
         can = before.endswith("能") and self.text.startswith("的", tok.end)  # 要能刷脸的
         return can or (word in MEMBERSHIP_WORDS and before.endswith(("有", "开了", "已开")))
 
