@@ -7,20 +7,24 @@ import pytest
 from nlp import extract
 
 
+def fields(text: str, *names: str) -> list:
+    """The named fields of each offer: tuples of them, or the values alone for one name."""
+    if len(names) == 1:
+        return [o[names[0]] for o in extract(text)["offers"]]
+    return [tuple(o[name] for name in names) for o in extract(text)["offers"]]
+
+
 def offers(text: str) -> list[tuple]:
-    return [
-        (o["goods"], o["platform"], o["side"], o["price"], o["per_qty"], o["unit"], o["min_qty"])
-        for o in extract(text)["offers"]
-    ]
+    return fields(text, "goods", "platform", "side", "price", "per_qty", "unit", "min_qty")
 
 
 def prices_of(text: str) -> list:
-    return [o[3] for o in offers(text)]
+    return fields(text, "price")
 
 
 def batches_of(text: str) -> list[tuple]:
     """(price, per_qty) of each offer: what a price buys."""
-    return [(o[3], o[4]) for o in offers(text)]
+    return fields(text, "price", "per_qty")
 
 
 @pytest.mark.parametrize(
@@ -338,7 +342,7 @@ def test_more_goods_the_words_around_decide(text, goods):
     ],
 )
 def test_codes_of_platforms_named_by_spaced_letters(text, platforms):
-    assert [(o[0], o[1]) for o in offers(text)] == [("sms_code", p) for p in platforms]
+    assert fields(text, "goods", "platform") == [("sms_code", p) for p in platforms]
 
 
 @pytest.mark.parametrize(
@@ -415,7 +419,7 @@ def test_shipping_top_ups_and_bonuses_are_not_offers(text, prices):
     ],
 )
 def test_counts_that_are_no_minimum_of_the_rows_above(text, minimums):
-    assert [o[6] for o in offers(text)] == minimums
+    assert fields(text, "min_qty") == minimums
 
 
 def test_what_an_account_can_do_is_no_withheld_price():
@@ -582,7 +586,7 @@ def test_an_add_on_is_for_the_one_platform_sold_or_none(text, platform, count):
     ],
 )
 def test_a_sim_cards_platform_is_its_carrier(text, expected):
-    assert [o[1] for o in offers(text)] == expected
+    assert fields(text, "platform") == expected
 
 
 @pytest.mark.parametrize(
@@ -596,7 +600,7 @@ def test_a_sim_cards_platform_is_its_carrier(text, expected):
     ],
 )
 def test_units_of_editions_look_ups_and_face_values(text, expected):
-    assert [(o[3], o[5]) for o in offers(text)] == expected
+    assert fields(text, "price", "unit") == expected
     if "百粉" in text:
         assert offers(text)[0][4] == 100
 
@@ -611,7 +615,7 @@ def test_units_of_editions_look_ups_and_face_values(text, expected):
     ],
 )
 def test_words_that_hold_a_measure_and_cantonese_money(text, expected):
-    assert [(o[0], o[3]) for o in offers(text)] == expected
+    assert fields(text, "goods", "price") == expected
 
 
 def test_asking_who_sells_is_a_buyers_post():
@@ -634,7 +638,7 @@ def test_asking_who_sells_is_a_buyers_post():
     ],
 )
 def test_grades_insiders_consoles_and_copies(text, expected):
-    assert [o[:2] for o in offers(text)] == expected
+    assert fields(text, "goods", "platform") == expected
 
 
 @pytest.mark.parametrize(
@@ -669,7 +673,7 @@ def test_likes_and_gifts_bought_for_a_profile_are_engagement():
     ],
 )
 def test_speed_words_resolutions_and_grades_priced_on_asking(text, expected):
-    assert [(o[3], o[5]) for o in offers(text)] == expected
+    assert fields(text, "price", "unit") == expected
 
 
 def test_a_code_lists_rows_named_by_one_character():
@@ -692,7 +696,7 @@ def test_a_code_lists_rows_named_by_one_character():
     ],
 )
 def test_unlisted_companies_the_rest_and_makers_of_devices(text, platforms):
-    assert [o[1] for o in offers(text)] == platforms
+    assert fields(text, "platform") == platforms
 
 
 def test_clocking_in_for_someone_is_other():
@@ -714,7 +718,7 @@ def test_clocking_in_for_someone_is_other():
     ],
 )
 def test_badges_rented_bank_accounts_and_things_that_come_with_goods(text, expected):
-    assert [o[:2] for o in offers(text)] == expected
+    assert fields(text, "goods", "platform") == expected
 
 
 @pytest.mark.parametrize(
@@ -740,7 +744,7 @@ def test_audiences_lengths_thresholds_and_counts_after_words(text, expected):
     ],
 )
 def test_channels_sold_with_followers_and_shops_with_sales(text, expected):
-    assert [(o[0], o[3], o[4]) for o in offers(text)] == expected
+    assert fields(text, "goods", "price", "per_qty") == expected
 
 
 def test_points_of_a_fee_are_no_price():
@@ -757,7 +761,7 @@ def test_points_of_a_fee_are_no_price():
     ],
 )
 def test_a_card_of_a_period_priced_each_is_an_item(text, units):
-    assert [o[5] for o in offers(text)] == units
+    assert fields(text, "unit") == units
 
 
 @pytest.mark.parametrize(
@@ -780,7 +784,7 @@ def test_an_accounts_age_before_its_grade_is_no_capacity(text, prices):
     ],
 )
 def test_a_daily_price_before_what_the_account_can_do(text, expected):
-    assert [(o[3], o[5]) for o in offers(text)] == expected
+    assert fields(text, "price", "unit") == expected
 
 
 @pytest.mark.parametrize(
@@ -822,7 +826,7 @@ def test_prices_after_spaced_words_and_grades_with_levels(text, prices):
     ],
 )
 def test_what_an_account_has_and_how_many_are_taken_at_once(text, expected):
-    assert [(o[3], o[4], o[6]) for o in offers(text)] == expected
+    assert fields(text, "price", "per_qty", "min_qty") == expected
 
 
 @pytest.mark.parametrize(
@@ -834,7 +838,7 @@ def test_what_an_account_has_and_how_many_are_taken_at_once(text, expected):
     ],
 )
 def test_tiers_taken_single_or_from_a_count(text, expected):
-    assert [(o[3], o[4], o[6]) for o in offers(text)] == expected
+    assert fields(text, "price", "per_qty", "min_qty") == expected
 
 
 def test_a_buyers_rough_bid_after_a_grade():
@@ -849,7 +853,7 @@ def test_a_buyers_rough_bid_after_a_grade():
     ],
 )
 def test_diplomas_that_pass_a_check_and_accounts_of_a_game_company(text, expected):
-    assert [(o[0], o[2], o[3]) for o in offers(text)] == expected
+    assert fields(text, "goods", "side", "price") == expected
 
 
 @pytest.mark.parametrize(
@@ -860,7 +864,7 @@ def test_diplomas_that_pass_a_check_and_accounts_of_a_game_company(text, expecte
     ],
 )
 def test_a_lot_taken_together_is_no_order_minimum(text, expected):
-    assert [(o[3], o[4], o[6]) for o in offers(text)] == expected
+    assert fields(text, "price", "per_qty", "min_qty") == expected
 
 
 @pytest.mark.parametrize(
@@ -873,7 +877,7 @@ def test_a_lot_taken_together_is_no_order_minimum(text, expected):
     ],
 )
 def test_spelled_out_and_disguised_platforms_and_their_coins(text, expected):
-    assert [(o[0], o[1], o[3]) for o in offers(text)] == expected
+    assert fields(text, "goods", "platform", "price") == expected
 
 
 @pytest.mark.parametrize(
@@ -885,7 +889,7 @@ def test_spelled_out_and_disguised_platforms_and_their_coins(text, expected):
     ],
 )
 def test_more_words_of_codes_and_look_ups(text, expected):
-    assert [(o[0], o[3]) for o in offers(text)] == expected
+    assert fields(text, "goods", "price") == expected
 
 
 @pytest.mark.parametrize(
@@ -901,7 +905,7 @@ def test_more_words_of_codes_and_look_ups(text, expected):
     ],
 )
 def test_a_platform_line_above_rows_and_face_values_of_top_ups(text, expected):
-    assert [(o[0], o[1], o[3]) for o in offers(text)] == expected
+    assert fields(text, "goods", "platform", "price") == expected
 
 
 @pytest.mark.parametrize(
@@ -914,7 +918,7 @@ def test_a_platform_line_above_rows_and_face_values_of_top_ups(text, expected):
     ],
 )
 def test_rentals_by_the_span_asked_and_batches_by_the_day(text, expected):
-    assert [(o[3], o[4], o[5]) for o in offers(text)] == expected
+    assert fields(text, "price", "per_qty", "unit") == expected
 
 
 @pytest.mark.parametrize(
@@ -928,7 +932,7 @@ def test_rentals_by_the_span_asked_and_batches_by_the_day(text, expected):
     ],
 )
 def test_an_empty_account_after_accounts_and_empty_numbers(text, expected):
-    assert [o[0] for o in offers(text)] == expected
+    assert fields(text, "goods") == expected
 
 
 @pytest.mark.parametrize(
@@ -939,7 +943,7 @@ def test_an_empty_account_after_accounts_and_empty_numbers(text, expected):
     ],
 )
 def test_rent_by_the_day_and_accounts_that_send_messages(text, expected):
-    assert [(o[0], o[3], o[5]) for o in offers(text)] == expected
+    assert fields(text, "goods", "price", "unit") == expected
 
 
 @pytest.mark.parametrize(
@@ -959,7 +963,7 @@ def test_rent_by_the_day_and_accounts_that_send_messages(text, expected):
     ],
 )
 def test_overseas_words_emoji_words_and_numbers_that_are_no_price(text, expected):
-    assert [(o[0], o[2], o[3]) for o in offers(text)] == expected
+    assert fields(text, "goods", "side", "price") == expected
 
 
 def test_a_week_said_in_cantonese():
@@ -1018,7 +1022,7 @@ def test_batches_priced_with_equals_for_and_thousands_separators(text, expected)
     ],
 )
 def test_sellers_asking_who_buys_english_counts_and_words_of_the_trade(text, expected):
-    assert [(o[0], o[2], o[3]) for o in offers(text)] == expected
+    assert fields(text, "goods", "side", "price") == expected
 
 
 @pytest.mark.parametrize(
@@ -1034,7 +1038,7 @@ def test_sellers_asking_who_buys_english_counts_and_words_of_the_trade(text, exp
     ],
 )
 def test_one_price_for_every_platform_above_and_shop_grades_on_asking(text, expected):
-    assert [(o[1], o[3]) for o in offers(text)] == expected
+    assert fields(text, "platform", "price") == expected
 
 
 @pytest.mark.parametrize(
@@ -1048,7 +1052,7 @@ def test_one_price_for_every_platform_above_and_shop_grades_on_asking(text, expe
     ],
 )
 def test_carriers_looked_up_per_query_and_more_goods_words(text, expected):
-    assert [(o[0], o[1], o[5]) for o in offers(text)] == expected
+    assert fields(text, "goods", "platform", "unit") == expected
 
 
 @pytest.mark.parametrize(
@@ -1059,7 +1063,7 @@ def test_carriers_looked_up_per_query_and_more_goods_words(text, expected):
     ],
 )
 def test_the_fields_of_a_record_listed_after_it(text, goods):
-    assert [o[0] for o in offers(text)] == goods
+    assert fields(text, "goods") == goods
 
 
 @pytest.mark.parametrize(
@@ -1070,7 +1074,7 @@ def test_the_fields_of_a_record_listed_after_it(text, goods):
     ],
 )
 def test_an_apple_id_row_of_a_code_list_is_a_code(text, goods):
-    assert [o[0] for o in offers(text)] == goods
+    assert fields(text, "goods") == goods
 
 
 @pytest.mark.parametrize(
@@ -1082,4 +1086,4 @@ def test_an_apple_id_row_of_a_code_list_is_a_code(text, goods):
     ],
 )
 def test_cuts_of_a_bargain_are_counted_not_dollars(text, expected):
-    assert [(o["price"], o["per_qty"], o["currency"]) for o in extract(text)["offers"]] == expected
+    assert fields(text, "price", "per_qty", "currency") == expected
