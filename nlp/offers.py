@@ -157,6 +157,7 @@ _PAYMENT_CHANNEL = re.compile("跑分|支付|代收|代付|收款|四方|三方|
 # 公众号 出售 5000 粉 1200: a channel sold with its followers is an account, not fans.
 _CHANNEL = re.compile("公众号|订阅号|服务号|视频号")
 _GAME_CHEAT = re.compile("外挂|天卡|周卡|卡密|永久版|封号包赔|不封号|透视|自瞄|吃鸡|游戏")
+_NO_CARD_INSIDE = re.compile(r"\s*[(（](?![^)）]*(?:卡|盾|银行|bank|card))[^)）]*[)）]")
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
 # (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28), a
@@ -175,6 +176,7 @@ NOT_PRICE_AFTER = ("流水", "面值", "个点")
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 TOP_UP_WORDS = ("代充", "充值", "直充")
 ONLINE_WORDS = frozenset(("在线", "同时在线"))  # 100人 在线 一小时: viewers, for a span of time
+SOFTWARE = ("软件", "脚本", "系统", "工具")  # 群控 … 单 软件 年费 1200: what runs the devices
 SCREENING = ("筛选", "检测", "过滤", "筛号")  # 空号 筛选: numbers screened, not sold
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
@@ -326,6 +328,7 @@ class _Reader:
         self.pending_min: int | None = None
         self.pending_qty: tuple[int, str, int] | None = None  # (qty, unit, price token index)
         self.held: tuple | None = None  # a price written before its goods
+        self.held_line = 0
         self.lot: int | None = None  # a count that a whole-lot price may follow
         self.price_first = False
         self.defaulted: list[Offer] = []  # offers whose goods only their platform suggested
@@ -364,6 +367,7 @@ class _Reader:
         self.seg_card = False  # the last period named is a card's (月卡 9.9 一个)
         self.seg_span: str | None = None  # the unit of a span counted (三天), for a rental
         self.seg_elements = False  # 四要素 named: the 身份证, 银行卡 after it are its fields
+        self.seg_line: int | None = None  # the line the segment's goods or platform begin on
 
     def _header_to_context(self) -> None:
         """高价收 抖音 快手 千粉号，抖音 100 快手 80: a list of platforms in a clause with no
@@ -662,12 +666,18 @@ class _Reader:
                 self._header_to_context()  # the platform named again starts the priced items
             if platform not in self.seg_plats:
                 self.seg_plats.append(platform)
+        if self.seg_line is None and (self.seg_goods or self.seg_plats):
+            self.seg_line = self.line
         if sc.PERIOD in roles:
             self.seg_periods.append(roles[sc.PERIOD])
             self.seg_card = self.text.endswith("卡", 0, tok.end)  # 月卡, 年卡: a card of a period
         if sc.RENT in roles:
             self.seg_rent = True
-        if sc.HEAD in roles and self._kind(self._prev(i)) != sc.ATTR:
+        if (
+            sc.HEAD in roles
+            and self._kind(self._prev(i)) != sc.ATTR
+            and not self._runs_devices(word, tok.start)
+        ):
             self.seg_head = roles[sc.HEAD]
             self.seg_goods.append((roles[sc.HEAD], False))
         if tok.kind == sc.GE:
@@ -1552,7 +1562,18 @@ class _Reader:
             return "other"  # 三角洲 辅助 天卡 8: a game cheat, not a WeChat verification helper
         if word in ("辅助", "辅助注册") and "接码" in self.text:
             return "sms_code"  # 接码 … 微信 辅助 注册 一个 8 块: what a code platform sells
+        if word in BUNDLE_WORDS and goods == "bank_card" and _NO_CARD_INSIDE.match(self.text, end):
+            return None  # 四件套(姓名+身份证+手机+照片): what the brackets list is what it is
+        if goods == "other" and self._runs_devices(word, start):
+            return "hardware"
         return goods
+
+    def _runs_devices(self, word: str, start: int) -> bool:
+        """改机 脚本 年卡 299, 猫池 收码 管理软件 680, 配套软件 800 under a cat pool: the taxonomy
+        files the software of group-control, cat-pool and phone-modding devices with them."""
+        return word.endswith(SOFTWARE) and any(
+            t.roles.get(sc.GOODS) == "hardware" for t in self.t if t.end <= start
+        )
 
     def _price_per_one_follows(self, k: int) -> bool:
         """A number at or after ``k`` priced per one (12 一张, 12/张, 每个 2.5U)."""
@@ -1676,8 +1697,16 @@ class _Reader:
         terms = (price, price_max, currency, per_qty, unit)
         if self.held is not None and self._has_subject():
             held, self.held = self.held, None
+            orphan = self.held_line != self.seg_line == self.line
             self._bind(*held)  # 【80元】QQ老号: the segment names what the held price was for
-            self.held = terms
+            if not orphan:
+                self.held = terms
+                self.held_line = self.line
+                return
+            # 车主姓名+电话 0.2/条\n车辆保单数据 0.5/条: the line above named its goods in words
+            # the lexicon lacks; its price shares this line's goods, and this line's price is
+            # this line's, not held for the line below
+            self._bind(*terms)
             return
         if (
             not self._has_subject()
@@ -1686,6 +1715,7 @@ class _Reader:
         ):
             self.price_first = True  # 300出微信老号: a price before anything is named
             self.held = terms
+            self.held_line = self.line
             self._reset_segment()
             return
         self._bind(*terms)

@@ -120,6 +120,29 @@ def rewrite_spaced_tables(text: str) -> str:
     return "\n".join(lines)
 
 
+# A cell holding a price alone: 1.8U, 3, ¥25, 2.5元.
+_PRICE_CELL = re.compile(r"(?i)[$¥￥]?\d+(?:\.\d+)?\s*(?:u|usdt|元|块|\$)?")
+
+
+def _cross_header(cells: list[str], lines: list[str], n: int) -> list[str] | None:
+    """``国家 | 微信 | QQ`` over ``美国 | 3 | 2``: the columns after the first are what is priced,
+    so each row prices every one of them (美国 微信 3, QQ 2), not one thing twice."""
+    if len(cells) < 3 or any(_PRICE_CELL.fullmatch(c) for c in cells[1:]):
+        return None
+    rows = [line for line in lines[n + 1 :] if not set(line.strip()) <= set("|-: ")][:1]
+    if not rows or "|" not in rows[0]:
+        return None
+    row = _cells(rows[0])
+    if len(row) != len(cells) or not all(_PRICE_CELL.fullmatch(c) for c in row[1:]):
+        return None
+    return cells
+
+
+def _cross_row(cells: list[str], columns: list[str]) -> str:
+    priced = ", ".join(f"{col} {cell}" for col, cell in zip(columns[1:], cells[1:], strict=False))
+    return f"{cells[0]} {priced},"
+
+
 def rewrite_tables(text: str) -> str:
     """``text`` with every headed table turned into one offer line per row."""
     if _HEADER_WORD.search(text):
@@ -128,17 +151,27 @@ def rewrite_tables(text: str) -> str:
         return text
     lines = text.split("\n")
     roles: list[str] | None = None
+    columns: list[str] | None = None
     for n, line in enumerate(lines):
         if "|" not in line:
-            roles = None
+            roles = columns = None
             continue
         cells = _cells(line)
         header = _header_roles(cells)
         if header is not None:
-            roles = header
+            roles, columns = header, None
             lines[n] = _currency_line(cells, header)
         elif roles is not None and not set(line.strip()) <= set("|-: "):
             lines[n] = _row_text(cells, roles)
-        elif roles is not None:
+        elif columns is not None and not set(line.strip()) <= set("|-: "):
+            if len(cells) == len(columns) and all(_PRICE_CELL.fullmatch(c) for c in cells[1:]):
+                lines[n] = _cross_row(cells, columns)
+            else:
+                columns = None
+        elif roles is not None or columns is not None:
             lines[n] = ""  # a markdown rule line |---|---|
+        else:
+            columns = _cross_header(cells, lines, n)
+            if columns is not None:
+                lines[n] = ""
     return "\n".join(lines)

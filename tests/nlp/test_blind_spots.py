@@ -1087,3 +1087,55 @@ def test_an_apple_id_row_of_a_code_list_is_a_code(text, goods):
 )
 def test_cuts_of_a_bargain_are_counted_not_dollars(text, expected):
     assert fields(text, "price", "per_qty", "currency") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 安卓 改机 脚本 月卡 60", [("hardware", "month")]),  # the taxonomy's software licence
+        ("16口 猫池 1200\n配套 软件 终身 500", [("hardware", "item"), ("hardware", "item")]),
+        ("群控 20台 一套 6000，单 软件 年费 1000", [("hardware", "item"), ("hardware", "year")]),
+        ("出 微信 引流 脚本 100", [("other", "item")]),  # no device named: a script of its own
+    ],
+)
+def test_the_software_of_devices_is_filed_with_them(text, expected):
+    assert fields(text, "goods", "unit") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("四件套(姓名+身份证+手机+照片) 两块一套", ["id_document"]),  # no card in the bundle
+        ("四件套（卡+U盾+手机卡+身份证） 1600一套", ["bank_card"]),
+        ("收 农行 个人卡 一张 2800", ["bank_card"]),
+        ("收 台湾 提款卡 一张 500U", ["bank_card"]),
+    ],
+)
+def test_a_bundle_is_what_its_brackets_list_and_bank_card_words(text, goods):
+    assert fields(text, "goods") == goods
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the first row's goods are words the lexicon lacks: its price is not the next row's
+        (
+            "📌 国外卡 实名 100/张\n📌 QQ 老号 300\n📌 四件套 2500/套",
+            [("account", 100), ("account", 300), ("bank_card", 2500)],
+        ),
+        ("300出微信老号\n200出QQ老号", [("account", 300), ("account", 200)]),  # prices first
+        ("【80元】\nQQ老号\n【90元】\n微信老号", [("account", 80), ("account", 90)]),
+    ],
+)
+def test_a_price_held_for_its_goods_does_not_shift_the_rows_below(text, expected):
+    assert fields(text, "goods", "price") == expected
+
+
+def test_a_table_whose_columns_are_platforms_prices_each_cell_once():
+    text = "地区 | 微信 | QQ\n|---|---|---|\n美国 | 3 | 2\n英国 | 4 | 2.5"
+    assert fields(text, "platform", "price") == [
+        ("wechat", 3),
+        ("qq", 2),
+        ("wechat", 4),
+        ("qq", 2.5),
+    ]
