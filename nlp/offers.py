@@ -956,7 +956,13 @@ class _Reader:
             nxt is not None
             and nxt.kind == sc.MEASURE
             and tok.currency is None
-            and (j == i + 1 or self.text[nxt.start : nxt.end] not in WRITTEN_ON)
+            and (
+                j == i + 1
+                or self.text[nxt.start : nxt.end] not in WRITTEN_ON
+                # 卡池 二手 128 卡 4500, 32 卡 一台 1500 ，128 卡 4800: the slots of a device
+                or any(g == "hardware" for g, _ in self.seg_goods)
+                or (not self.seg_goods and "hardware" in self.ctx_goods)
+            )
         ):
             if self._kind(self._next(j)) in (sc.MINQ, sc.NULLP):
                 self.seg_variant = True  # 7级以上 价格私聊, 128口 私聊: a grade of the goods
@@ -1043,6 +1049,10 @@ class _Reader:
         if self._batch_before_price(i) and (self._has_subject() or self.ctx_goods):
             self.pending_qty = (_count(tok.value), "item", i + 2)
             return i + 1
+        price = self._audience_price(i)
+        if price is not None and (self._has_subject() or self.ctx_goods):
+            self.pending_qty = (_count(tok.value), "item", price)
+            return price
         if self._priced(i, i):
             return self._emit(i, i)
         return i + 1
@@ -1344,6 +1354,25 @@ class _Reader:
             and price.value < tok.value
             and (follower is None or follower.kind == sc.SEP)
         )
+
+    def _audience_price(self, i: int) -> int | None:
+        """直播人气 1000 一小时 25: an audience in hundreds kept for an hour or a show, then
+        the price of the whole audience; where that price is."""
+        span = self._next(i)
+        if not (
+            self._batch_goods()
+            and self.t[i].currency is None
+            and self.t[i].value >= 100
+            and self.t[i].value % 100 == 0
+            and self._kind(span) == sc.PER
+            and sc.SPAN in self.t[span].roles
+            and self.t[span].value == "item"
+        ):
+            return None
+        price = self._next(span)
+        if self._kind(price) != sc.NUM or self.t[price].value >= self.t[i].value:
+            return None
+        return price
 
     def _next_is_not_count(self, i: int) -> bool:
         j = self._next(i)

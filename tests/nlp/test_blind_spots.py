@@ -1139,3 +1139,17 @@ def test_a_table_whose_columns_are_platforms_prices_each_cell_once():
         ("wechat", 4),
         ("qq", 2.5),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出 二手 卡池 64 卡 3200", [(3200, 1)]),  # the device's slots, written apart
+        ("出 卡池 设备 ，16 卡 一台 900 ，64 卡 3000", [(900, 1), (3000, 1)]),
+        ("求购 猫池 128 卡位，预算 4000", [(4000, 1)]),
+        ("直播间 人气 1000 一小时 30", [(30, 1000)]),  # an audience for an hour, priced whole
+        ("快手 直播 人气 500 一场 60", [(60, 500)]),
+    ],
+)
+def test_a_device_s_slots_and_an_audience_for_an_hour_are_no_price(text, expected):
+    assert batches_of(text) == expected
