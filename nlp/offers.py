@@ -1759,7 +1759,10 @@ class _Reader:
     ) -> None:
         subject = self._subject(unit, per_qty)
         defaulted = self.seg_defaulted
-        looked_up = self.seg_photo_lookup
+        # 返照 1.2一次 … 量大 0.8: a tier with no goods of its own is priced as the look-up above
+        looked_up = self.seg_photo_lookup or (
+            not self.seg_goods and any(o.unit == "query" for o in self.last_batch)
+        )
         self._reset_segment()
         if subject is None:
             return

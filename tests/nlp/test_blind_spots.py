@@ -1153,3 +1153,14 @@ def test_a_table_whose_columns_are_platforms_prices_each_cell_once():
 )
 def test_a_device_s_slots_and_an_audience_for_an_hour_are_no_price(text, expected):
     assert batches_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("返照 1.5一次，当天秒出，量大 0.9", [(1.5, "query"), (0.9, "query")]),
+        ("手持 5一张 量大 4", [(5, "item"), (4, "item")]),  # a photo taken, not looked up
+    ],
+)
+def test_a_tier_below_a_look_up_is_priced_per_query_too(text, expected):
+    assert fields(text, "price", "unit") == expected
