@@ -274,6 +274,16 @@ def _multiplied(match: re.Match) -> str:
     return _format_number(value * _MULTIPLIER[match.group(2) or match.group(3)])
 
 
+# A price list read off a picture writes 0 as the letter O: 36O, 1OO个, O.9 (not o2o, not 4s).
+_OCR_ZERO = re.compile(r"(?<![a-z_\d])(\d+)(o+)(?![a-z\d])|(?<![a-z_\d])o(?=\.\d)")
+
+
+def _zeros(match: re.Match) -> str:
+    if match.group(1) is None:
+        return "0"
+    return match.group(1) + "0" * len(match.group(2))
+
+
 def normalize(text: str) -> str:
     """The folded text with bullets, decoration and Chinese numerals turned into plain ASCII.
 
@@ -291,6 +301,8 @@ def clean(text: str) -> str:
     if "," in text:
         text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
     text = fold(text)
+    if "o" in text:
+        text = _OCR_ZERO.sub(_zeros, text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ENUMERATION.sub("", text)

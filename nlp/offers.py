@@ -101,6 +101,9 @@ MINIMUM_ASIDES = ("送", "赠", "充", "优先", "另有", "另价", "更便宜"
 TAKE_WORDS = ("拿", "批", "订", "购", "租", "走")
 # Platforms that are also means of payment, and the words of a line that names them as such.
 PAYMENT_PLATFORMS = frozenset(("wechat", "alipay"))
+# 收寄件人, 收货人: who receives a parcel; the 收 is no buyer's.
+NOT_BOUGHT_AFTER = ("寄件", "件人", "货人", "货地址", "件地址")
+PAYMENT_MEANS = ("usdt", "支付宝", "zfb", "现金", "人民币", "rmb", "trc", "银行卡")
 PAYMENT_CUES = ("接受", "付款", "支付方式", "收款方式", "结算方式", "payment")
 _BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a price
 # 一台 16 口 的 600: measures that size the goods (秒 in 一次 60 秒过 is how fast, after a price).
@@ -606,6 +609,8 @@ class _Reader:
             side = None  # 有没有能查定位的？出500: the buyer's bid
         elif side == "buy" and self._charge(i):
             side = None  # 砍价群 每单收2块: what the seller charges
+        elif side == "buy" and word == "收" and self._not_buying(tok):
+            side = None
         elif (side == "sell" or sc.RENT in roles or roles.get(sc.GOODS) == "account_rental") and (
             self.text.startswith(("你的", "您的"), tok.end)
         ):
@@ -802,6 +807,18 @@ class _Reader:
             self.text[tok.start : tok.end] == "收"
             and self._kind(self._next(i)) == sc.NUM
             and self._before(tok.start).rstrip()[-1:] in ("单", "次", "个", "人", "天", "每")
+        )
+
+    def _not_buying(self, tok: sc.Token) -> bool:
+        """可查单号收寄件人: a recipient, not a buyer; USDT / 支付宝 都收: how the seller is
+        paid."""
+        if self.text.startswith(NOT_BOUGHT_AFTER, tok.end):
+            return True
+        line = self.text[self.text.rfind("\n", 0, tok.start) + 1 : tok.start].rstrip()
+        return (
+            line.endswith(("都", "均", "皆"))
+            and not self.seg_goods  # 支付宝码 微信码都收: the codes are what is bought
+            and any(w in line for w in PAYMENT_MEANS)
         )
 
     def _bid(self, i: int) -> bool:
@@ -1451,6 +1468,8 @@ class _Reader:
         price = lo.value
         price_max = hi.value if last != i else None
         currency = lo.currency or hi.currency or self._line_default_currency(lo.start)
+        if currency == "USDT" and not lo.currency and self._usdt_beside(last):
+            currency = "CNY"  # 包月 12000 / 1700U: the same thing's price in yuan, then in U
         per_qty = 1
         unit = None
         spanned = each = False
@@ -1633,6 +1652,18 @@ class _Reader:
                 or (self.t[k - 1].kind == sc.OTHER and self.text[self.t[k - 1].end - 1] == "版")
             )
         )
+
+    def _usdt_beside(self, last: int) -> bool:
+        """The next number, two or three tokens on, is in USDT at about the exchange rate's
+        fraction of this one (350 / 50U, 月付12000 U结也行1800U)."""
+        price = self.t[last].value
+        k = last
+        for _ in range(4):
+            k = self._next(k)
+            if self._kind(k) == sc.NUM:
+                other = self.t[k]
+                return other.currency == "USDT" and 6 <= price / max(other.value, 1e-9) <= 8
+        return False
 
     def _line_default_currency(self, pos: int) -> str:
         explicit = self.line_currency.get(self.line, set())

@@ -450,8 +450,8 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
         j = _DIGITS.match(text, j + 1).end()
     raw = text[i:j]
     end = j
-    if j - i > 12:
-        return None, j  # absurdly long: an id, not an amount
+    if j - i > 12 or (raw[0] == "0" and len(raw) >= 3 and raw.isdigit()):
+        return None, j  # absurdly long, or 0101 (a menu's item number): an id, not an amount
     if j < n and text[j] == ":" and j + 1 < n and text[j + 1].isdigit():
         k = j
         while k + 1 < n and text[k] == ":" and text[k + 1].isdigit():
@@ -471,7 +471,9 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
         while m < n and text[m].isascii() and text[m].isalpha():
             m += 1
         word = text[k:m]
-        if word in CURRENCY_WORDS and not (word == "u" and text[m : m + 1] == "盾"):
+        if word in CURRENCY_WORDS and not (
+            word == "u" and (text[m : m + 1] == "盾" or (k > j and text[m : m + 1] == "结"))
+        ):  # U盾 is a bank key; 12000 U结也行 1800U: paid in U, the number after says how much
             currency, end = CURRENCY_WORDS[word], m
         elif k == j:
             return None, m  # 4s店, 5g, 64gb: a model name, not an amount

@@ -17,7 +17,8 @@ PRICE_HEADERS = frozenset(
 MIN_HEADERS = frozenset("起量 起订 起订量 起购 起批 起拿 起售 最低 最少 最低量 起步 min".split())
 UNIT_HEADERS = frozenset("单位 计费 计价 计费方式 unit".split())
 SUBJECT_HEADERS = frozenset(
-    "项目 平台 名称 类型 商品 品种 业务 产品 服务 app 软件 类别 号类 种类 品类 渠道 运营商".split()
+    "项目 平台 名称 类型 商品 品种 业务 产品 服务 app 软件 类别 号类 种类 品类 渠道 运营商 型号"
+    .split()
 )
 
 
@@ -31,7 +32,9 @@ def _cells(line: str) -> list[str]:
 
 
 # Columns a table may carry that say nothing about the offer (备注: remarks).
-DROP_HEADERS = frozenset("备注 说明 库存 状态 描述 简介 注释 remark note".split())
+DROP_HEADERS = frozenset(
+    "备注 说明 库存 状态 描述 简介 注释 remark note id 项目id 编号 序号 代码 口数".split()
+)
 # A unit written on a header cell (单价(元), 价格(u)): the currency of the column.
 _HEADER_UNIT = re.compile(r"^(.+?)[(（]([^)）]{1,6})[)）]$")
 

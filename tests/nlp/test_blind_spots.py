@@ -1164,3 +1164,49 @@ def test_a_device_s_slots_and_an_audience_for_an_hour_are_no_price(text, expecte
 )
 def test_a_tier_below_a_look_up_is_priced_per_query_too(text, expected):
     assert fields(text, "price", "unit") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("内部端口 包月 15000 / 2100U", [(15000, "CNY"), (2100, "USDT")]),  # one price, two ways
+        ("微信 老号 实名 280 / 40U", [(280, "CNY"), (40, "USDT")]),
+        ("运营商后台 月付9000 U结也行1300U", [(9000, "CNY"), (1300, "USDT")]),
+        ("TG号 1.2 2u", [(1.2, "USDT"), (2, "USDT")]),  # no exchange rate between them
+    ],
+)
+def test_a_price_in_yuan_beside_its_price_in_usdt(text, expected):
+    assert fields(text, "price", "currency") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("🔹 QQ 老号 5U / 35元\n💰 USDT / 支付宝 都收", "sell"),  # how the seller is paid
+        ("顺丰网点后台 日租 500\n可查单号收寄件人", "sell"),  # a parcel's recipient
+        ("跑分 支付宝码 微信码都收 费率2% 日结", "buy"),
+        ("微信老号 300 长期收", "buy"),
+    ],
+)
+def test_words_of_receiving_that_are_no_buyer_s(text, side):
+    assert set(fields(text, "side")) == {side}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("接码项目\n【0101】QQ注册 1.2\n【0205】微信注册 4.5", [("qq", 1.2), ("wechat", 4.5)]),
+        (
+            "项目ID   名称     单价(元)\n1001     QQ       1.30\n1002     微信     4.80",
+            [("qq", 1.3), ("wechat", 4.8)],
+        ),
+        ("项目      价格\n陌陌      1.5\nsoul      O.9", [("momo", 1.5), ("soul", 0.9)]),  # OCR O
+    ],
+)
+def test_menu_numbers_id_columns_and_zeros_read_off_a_picture(text, expected):
+    assert fields(text, "platform", "price") == expected
+
+
+def test_a_device_table_by_model():
+    text = "型号        口数    价格\nGSM猫池     8口     36O\n4G猫池      32口    158O"
+    assert fields(text, "goods", "price") == [("hardware", 360), ("hardware", 1580)]

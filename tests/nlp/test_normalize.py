@@ -83,3 +83,17 @@ def test_spaced_jiao_and_ten_thousand():
 def test_bankers_numerals():
     assert normalize("微信老号 叁佰伍") == "微信老号 350"
     assert normalize("料子 伍毛一条") == "料子 0.5元一条"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("猫池 36O", "猫池 360"),  # a price list read off a picture
+        ("点赞 1OO个", "点赞 100个"),
+        ("soul O.9", "soul 0.9"),
+        ("o2o 模式", "o2o 模式"),  # letters that are letters
+        ("wx_12o", "wx_12o"),
+    ],
+)
+def test_zeros_written_as_the_letter_o(raw, expected):
+    assert normalize(raw) == expected
