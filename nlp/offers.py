@@ -179,6 +179,7 @@ NOT_PRICE_AFTER = ("流水", "面值", "个点")
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 TOP_UP_WORDS = ("代充", "充值", "直充")
 ONLINE_WORDS = frozenset(("在线", "同时在线"))  # 100人 在线 一小时: viewers, for a span of time
+DEALER_SELLS = ("出", "直销", "直出", "直供", "自营")  # 卡商出货: a card dealer selling
 SOFTWARE = ("软件", "脚本", "系统", "工具")  # 群控 … 单 软件 年费 1200: what runs the devices
 SCREENING = ("筛选", "检测", "过滤", "筛号")  # 空号 筛选: numbers screened, not sold
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
@@ -1610,6 +1611,10 @@ class _Reader:
             return "other"  # 三角洲 辅助 天卡 8: a game cheat, not a WeChat verification helper
         if word in ("辅助", "辅助注册") and "接码" in self.text:
             return "sms_code"  # 接码 … 微信 辅助 注册 一个 8 块: what a code platform sells
+        if word == "卡商" and (
+            self.text.startswith(DEALER_SELLS, end) or before.rstrip().endswith(("本人", "我是"))
+        ):
+            return None  # 卡商出货 移动白卡12, 本人卡商: who sells, not the codes they deliver
         if word in BUNDLE_WORDS and goods == "bank_card" and _NO_CARD_INSIDE.match(self.text, end):
             return None  # 四件套(姓名+身份证+手机+照片): what the brackets list is what it is
         if goods == "other" and self._runs_devices(word, start):
@@ -1924,6 +1929,9 @@ def _default_goods(plats: list) -> str:
 
 
 # A price per code written without a goods word: 3块一个码, 0.5/码.
+# A code platform's API page (SMS API price list, API 价格 单位 U/条): the platforms it prices
+# with no goods word are the codes it receives for them.
+_CODE_API = re.compile(r"(?i)(?<![a-z])api(?![a-z])")
 _PER_CODE = re.compile(r"(?:[个条/]|每)码(?![a-z0-9])")
 
 # Words before a percentage that is the price of a service (跑分 费率2%, 担保费3%), not a rate of
@@ -2047,7 +2055,8 @@ def read(text: str, context: str | None = None) -> Reading:
         has_contact=has_contact,
         text=prepared,
         page=page,
-        code_table="项目" in text and CODE_TABLE.search(text) is not None,
+        code_table=("项目" in text and CODE_TABLE.search(text) is not None)
+        or _CODE_API.search(text) is not None,
     )
     offers = reader.read()
     return Reading(prepared, tokens, offers, reader.cues, reader.explicit_side, has_contact)

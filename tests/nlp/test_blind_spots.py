@@ -1210,3 +1210,18 @@ def test_menu_numbers_id_columns_and_zeros_read_off_a_picture(text, expected):
 def test_a_device_table_by_model():
     text = "型号        口数    价格\nGSM猫池     8口     36O\n4G猫池      32口    158O"
     assert fields(text, "goods", "price") == [("hardware", 360), ("hardware", 1580)]
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("卡商出货 移动白卡 13 联通 12", ["sim_card", "sim_card"]),  # the dealer sells cards
+        ("卡商直销\n移动注册卡 15元", ["sim_card"]),
+        ("收码 卡商来 陌陌 1.3", ["sms_code"]),  # dealers called to deliver codes
+        ("SMS API price list\nTelegram   3.20\nWhatsApp   4.10", ["sms_code", "sms_code"]),
+        ("API 价格（单位：U/条）\n- wechat: 0.55\n- qq: 0.18", ["sms_code", "sms_code"]),
+        ("Telegram 3.2\nWhatsApp 4.1", ["account", "account"]),
+    ],
+)
+def test_card_dealers_who_sell_and_code_platforms_api_pages(text, goods):
+    assert fields(text, "goods") == goods
