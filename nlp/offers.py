@@ -679,6 +679,8 @@ class _Reader:
             self.seg_card = self.text.endswith("卡", 0, tok.end)  # 月卡, 年卡: a card of a period
         if sc.RENT in roles:
             self.seg_rent = True
+        if tok.kind == sc.PER and tok.value in TIME_UNITS:
+            self.seg_span = tok.value  # 求租 抖音号 一周，价格好说: wanted for a week
         if (
             sc.HEAD in roles
             and self._kind(self._prev(i)) != sc.ATTR
@@ -1479,8 +1481,8 @@ class _Reader:
         p = self._prev(i)
         if self._kind(p) == sc.SIDE and self._bid(p):
             p = self._prev(p)  # 求租 一天出100: the buyer's bid per day
-        elif self._kind(p) == sc.OTHER and self.text[self.t[p].start : self.t[p].end] in LEAD_WORDS:
-            p = self._prev(p)  # 一天 保底 300 / 一个给5块: the period before the lead word
+        elif self._kind(p) in (sc.OTHER, sc.SIDE) and self._word_at(p) in LEAD_WORDS:
+            p = self._prev(p)  # 一天 保底 300 / 一个给5块 / 一周 出价200: the period before
         if not self.explicit_side and self._before(lo.start).rstrip(" :：").endswith(BID_WORDS):
             self.side, self.explicit_side = "buy", True  # 一个给5块, 预算300: what a buyer pays
         per_card = (
@@ -1572,6 +1574,8 @@ class _Reader:
                 unit = self.ctx_unit  # a tier (量大0.2) is priced per what the item before was
         if unit in ("year", "halfyear") and self._account_goods() and not self.seg_rent:
             unit = "item"  # soul 号 满月 8 半年 20 一年 35: the account's age, a grade
+        if per_qty == 1 and self._batch_in_other_currency(price, currency):
+            per_qty = self.last_batch[0].per_qty  # 1w = 80U ｜ 560元: the same batch in yuan
         made = len(self.offers)
         self._make(price, price_max, currency, per_qty, unit)
         if self._before(lo.start).rstrip(" :：").endswith(ADDON_WORDS):
@@ -1657,6 +1661,20 @@ class _Reader:
                 or (self.t[k - 1].kind == sc.OTHER and self.text[self.t[k - 1].end - 1] == "版")
             )
         )
+
+    def _batch_in_other_currency(self, price: float, currency: str) -> bool:
+        """The batch priced just before on this line, priced again in yuan or USDT at about
+        the exchange rate (一万条 600U 或者 4200元)."""
+        if not self.last_batch or self.last_line != self.line:
+            return False
+        before = self.last_batch[0]
+        if before.per_qty == 1 or before.price is None or {currency, before.currency} != {
+            "CNY",
+            "USDT",
+        }:
+            return False
+        rate = price / before.price if currency == "CNY" else before.price / price
+        return 6 <= rate <= 8
 
     def _usdt_beside(self, last: int) -> bool:
         """The next number, two or three tokens on, is in USDT at about the exchange rate's

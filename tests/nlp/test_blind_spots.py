@@ -1225,3 +1225,27 @@ def test_a_device_table_by_model():
 )
 def test_card_dealers_who_sell_and_code_platforms_api_pages(text, goods):
     assert fields(text, "goods") == goods
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("快递料 1w = 70U ｜ 490元", [(70, 10000, "USDT"), (490, 10000, "CNY")]),  # one batch
+        ("车主数据 一万条 500U 或者 3500元", [(500, 10000, "USDT"), (3500, 10000, "CNY")]),
+        ("快递料 1w 80U\n微信号 560", [(80, 10000, "USDT"), (560, 1, "CNY")]),
+    ],
+)
+def test_a_batch_priced_again_in_the_other_currency(text, expected):
+    assert fields(text, "price", "per_qty", "currency") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("求租 微信号 一周 出价300", [(300, "week")]),  # the period before the bid
+        ("求租 抖音号 一周，价格好说", [(None, "week")]),  # wanted for a week, unpriced
+        ("引流 包月1200 / 单日60", [(1200, "month"), (60, "day")]),
+    ],
+)
+def test_rentals_by_a_period_named_before_the_bid(text, expected):
+    assert fields(text, "price", "unit") == expected
