@@ -108,6 +108,8 @@ PAYMENT_CUES = ("接受", "付款", "支付方式", "收款方式", "结算方�
 _BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a price
 # 一台 16 口 的 600: measures that size the goods (秒 in 一次 60 秒过 is how fast, after a price).
 SIZES = frozenset(("口", "寸", "级", "层", "楼", "岁", "星", "钻", "倍", "g", "gb", "m", "mb"))
+# What an account has, not how much of it (带橱窗120 is the price of one with a shop window).
+FEATURES = frozenset(("橱窗", "蓝v", "认证", "实名", "会员", "直播", "人脸", "权限", "小黄车"))
 # 四件套(姓名+身份证+手机+照片): bundles whose bracketed contents say what they are.
 BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全套"))
 # 对公 带U盾 八千: things that come with the goods; the number after them is the price, not an
@@ -883,6 +885,7 @@ class _Reader:
             p > 0
             and self.t[p].kind == sc.GOODS
             and self.t[p].roles[sc.GOODS] not in THINGS_BUNDLED
+            and self._word_at(p) not in FEATURES  # 一级号带橱窗120: the price of the one with it
             and self._kind(self._prev(p)) == sc.ATTR
             and self.t[self._prev(p)].value in ("带", "含")
         )
@@ -1605,8 +1608,15 @@ class _Reader:
             return "account"  # 苹果 ID 带余额的 二十 U，空号 三 U: an account with nothing on it
         if word in APPLE_IDS and self.ctx_goods == ["sms_code"] and not self.seg_goods:
             return "sms_code"  # 接码 … TG 1.2U / 苹果ID 2U: a code to register an Apple ID
-        if word == "单号" and "查" in before:
+        if word == "单号" and ("查" in before or self._rows_of_look_ups()):
             return "lookup_service"  # 查 韵达 单号: a waybill look-up, not a single account
+        if (
+            word == "号"
+            and self._rows_of_look_ups()
+            and bool(self.seg_plats)
+            and self.seg_plats[-1] in CARRIERS
+        ):
+            return "lookup_service"  # 定位查询 移动号400 联通号350: numbers of a carrier
         if word in LOOKUP_VERBS and _DIPLOMA.search(self.text):
             return None  # 毕业证 学信网可查: a fake diploma that passes a check, not a look-up
         if word == "通道" and "码" in self.text and not _PAYMENT_CHANNEL.search(self.text):
@@ -1624,6 +1634,10 @@ class _Reader:
         if goods == "other" and self._runs_devices(word, start):
             return "hardware"
         return goods
+
+    def _rows_of_look_ups(self) -> bool:
+        """快递查询 价目表\n顺丰 单号 12/次\n圆通 单号 6/次: the rows below a look-up."""
+        return not self.seg_goods and self.ctx_goods == ["lookup_service"]
 
     def _runs_devices(self, word: str, start: int) -> bool:
         """改机 脚本 年卡 299, 猫池 收码 管理软件 680, 配套软件 800 under a cat pool: the taxonomy

@@ -1249,3 +1249,19 @@ def test_a_batch_priced_again_in_the_other_currency(text, expected):
 )
 def test_rentals_by_a_period_named_before_the_bid(text, expected):
     assert fields(text, "price", "unit") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("快递查询\n顺丰 单号 10/次\n圆通 单号 5/次", [("sf", "query"), ("yto", "query")]),
+        ("定位查询 移动号380 电信号420", [("china_mobile", "query"), ("china_telecom", "query")]),
+        ("查机主 50 微信号 300", [(None, "query"), ("wechat", "item")]),  # an account after it
+    ],
+)
+def test_rows_under_a_look_up_that_name_a_waybill_or_a_carrier_s_number(text, expected):
+    assert fields(text, "platform", "unit") == expected
+
+
+def test_a_feature_an_account_has_is_not_a_count():
+    assert prices_of("出 抖音号 一级号带橱窗130 千粉160") == [130, 160]
