@@ -153,7 +153,8 @@ _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 _YUAN_JIAO = re.compile(
     r"(?<![\d.])(\d+)([块元u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
 )
-_CUT = re.compile("(?<=[0-9一])( ?)刀")  # in a post about 砍价, 一刀 is one cut
+# In a post about 砍价, 一刀 is one cut (砍一刀 names the service itself).
+_CUT = re.compile("(?:(?<=[0-9])|(?<=(?<!砍)一))( ?)刀")
 # 宝妈2毛 车主8分: in a post that prices in 毛, a lone digit before 分 is fen (not 8 points).
 _FEN = re.compile(r"(?<![\d.一二两三四五六七八九十])([1-9一二两三四五六七八九])分(?![钟数之期])")
 _JIAO = re.compile(r"(?<![\d.])(\d) ?毛(?!\d)")
@@ -316,6 +317,9 @@ def clean(text: str) -> str:
     return text
 
 
+_PER_PLACE = re.compile("每(?=[百千万][^0-9])")  # 每万, 每千: one of a place, not the word
+
+
 def _decimal(match: re.Match) -> str:
     try:
         whole = cn2an.cn2an(match.group(1), "normal")
@@ -331,6 +335,8 @@ def write_numbers(text: str) -> str:
         text = text.translate(_FINANCIAL_NUMERALS)
     if "点" in text:
         text = _CN_DECIMAL.sub(_decimal, text)
+    if "每" in text:
+        text = _PER_PLACE.sub("每一", text)  # 每万 20: per ten thousand
     if _CN_RUN.search(text):
         text = _CN_RUN.sub(_numeral, text)
     if any(ch in text for ch in "kw万千百"):

@@ -182,7 +182,8 @@ _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一�
 TOP_UP_WORDS = ("代充", "充值", "直充")
 ONLINE_WORDS = frozenset(("在线", "同时在线"))  # 100人 在线 一小时: viewers, for a span of time
 DEALER_SELLS = ("出", "直销", "直出", "直供", "自营")  # 卡商出货: a card dealer selling
-SOFTWARE = ("软件", "脚本", "系统", "工具")  # 群控 … 单 软件 年费 1200: what runs the devices
+# 群控 … 单 软件 年费 1200: what runs the devices (群发软件 is software of its own)
+SOFTWARE = frozenset(("软件", "脚本", "系统", "工具"))
 SCREENING = ("筛选", "检测", "过滤", "筛号")  # 空号 筛选: numbers screened, not sold
 _TOP_UP = re.compile("(?<![代直])充$")  # 充 500 送 50: a top-up offer, not a price (代充 24 is)
 PRICE_WORDS = ("价格", "价钱", "价位", "预算", "出价", "单价", "价", "大概", "大约")
@@ -612,7 +613,7 @@ class _Reader:
             side = None  # 有没有能查定位的？出500: the buyer's bid
         elif side == "buy" and self._charge(i):
             side = None  # 砍价群 每单收2块: what the seller charges
-        elif side == "buy" and word == "收" and self._not_buying(tok):
+        elif side == "buy" and word in ("收", "也收") and self._not_buying(tok, word):
             side = None
         elif (side == "sell" or sc.RENT in roles or roles.get(sc.GOODS) == "account_rental") and (
             self.text.startswith(("你的", "您的"), tok.end)
@@ -814,16 +815,16 @@ class _Reader:
             and self._before(tok.start).rstrip()[-1:] in ("单", "次", "个", "人", "天", "每")
         )
 
-    def _not_buying(self, tok: sc.Token) -> bool:
-        """可查单号收寄件人: a recipient, not a buyer; USDT / 支付宝 都收: how the seller is
-        paid."""
-        if self.text.startswith(NOT_BOUGHT_AFTER, tok.end):
+    def _not_buying(self, tok: sc.Token, word: str) -> bool:
+        """可查单号收寄件人: a recipient, not a buyer; USDT / 支付宝 都收, USDT也收: how the
+        seller is paid."""
+        if word == "收" and self.text.startswith(NOT_BOUGHT_AFTER, tok.end):
             return True
         line = self.text[self.text.rfind("\n", 0, tok.start) + 1 : tok.start].rstrip()
         return (
-            line.endswith(("都", "均", "皆"))
+            (word == "也收" or line.endswith(("都", "均", "皆")))
             and not self.seg_goods  # 支付宝码 微信码都收: the codes are what is bought
-            and any(w in line for w in PAYMENT_MEANS)
+            and (any(w in line for w in PAYMENT_MEANS) or line.endswith("u"))
         )
 
     def _bid(self, i: int) -> bool:
@@ -1601,8 +1602,10 @@ class _Reader:
             return "other"  # 空号 筛选: screening numbers for dead ones, a service, not SIM cards
         if (
             word == "空号"
-            and self.ctx_goods == ["account"]
-            and not self.seg_goods
+            and (
+                (self.ctx_goods == ["account"] and not self.seg_goods)
+                or any(g == "account" for g, _ in self.seg_goods)  # steam 账号 空号 15
+            )
             and "张" not in self.text[end : end + 8]  # 空号 10元一张: SIM cards
         ):
             return "account"  # 苹果 ID 带余额的 二十 U，空号 三 U: an account with nothing on it
@@ -1642,7 +1645,7 @@ class _Reader:
     def _runs_devices(self, word: str, start: int) -> bool:
         """改机 脚本 年卡 299, 猫池 收码 管理软件 680, 配套软件 800 under a cat pool: the taxonomy
         files the software of group-control, cat-pool and phone-modding devices with them."""
-        return word.endswith(SOFTWARE) and any(
+        return word in SOFTWARE and any(
             t.roles.get(sc.GOODS) == "hardware" for t in self.t if t.end <= start
         )
 
@@ -1883,7 +1886,10 @@ class _Reader:
         """收 实名 支付宝 三十 要能刷脸的 四十, 有会员 三百: what the goods can do or have, a
         grade of them, not a service or a membership on sale."""
         before = self._before(tok.start).rstrip()
-        can = before.endswith("能") and self.text.startswith("的", tok.end)  # 要能刷脸的
+        # 要能刷脸的, 可以刷脸的, 能加好友: what the account can do
+        can = (before.endswith(("能", "可以")) and self.text.startswith("的", tok.end)) or (
+            before.endswith("能") and tok.roles.get(sc.GOODS) == "fake_engagement"
+        )
         return can or (word in MEMBERSHIP_WORDS and before.endswith(("有", "开了", "已开")))
 
     def _queried(self, goods: str) -> bool:

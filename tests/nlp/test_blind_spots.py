@@ -1265,3 +1265,36 @@ def test_rows_under_a_look_up_that_name_a_waybill_or_a_carrier_s_number(text, ex
 
 def test_a_feature_an_account_has_is_not_a_count():
     assert prices_of("出 抖音号 一级号带橱窗130 千粉160") == [130, 160]
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("拼多多 砍一刀 0.3一个", ["fake_engagement"]),  # not a cut counted in 刀
+        ("抖音 控评 1条0.8", ["fake_engagement"]),
+        ("淘宝 收藏加购 0.3一个 / 关注店铺 0.2", ["fake_engagement", "fake_engagement"]),
+        ("Steam游戏激活码 88", ["other"]),
+        ("美团 代金券 50面值 38出", ["other"]),
+        ("代刷 王者荣耀 段位 星耀到王者 260", ["other"]),  # rank boosting, not engagement
+        ("8口 猫池 680\n群发软件 永久 300", ["hardware", "other"]),  # software of its own
+        ("steam 国区账号 空号 15", ["account"]),  # a blank account, not a SIM card
+        ("收 微信实名号 可以刷脸的 150一个", ["account"]),  # what the account can do
+    ],
+)
+def test_words_of_engagement_vouchers_keys_and_what_an_account_can_do(text, goods):
+    assert fields(text, "goods") == goods
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("收 二手猫池 64口 2000 坏的也收", "buy"),
+        ("Facebook 老号 $5 USDT也收", "sell"),  # how the seller is paid
+    ],
+)
+def test_buying_the_broken_ones_too_and_taking_usdt_too(text, side):
+    assert set(fields(text, "side")) == {side}
+
+
+def test_per_ten_thousand_written_as_a_word():
+    assert batches_of("空号检测 每万 20") == [(20, 10000)]

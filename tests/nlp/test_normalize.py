@@ -97,3 +97,7 @@ def test_bankers_numerals():
 )
 def test_zeros_written_as_the_letter_o(raw, expected):
     assert normalize(raw) == expected
+
+
+def test_per_a_place_of_ten_thousand_or_a_thousand():
+    assert normalize("每万 20 每千人") == "每10000 20 每1000人"
