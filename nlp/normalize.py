@@ -47,7 +47,14 @@ _DECORATION = re.compile(
 )
 # Emoji that stand for a word: squared ideographs (🉑收短信, 🈶货, 🈚押金; the others, 🉐 🈹,
 # decorate) and the penguin, QQ's mascot (🐧号). The decoration pass puts them back.
-_WORD_EMOJI = {"\U0001f251": "可", "\U0001f236": "有", "\U0001f21a": "无", "\U0001f427": "企鹅"}
+# The arrow between an old price and a new one (陌陌1.5→1.4) is read as the words it stands for.
+_WORD_EMOJI = {
+    "\U0001f251": "可",
+    "\U0001f236": "有",
+    "\U0001f21a": "无",
+    "\U0001f427": "企鹅",
+    "\u2192": " 改为 ",
+}
 
 
 def _undecorated(match: re.Match) -> str:
@@ -279,6 +286,10 @@ def _multiplied(match: re.Match) -> str:
 _OCR_ZERO = re.compile(r"(?<![a-z_\d])(\d+)(o+)(?![a-z\d])|(?<![a-z_\d])o(?=\.\d)")
 
 
+# 2024 Q3: a quarter of a year (read as the year, 2024年), not a QQ number 3.
+_QUARTER = re.compile(r"(?<=20\d\d) ?q[1-4](?![0-9a-z])")
+
+
 def _zeros(match: re.Match) -> str:
     if match.group(1) is None:
         return "0"
@@ -304,6 +315,8 @@ def clean(text: str) -> str:
     text = fold(text)
     if "o" in text:
         text = _OCR_ZERO.sub(_zeros, text)
+    if "q" in text:
+        text = _QUARTER.sub("年", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ENUMERATION.sub("", text)

@@ -167,17 +167,22 @@ _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 # Numbers that are never a price: a count wanted or held (数量30, 库存500), a card's face value
 # (面值1000), a balance (余额 0.00 U), a deposit (押金 2000, 上押 1w U), a rate (U价 7.28), a
 # level, a model or a rank (等级55, 安卓12, iPhone 13, 前 10), a bonus (送 50), a top-up (充 500),
-# a rate of exchange (换算 按 7.2), a credit line (额度 3000), a minimum spend (起步50块) and the
-# number a group member replies with (要的扣1).
+# a rate of exchange (换算 按 7.2, USDT 按 7.1 结算), a credit line (额度 3000), a minimum spend
+# (起步50块) and the number a group member replies with (要的扣1).
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
     "额度", "起步", "低消", "费率", "点位", "原", "年龄", "只要", "used", "usdt at", "汇率按",
+    "usdt 按", "usdt按", "u 按", "u按",
 )  # fmt: skip
+# 日量800, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what they cost.
+_NOT_PRICE_BEFORE = re.compile("(?:日量|上限|量大? ?每天|试料|≥|>=)$")
+_NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
+_YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请|评论区)扣$")  # 要的扣1: the digit to reply
 _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first
-# 五十万流水, 100 面值, 5 个点: turnover, a card's face value, a percentage
-NOT_PRICE_AFTER = ("流水", "面值", "个点")
+# 五十万流水, 100 面值, 5 个点, 2k min: turnover, a card's face value, a percentage, a minimum
+NOT_PRICE_AFTER = ("流水", "面值", "个点", "min")  # 2k min: the least order
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 TOP_UP_WORDS = ("代充", "充值", "直充")
 ONLINE_WORDS = frozenset(("在线", "同时在线"))  # 100人 在线 一小时: viewers, for a span of time
@@ -909,6 +914,12 @@ class _Reader:
         if p_kind == sc.CAP or self._beside_plus(i):
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         before = self._before(tok.start).rstrip(" :：")
+        if (
+            _NEW_PRICE_AFTER.match(self.text, tok.end)  # 陌陌1.5→1.4: the old price
+            or (before.endswith(" -") and not tok.currency)  # 男号 -20: a discount
+            or (1990 <= tok.value <= 2035 and not tok.currency and _YEAR_BEFORE.search(before))
+        ):
+            return i + 1
         if self._year_in_brackets(tok):
             return i + 1  # Telegram 老号 (2019) 15U: when it was made
         if self.text.startswith(NOT_PRICE_AFTER, tok.end) or (
@@ -932,6 +943,7 @@ class _Reader:
                 and not (before.endswith("带等级") and self._kind(j) != sc.MEASURE)
             )
             or _LIST_RANK.search(before)
+            or _NOT_PRICE_BEFORE.search(before)
             or _TOP_UP.search(before)
             or (tok.value < 10 and tok.value == int(tok.value) and _REPLY_ASKED.search(before))
         ):

@@ -1298,3 +1298,24 @@ def test_buying_the_broken_ones_too_and_taking_usdt_too(text, side):
 
 def test_per_ten_thousand_written_as_a_word():
     assert batches_of("空号检测 每万 20") == [(20, 10000)]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("收 探探码 1.2以内 量大 每天三四千", [1.2]),  # a daily volume
+        ("陌陌码 可做 日量800 价格 1.4", [1.4]),
+        ("出租 企业微信 包月260 上限3000", [260]),
+        ("四要素 20 一套 ，试料 5 条", [20]),  # a sample's size
+        ("项目 QQ 单价 ¥1.00，批量(≥500) ¥0.85", [1.0, 0.85]),
+        ("接码 调价：陌陌1.5→1.4 探探1.2", [1.4, 1.2]),  # the old price, then the new
+        ("微信号 一年：460→\nQQ 老号：15↑", [460, 15]),  # 460→ alone: the price holds
+        ("珍爱 新号 280\n男号 -20", [280]),  # a discount
+        ("US Gmail aged 2018 — 1.5U", [1.5]),  # a year
+        ("物联卡 30元/张\nUSDT 按 7.1 结算", [30]),  # a rate of exchange
+        ("CN data 2024 Q3\nLoan applicants 1k = 45U", [45]),  # a quarter, not QQ 3
+        ("CN 4-factor data 1.5U per record, 2k min.", [1.5]),
+    ],
+)
+def test_volumes_samples_old_prices_discounts_years_and_minimums_are_no_price(text, prices):
+    assert prices_of(text) == prices
