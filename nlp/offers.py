@@ -172,7 +172,7 @@ _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
 NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
-    "额度", "起步", "低消", "费率", "点位", "原", "年龄", "只要", "used", "usdt at", "汇率按",
+    "额度", "起步", "低消", "费率", "点位", "原", "年龄", "used", "usdt at", "汇率按",
     "usdt 按", "usdt按", "u 按", "u按",
 )  # fmt: skip
 # 日量800, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what they cost.
@@ -620,6 +620,8 @@ class _Reader:
             side = None  # 砍价群 每单收2块: what the seller charges
         elif side == "buy" and word in ("收", "也收") and self._not_buying(tok, word):
             side = None
+        elif word == "批量租" and (self.explicit_side or self.offers):
+            side = None  # QQ号出租 … 批量租100个 一天150: the seller's bulk price
         elif (side == "sell" or sc.RENT in roles or roles.get(sc.GOODS) == "account_rental") and (
             self.text.startswith(("你的", "您的"), tok.end)
         ):
@@ -944,6 +946,10 @@ class _Reader:
             )
             or _LIST_RANK.search(before)
             or _NOT_PRICE_BEFORE.search(before)
+            or (  # 只要18-25的, 只要200个: who or how many; 一年 只要120 is the price
+                before.endswith("只要")
+                and (self._kind(j) in (sc.RANGE, sc.CLS) or self.text.startswith("的", tok.end))
+            )
             or _TOP_UP.search(before)
             or (tok.value < 10 and tok.value == int(tok.value) and _REPLY_ASKED.search(before))
         ):
@@ -1640,6 +1646,8 @@ class _Reader:
             return "other"  # 三角洲 辅助 天卡 8: a game cheat, not a WeChat verification helper
         if word in ("辅助", "辅助注册") and "接码" in self.text:
             return "sms_code"  # 接码 … 微信 辅助 注册 一个 8 块: what a code platform sells
+        if word in ("一类", "二类") and before.endswith(("这", "那", "同", "哪", "某", "第")):
+            return None  # 这一类人: a kind of people, not a bank card's class
         if word == "卡商" and (
             self.text.startswith(DEALER_SELLS, end) or before.rstrip().endswith(("本人", "我是"))
         ):

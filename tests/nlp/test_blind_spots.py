@@ -1319,3 +1319,26 @@ def test_per_ten_thousand_written_as_a_word():
 )
 def test_volumes_samples_old_prices_discounts_years_and_minimums_are_no_price(text, prices):
     assert prices_of(text) == prices
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("批量租 微信号 100个 一天100", [("buy", "account_rental", "day")]),  # renting many
+        ("出租 QQ号 一天5块 批量租100个起", [("sell", "account_rental", "day")]),
+        ("收卡 一类2500 二类800", [("buy", "bank_card", "item"), ("buy", "bank_card", "item")]),
+    ],
+)
+def test_renting_in_bulk_and_a_bank_card_s_class_named_alone(text, expected):
+    assert fields(text, "side", "goods", "unit") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("QQ 代挂 一年 只要120", [120]),
+        ("收一类卡 一套1500 只要18-25的", [1500]),  # ages wanted
+    ],
+)
+def test_only_before_a_price_and_before_who_is_wanted(text, prices):
+    assert prices_of(text) == prices
