@@ -1040,6 +1040,12 @@ class _Reader:
             ):  # 价格两百左右 / 收 猫池 800 左右: the price asked or bid, roughly
                 if self._has_subject() or self.ctx_goods:
                     self._emit(i, i)  # 价格两百左右: the price asked, roughly
+            elif self.text[nxt.start : nxt.end] == "以上" and (
+                self._after_price_word(i)
+                or (p_kind in (sc.PERIOD, sc.PER) and self.t[p].value in TIME_UNITS)
+            ):  # 日租300以上可谈, 价格300以上: the least price, as 300起 is
+                if self._has_subject() or self.ctx_goods:
+                    self._emit(i, i)
             return j + 1  # 额度5000以上, 300左右: a threshold or an estimate
         if (
             p_kind == sc.MINQ
@@ -1646,10 +1652,13 @@ class _Reader:
             return "other"  # 三角洲 辅助 天卡 8: a game cheat, not a WeChat verification helper
         if word in ("辅助", "辅助注册") and "接码" in self.text:
             return "sms_code"  # 接码 … 微信 辅助 注册 一个 8 块: what a code platform sells
+        if word == "出租" and self.text.startswith("的也", end):
+            return None  # 收 骑手号 出租的也要: rented ones will do too; the accounts are bought
         if word in ("一类", "二类") and before.endswith(("这", "那", "同", "哪", "某", "第")):
             return None  # 这一类人: a kind of people, not a bank card's class
         if word == "卡商" and (
-            self.text.startswith(DEALER_SELLS, end) or before.rstrip().endswith(("本人", "我是"))
+            self.text[end : end + 3].lstrip().startswith(DEALER_SELLS)
+            or before.rstrip().endswith(("本人", "我是"))
         ):
             return None  # 卡商出货 移动白卡12, 本人卡商: who sells, not the codes they deliver
         if word in BUNDLE_WORDS and goods == "bank_card" and _NO_CARD_INSIDE.match(self.text, end):

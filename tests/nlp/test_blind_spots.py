@@ -1342,3 +1342,22 @@ def test_renting_in_bulk_and_a_bank_card_s_class_named_alone(text, expected):
 )
 def test_only_before_a_price_and_before_who_is_wanted(text, prices):
     assert prices_of(text) == prices
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("收 顺丰内部账号，日租300以上可谈", [(300, "day")]),  # the least price
+        ("收 淘宝号 价格300以上", [(300, "item")]),
+        ("出 微信号 300以上", [(None, "item")]),  # a count or a price: not told
+        ("收 微信号 实名的 2 百一个", [(200, "item")]),
+        ("收 珍爱 码 2 百合 码 2", [(2, "item"), (2, "item")]),  # 百合 is a platform
+        ("卡商 直供 白卡 8块 一张", [(8, "item")]),
+    ],
+)
+def test_a_least_price_after_a_period_and_hundreds_written_apart(text, expected):
+    assert fields(text, "price", "unit") == expected
+
+
+def test_rented_ones_will_do_too():
+    assert fields("收 骑手号 出租的也要 价格 私聊", "goods") == ["account"]
