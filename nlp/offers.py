@@ -1620,7 +1620,7 @@ class _Reader:
         """Goods words whose sense the words around them decide."""
         before = self._before(start)
         if word == "学历" and "查" in before and not before.rstrip().endswith(LOOKUP_VERBS):
-            return None  # 查学历 80一次: a look-up of someone's degree (可查 学历 passes one)
+            return "lookup_service"  # 查学历 80一次: a look-up of a degree (可查 学历 passes one)
         end = start + len(word)
         if word == "空号" and self.text[end : end + 4].lstrip().startswith(SCREENING):
             return "other"  # 空号 筛选: screening numbers for dead ones, a service, not SIM cards
@@ -1826,7 +1826,9 @@ class _Reader:
         terms = (price, price_max, currency, per_qty, unit)
         if self.held is not None and self._has_subject():
             held, self.held = self.held, None
-            orphan = self.held_line != self.seg_line == self.line
+            orphan = self.held_line != self.seg_line == self.line or (
+                held[4] is not None and unit is not None  # 查X 30一次 查户籍 45一次
+            )
             self._bind(*held)  # 【80元】QQ老号: the segment names what the held price was for
             if not orphan:
                 self.held = terms

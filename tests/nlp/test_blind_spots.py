@@ -1361,3 +1361,15 @@ def test_a_least_price_after_a_period_and_hundreds_written_apart(text, expected)
 
 def test_rented_ones_will_do_too():
     assert fields("收 骑手号 出租的也要 价格 私聊", "goods") == ["account"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("查学历 30一次 查社保 45一次", [("lookup_service", 30), ("lookup_service", 45)]),
+        ("查 姓名 核对 一次 2U，查 户籍 一次 3U", [("lookup_service", 2), ("lookup_service", 3)]),
+        ("300出微信老号 200出QQ老号", [("account", 300), ("account", 200)]),  # prices first
+    ],
+)
+def test_a_price_per_query_held_for_goods_unnamed_does_not_take_the_next_row_s(text, expected):
+    assert fields(text, "goods", "price") == expected
