@@ -914,6 +914,8 @@ class _Reader:
         p = self._prev(i)
         p_kind = self.t[p].kind if p >= 0 else None
         if p_kind == sc.CAP or self._beside_plus(i):
+            if p_kind == sc.CAP and self._kind(j) == sc.CLS and nxt.roles[sc.CLS] == "item":
+                self.lot = _count(tok.value)  # 还剩3个 … 打包800: what is left, as a lot
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         before = self._before(tok.start).rstrip(" :：")
         if (
@@ -1368,11 +1370,15 @@ class _Reader:
 
     def _lot_price(self, i: int) -> bool:
         """打包2000全拿走 / 一共600全出 after a count: the price of the whole lot."""
-        if self.lot is None or self.t[i].value <= self.lot:
+        if self.lot is None:
             return False
-        before = self._before(self.t[i].start).rstrip(" :：")
+        before = self._before(self.t[i].start).rstrip(" :：").removesuffix("的话")
+        if before.endswith(LOT_WORDS):
+            return True  # 还剩8000条 … 全拿走的话1200: all of it, whatever the sum
         after = self.text[self.t[i].end : self.t[i].end + 4]
-        return before.endswith(TOTAL_WORDS + LOT_WORDS) or after.lstrip().startswith(LOT_WORDS)
+        return self.t[i].value > self.lot and (
+            before.endswith(TOTAL_WORDS) or after.lstrip().startswith(LOT_WORDS)
+        )
 
     def _batch_before_price(self, i: int) -> bool:
         """``1万 300元``: a bare whole number, a space, then a number with its currency."""

@@ -1373,3 +1373,14 @@ def test_rented_ones_will_do_too():
 )
 def test_a_price_per_query_held_for_goods_unnamed_does_not_take_the_next_row_s(text, expected):
     assert fields(text, "goods", "price") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("还剩4个满年的VX，260一个，打包900拿走", [(260, 1), (900, 4)]),  # what is left, as a lot
+        ("车主料还剩6000条，0.2一条，全拿走的话900", [(0.2, 1), (900, 6000)]),
+    ],
+)
+def test_what_is_left_priced_as_a_lot(text, expected):
+    assert batches_of(text) == expected
