@@ -176,13 +176,16 @@ NOT_PRICE_WORDS = (
     "usdt 按", "usdt按", "u 按", "u按",
 )  # fmt: skip
 # 日量800, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what they cost.
-_NOT_PRICE_BEFORE = re.compile("(?:日量|上限|量大? ?每天|试料|≥|>=)$")
+# 押金统一300, U结算按7.2, 最低下单10元: a deposit, a rate of exchange, a least order.
+_NOT_PRICE_BEFORE = re.compile(
+    "(?:日量|上限|量大? ?每天|试料|≥|>=|押金(?:统一|都是|一律)|结算 ?按|最低下单)$"
+)
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请|评论区)扣$")  # 要的扣1: the digit to reply
 _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first
 # 五十万流水, 100 面值, 5 个点, 2k min: turnover, a card's face value, a percentage, a minimum
-NOT_PRICE_AFTER = ("流水", "面值", "个点", "min")  # 2k min: the least order
+NOT_PRICE_AFTER = ("流水", "面值", "个点", "min", "起充")  # 2k min, 10U起充: the least order
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 TOP_UP_WORDS = ("代充", "充值", "直充")
 ONLINE_WORDS = frozenset(("在线", "同时在线"))  # 100人 在线 一小时: viewers, for a span of time
@@ -924,6 +927,8 @@ class _Reader:
             or (1990 <= tok.value <= 2035 and not tok.currency and _YEAR_BEFORE.search(before))
         ):
             return i + 1
+        if self._years(i, j):
+            return self._next(j) + 1  # 车主 2022-2024 0.25/条: the years the records are from
         if self._year_in_brackets(tok):
             return i + 1  # Telegram 老号 (2019) 15U: when it was made
         if self.text.startswith(NOT_PRICE_AFTER, tok.end) or (
@@ -1712,6 +1717,19 @@ class _Reader:
                 or self.t[k - 1].kind in (sc.SPACE, sc.SEP, sc.GOODS, sc.PLAT)
                 or (self.t[k - 1].kind == sc.OTHER and self.text[self.t[k - 1].end - 1] == "版")
             )
+        )
+
+    def _years(self, i: int, j: int) -> bool:
+        k = self._next(j)
+        return (
+            self._kind(j) == sc.RANGE
+            and self._kind(k) == sc.NUM
+            and not self.t[i].currency
+            and not self.t[k].currency
+            and all(
+                1990 <= self.t[m].value <= 2035 and self.t[m].value.is_integer() for m in (i, k)
+            )
+            and self._kind(self._next(k)) == sc.NUM
         )
 
     def _batch_in_other_currency(self, price: float, currency: str) -> bool:

@@ -1384,3 +1384,18 @@ def test_a_price_per_query_held_for_goods_unnamed_does_not_take_the_next_row_s(t
 )
 def test_what_is_left_priced_as_a_lot(text, expected):
     assert batches_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("车主数据 2022-2024 0.25/条 1w起", [0.25]),  # the years the records are from
+        ("微信号 2000-3000", [2000]),  # a range of prices stays one
+        ("微信 天25 ｜ 月480\n押金统一300 到期退", [25, 480]),  # a deposit
+        ("海外接码 TG 0.9U Google 0.3U 10U起充", [0.9, 0.3]),  # the least top-up
+        ("快手 双击100个1.5，最低下单10元", [1.5]),
+        ("VX老号 360\nU结算按7.2", [360]),  # a rate of exchange
+    ],
+)
+def test_years_deposits_top_ups_and_rates_are_no_price(text, prices):
+    assert prices_of(text) == prices
