@@ -183,9 +183,11 @@ _NOT_PRICE_BEFORE = re.compile(
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请|评论区)扣$")  # 要的扣1: the digit to reply
+_BALANCE_STATED = re.compile(r"\d ?(?:刀|元|块|u|usdt)? ?余额$")
 _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first
 # 五十万流水, 100 面值, 5 个点, 2k min: turnover, a card's face value, a percentage, a minimum
-NOT_PRICE_AFTER = ("流水", "面值", "个点", "min", "起充")  # 2k min, 10U起充: the least order
+# 2k min, 10U起充: the least order; 带20刀余额: a balance
+NOT_PRICE_AFTER = ("流水", "面值", "个点", "min", "起充", "余额")
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 TOP_UP_WORDS = ("代充", "充值", "直充")
 ONLINE_WORDS = frozenset(("在线", "同时在线"))  # 100人 在线 一小时: viewers, for a span of time
@@ -379,6 +381,7 @@ class _Reader:
         self.seg_defaulted = False  # the goods were guessed from the platform alone
         self.seg_membership = False  # 会员, premium: what an account has, or is sold as
         self.seg_photo_lookup = False  # 返照, 网纹照: an ID photo looked up, not one taken (手持)
+        self.seg_returned = False  # 返照 1.2: a look-up's photo, priced per query even bare
         self.seg_card = False  # the last period named is a card's (月卡 9.9 一个)
         self.seg_span: str | None = None  # the unit of a span counted (三天), for a rental
         self.seg_elements = False  # 四要素 named: the 身份证, 银行卡 after it are its fields
@@ -663,6 +666,7 @@ class _Reader:
             self.seg_goods.append((goods, after_attr))
             if goods == "id_document" and any(w in word for w in "返网"):
                 self.seg_photo_lookup = True
+                self.seg_returned = "返" in word
             if goods == "other" and word in MEMBERSHIP_WORDS:
                 self.seg_membership = True
         platform = roles.get(sc.PLAT)
@@ -916,7 +920,10 @@ class _Reader:
         nxt = self.t[j] if j < self.n else None
         p = self._prev(i)
         p_kind = self.t[p].kind if p >= 0 else None
-        if p_kind == sc.CAP or self._beside_plus(i):
+        balance_stated = (  # 带20刀余额 20U: the balance came first; what follows is the price
+            p_kind == sc.CAP and self._word_at(p) == "余额" and self._kind(self._prev(p)) == sc.NUM
+        )
+        if (p_kind == sc.CAP and not balance_stated) or self._beside_plus(i):
             if p_kind == sc.CAP and self._kind(j) == sc.CLS and nxt.roles[sc.CLS] == "item":
                 self.lot = _count(tok.value)  # 还剩3个 … 打包800: what is left, as a lot
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
@@ -947,6 +954,7 @@ class _Reader:
             (
                 before.endswith(NOT_PRICE_WORDS)
                 and not _FACE_VALUE_BEFORE.search(before)
+                and not _BALANCE_STATED.search(before)  # 带20刀余额 20U: the balance came first
                 and not (before.endswith("年龄") and nxt is not None and nxt.kind == sc.CLS)
                 # 带等级 18 一个: a grade of accounts (with levels) and its price, not a level
                 and not (before.endswith("带等级") and self._kind(j) != sc.MEASURE)
@@ -1037,12 +1045,17 @@ class _Reader:
         if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
             return self._number_qi(i, j)
         if nxt is not None and nxt.kind == sc.MINQ and nxt.value == "after" and not tok.currency:
-            if self.text[nxt.start : nxt.end] in ("左右", "以内") and (
+            if self.text[nxt.start : nxt.end] in ("左右", "以内", "以下") and (
                 self._after_price_word(i)
                 or (
                     self.explicit_side
                     and self.side == "buy"
-                    and (not self.offers or self._after_grade(p))  # 七位 800左右
+                    and (
+                        not self.offers
+                        or self._after_grade(p)  # 七位 800左右
+                        # 陌陌 1.2 以下 探探 1 以下: each named, each bid
+                        or (self._has_subject() and self._word_at(j) != "左右")
+                    )
                 )
             ):  # 价格两百左右 / 收 猫池 800 左右: the price asked or bid, roughly
                 if self._has_subject() or self.ctx_goods:
@@ -1663,6 +1676,8 @@ class _Reader:
             return "other"  # 三角洲 辅助 天卡 8: a game cheat, not a WeChat verification helper
         if word in ("辅助", "辅助注册") and "接码" in self.text:
             return "sms_code"  # 接码 … 微信 辅助 注册 一个 8 块: what a code platform sells
+        if goods == "hardware" and self.text.startswith("用的", end):
+            return None  # 收 物联卡 猫池用的: cards for a cat pool, not the pool
         if word == "出租" and self.text.startswith("的也", end):
             return None  # 收 骑手号 出租的也要: rented ones will do too; the accounts are bought
         if word in ("一类", "二类") and before.endswith(("这", "那", "同", "哪", "某", "第")):
@@ -1886,6 +1901,7 @@ class _Reader:
         subject = self._subject(unit, per_qty)
         defaulted = self.seg_defaulted
         # 返照 1.2一次 … 量大 0.8: a tier with no goods of its own is priced as the look-up above
+        returned = self.seg_returned
         looked_up = self.seg_photo_lookup or (
             not self.seg_goods and any(o.unit == "query" for o in self.last_batch)
         )
@@ -1910,8 +1926,12 @@ class _Reader:
                 offer_unit = "item"
             elif offer_unit == "item" and goods == "lookup_service":
                 offer_unit = "query"
-            elif unit is None and goods == "id_document" and looked_up and self._queried(goods):
-                offer_unit = "query"  # 返照 一次 1.5 / 网纹照 2 块: priced as the look-up above
+            elif (
+                unit is None
+                and goods == "id_document"
+                and (returned or (looked_up and self._queried(goods)))
+            ):
+                offer_unit = "query"  # 返照 1.2; 返照 一次 1.5 / 网纹照 2 块: as the look-up above
             for platform in plats:
                 offer = Offer(
                     goods, platform, self.side, price, price_max, currency, per_qty, offer_unit

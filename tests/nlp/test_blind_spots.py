@@ -1399,3 +1399,40 @@ def test_what_is_left_priced_as_a_lot(text, expected):
 )
 def test_years_deposits_top_ups_and_rates_are_no_price(text, prices):
     assert prices_of(text) == prices
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("返照还是1.2 量大1块", [(1.2, "query"), (1, "query")]),  # a look-up's photo, bare
+        ("网纹照 0.6 返照 0.9/次", [(0.6, "item"), (0.9, "query")]),
+        ("查询 机主（移动联通电信）35/次", [(35, "query")] * 3),
+    ],
+)
+def test_returned_photos_and_owners_are_priced_per_query(text, expected):
+    assert fields(text, "price", "unit") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("求 接码 陌陌 1.2 以下 探探 1 以下", [("momo", 1.2), ("tantan", 1)]),  # each bid
+        ("苹果ID 美区 带20刀余额 25U", [("apple", 25)]),  # the balance came first
+        ("对公账户 出租 按月 1.5 万，流水不限", [(None, 15000)]),
+    ],
+)
+def test_ceilings_bid_balances_stated_first_and_ten_thousands_written_apart(text, expected):
+    assert fields(text, "platform", "price") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("收 物联卡 猫池用的 长期要 价格私聊", ["sim_card"]),  # cards for a cat pool
+        ("接码分站 开一个分站588", ["other"]),  # a franchise of a code site
+        ("视频认证 （摇头眨眼）35 一个", ["verification_service"]),
+        ("corporate accounts 2,000 USDT", ["bank_card"]),
+    ],
+)
+def test_goods_for_a_device_franchises_video_checks_and_corporate_accounts(text, goods):
+    assert fields(text, "goods") == goods
