@@ -1676,7 +1676,11 @@ class _Reader:
             return "other"  # 三角洲 辅助 天卡 8: a game cheat, not a WeChat verification helper
         if word in ("辅助", "辅助注册") and "接码" in self.text:
             return "sms_code"  # 接码 … 微信 辅助 注册 一个 8 块: what a code platform sells
-        if goods == "hardware" and self.text.startswith("用的", end):
+        if (
+            goods == "hardware"
+            and self.text.startswith("用的", end)
+            and any(g != "hardware" for g, _ in self.seg_goods)  # 苹果XR 做群控用的: devices
+        ):
             return None  # 收 物联卡 猫池用的: cards for a cat pool, not the pool
         if word == "出租" and self.text.startswith("的也", end):
             return None  # 收 骑手号 出租的也要: rented ones will do too; the accounts are bought

@@ -1436,3 +1436,7 @@ def test_ceilings_bid_balances_stated_first_and_ten_thousands_written_apart(text
 )
 def test_goods_for_a_device_franchises_video_checks_and_corporate_accounts(text, goods):
     assert fields(text, "goods") == goods
+
+
+def test_devices_used_for_group_control_are_the_goods():
+    assert fields("卖二手苹果XR 6台 做群控用的 每台550", "goods") == ["hardware"]
