@@ -2062,7 +2062,7 @@ _ENGLISH_UNIT = re.compile(
     r"|(each|apiece)|(cny|yuan))(?![a-z])"
 )
 _ENGLISH_PER = {"day": "每天", "week": "每周", "month": "每月", "year": "每年", "query": "每次",
-                "lookup": "每次"}  # fmt: skip
+                "lookup": "每次", "code": "一个码", "sms": "一个码"}  # fmt: skip
 
 
 def _english_unit(match: re.Match) -> str:
