@@ -1806,6 +1806,8 @@ class _Reader:
             # B站号 大会员 120: an account with a membership; VPN账号 包年 60: the account is
             # the service's
             kinds.discard("other" if self.seg_membership else "account")
+        if {"account", "verification_service"} <= kinds and _VERIFIED_ACCOUNT.search(self.text):
+            kinds.discard("verification_service")  # verified accounts (KYC done), 人脸过的号
         if "account" in kinds and ("fake_engagement" not in self.seg_counted or per_qty == 1):
             kinds.discard("fake_engagement")  # 10w粉 号 1.5w: fans describe the account
         chosen = min(kinds, key=_RANK.__getitem__)
@@ -1969,6 +1971,8 @@ class _Reader:
         can = (before.endswith(("能", "可以")) and self.text.startswith("的", tok.end)) or (
             before.endswith("能") and tok.roles.get(sc.GOODS) == "fake_engagement"
         )
+        if tok.roles.get(sc.GOODS) == "verification_service" and before.endswith(("没", "未")):
+            return True  # 人脸过的 80，没过脸的 35: accounts that have not passed one
         return can or (word in MEMBERSHIP_WORDS and before.endswith(("有", "开了", "已开")))
 
     def _queried(self, goods: str) -> bool:
@@ -2049,6 +2053,10 @@ def _default_goods(plats: list) -> str:
 # A code platform's API page (SMS API price list, API 价格 单位 U/条): the platforms it prices
 # with no goods word are the codes it receives for them.
 _CODE_API = re.compile(r"(?i)(?<![a-z])api(?![a-z])")
+# Accounts sold verified already, not the service of verifying them (a KYC verification service).
+_VERIFIED_ACCOUNT = re.compile(
+    r"verified (?:[a-z]+ ){0,2}accounts?|kyc done|(?:人脸|过脸|刷脸) ?(?:已)?过 ?的"
+)
 _PER_CODE = re.compile(r"(?:[个条/]|每)码(?![a-z0-9])")
 
 # Words before a percentage that is the price of a service (跑分 费率2%, 担保费3%), not a rate of

@@ -1440,3 +1440,16 @@ def test_goods_for_a_device_franchises_video_checks_and_corporate_accounts(text,
 
 def test_devices_used_for_group_control_are_the_goods():
     assert fields("卖二手苹果XR 6台 做群控用的 每台550", "goods") == ["hardware"]
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("Selling verified Binance accounts (KYC done) 45 USDT each", ["account"]),
+        ("WTB: Binance verified accounts, EU KYC, 40 USDT each", ["account"]),
+        ("出 人脸 过 的 支付宝 号 80 ，没过 脸 的 35", ["account", "account"]),
+        ("人脸识别代过，微信100一个", ["verification_service"]),  # the service itself
+    ],
+)
+def test_accounts_sold_verified_are_accounts(text, goods):
+    assert fields(text, "goods") == goods
