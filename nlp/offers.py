@@ -108,6 +108,7 @@ PAYMENT_CUES = ("接受", "付款", "支付方式", "收款方式", "结算方�
 _BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a price
 # 一台 16 口 的 600: measures that size the goods (秒 in 一次 60 秒过 is how fast, after a price).
 SIZES = frozenset(("口", "寸", "级", "层", "楼", "岁", "星", "钻", "倍", "g", "gb", "m", "mb"))
+FOLLOWER_WORDS = frozenset(("粉", "粉丝", "followers"))  # 1000粉, 1k followers: counted fans
 # What an account has, not how much of it (带橱窗120 is the price of one with a shop window).
 FEATURES = frozenset(("橱窗", "蓝v", "认证", "实名", "会员", "直播", "人脸", "权限", "小黄车"))
 # 四件套(姓名+身份证+手机+照片): bundles whose bracketed contents say what they are.
@@ -644,6 +645,7 @@ class _Reader:
                 self._kind(self._prev(i)) == sc.GOODS
                 and bool(self.seg_goods)
                 and self.seg_goods[-1][1]
+                and word not in ("号", "账号")  # 带粉号: the account that has them
             )
         ) and (self._has_subject() or bool(self.ctx_goods))
         goods = roles.get(sc.GOODS)
@@ -1267,7 +1269,7 @@ class _Reader:
             and self._word_at(k) not in BID_WORDS  # 要1w条 给500: the batch a bid buys
         ):
             return j + 1  # 有没有出探探女号的 要 20 个 30 左右: how many the buyer wants
-        if "粉" in self.text[cls_tok.start : cls_tok.end] and (
+        if self.text[cls_tok.start : cls_tok.end] in FOLLOWER_WORDS and (
             "account" in named
             or (not named and self.ctx_goods == ["account"])
             or (not named and _CHANNEL.search(self.text, 0, cls_tok.start) is not None)
@@ -1361,7 +1363,7 @@ class _Reader:
             qty is not None
             and qty > 1
             and unit == "item"
-            and "粉" not in self.text[cls_tok.start : cls_tok.end]
+            and self.text[cls_tok.start : cls_tok.end] not in FOLLOWER_WORDS
         ):
             self.lot = qty  # 微信老号50个，打包2000: the count a whole-lot price buys
         return j + 1

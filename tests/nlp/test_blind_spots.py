@@ -1453,3 +1453,15 @@ def test_devices_used_for_group_control_are_the_goods():
 )
 def test_accounts_sold_verified_are_accounts(text, goods):
     assert fields(text, "goods") == goods
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("B站带粉号出 ｜ 1000粉 110 ｜ 5000粉 400", [("account", 110, 1), ("account", 400, 1)]),
+        ("Selling TikTok accounts: 1k followers $15", [("account", 15, 1)]),
+        ("TikTok followers 1000 for 3 USDT", [("fake_engagement", 3, 1000)]),
+    ],
+)
+def test_followers_an_account_has_in_chinese_and_english(text, expected):
+    assert fields(text, "goods", "price", "per_qty") == expected
