@@ -1476,3 +1476,18 @@ def test_followers_an_account_has_in_chinese_and_english(text, expected):
 )
 def test_a_post_pinned_by_the_day_is_no_account_rented(text, expected):
     assert fields(text, "goods", "unit") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("卡商注意：明天起QQ码结算价 0.7", "buy"),  # a code platform paying its dealers
+        ("收碼 長期 有冇卡商 陌陌 1.3蚊", "buy"),
+        ("哪里有靠谱的查档 我出价300", "buy"),
+        ("十年8位QQ给个价，合适的话我要三个", "buy"),
+        ("有冇老細收WhatsApp號？我呢度有 每個25蚊", "sell"),  # who buys, asked by a seller
+        ("收 手机号 实名 流量卡 30 元 一张", "buy"),
+    ],
+)
+def test_more_words_of_buyers_and_sellers(text, side):
+    assert set(fields(text, "side")) == {side}
