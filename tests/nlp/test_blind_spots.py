@@ -1468,17 +1468,6 @@ def test_followers_an_account_has_in_chinese_and_english(text, expected):
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("本群 置顶 一天 50 一周 300", [("other", "day"), ("other", "week")]),  # a pinned post
-        ("QQ号 出租 一天 5", [("account_rental", "day")]),
-    ],
-)
-def test_a_post_pinned_by_the_day_is_no_account_rented(text, expected):
-    assert fields(text, "goods", "unit") == expected
-
-
-@pytest.mark.parametrize(
     ("text", "side"),
     [
         ("卡商注意：明天起QQ码结算价 0.7", "buy"),  # a code platform paying its dealers
