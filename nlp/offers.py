@@ -761,6 +761,9 @@ class _Reader:
             start = self.text.rfind("\n", 0, at) + 1
             end = self.text.find("\n", at)
             line = self.text[start : end if end >= 0 else self.n_chars]
+            above = self.text[self.text.rfind("\n", 0, max(start - 1, 0)) + 1 : start]
+            if len(above.strip()) <= 8:
+                line = above + line  # ━ 付款 ━\n USDT / 支付宝 / 微信: the heading says how
             self.payment_lines[self.line] = any(w in line for w in PAYMENT_CUES) and not (
                 _BARE_DIGIT.search(line)
             )

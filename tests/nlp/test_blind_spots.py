@@ -1480,3 +1480,8 @@ def test_followers_an_account_has_in_chinese_and_english(text, expected):
 )
 def test_more_words_of_buyers_and_sellers(text, side):
     assert set(fields(text, "side")) == {side}
+
+
+def test_means_of_payment_under_a_heading_of_their_own():
+    text = "━ 接码 ━\n 通用项目 0.5起\n━ 付款 ━\n USDT / 支付宝 / 微信"
+    assert fields(text, "goods", "platform") == [("sms_code", None)]
