@@ -287,14 +287,14 @@ def _multiplied(match: re.Match) -> str:
 _OCR_ZERO = re.compile(r"(?<![a-z_\d])(\d+)(o+)(?![a-z\d])|(?<![a-z_\d])o(?=\.\d)")
 
 
-# 2024 Q3: a quarter of a year (read as the year, 2024年), not a QQ number 3.
-_QUARTER = re.compile(r"(?<=20\d\d) ?q[1-4](?![0-9a-z])")
-
-
 def _zeros(match: re.Match) -> str:
     if match.group(1) is None:
         return "0"
     return match.group(1) + "0" * len(match.group(2))
+
+
+# 2024 Q3: a quarter of a year (read as the year, 2024年), not a QQ number 3.
+_QUARTER = re.compile(r"(?<=20\d\d) ?q[1-4](?![0-9a-z])")
 
 
 def normalize(text: str) -> str:

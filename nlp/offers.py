@@ -184,10 +184,9 @@ _NOT_PRICE_BEFORE = re.compile(
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请|评论区)扣$")  # 要的扣1: the digit to reply
-_BALANCE_STATED = re.compile(r"\d ?(?:刀|元|块|u|usdt)? ?余额$")
 _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first
-# 五十万流水, 100 面值, 5 个点, 2k min: turnover, a card's face value, a percentage, a minimum
-# 2k min, 10U起充: the least order; 带20刀余额: a balance
+# 五十万流水, 100 面值, 5 个点, 2k min, 10U起充, 带20刀余额: turnover, a card's face value, a
+# percentage, the least order or top-up, a balance
 NOT_PRICE_AFTER = ("流水", "面值", "个点", "min", "起充", "余额")
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 TOP_UP_WORDS = ("代充", "充值", "直充")
@@ -346,7 +345,7 @@ class _Reader:
         self.pending_min: int | None = None
         self.pending_qty: tuple[int, str, int] | None = None  # (qty, unit, price token index)
         self.held: tuple | None = None  # a price written before its goods
-        self.held_line = 0
+        self.held_line = 0  # the line the held price was written on
         self.lot: int | None = None  # a count that a whole-lot price may follow
         self.price_first = False
         self.defaulted: list[Offer] = []  # offers whose goods only their platform suggested
@@ -959,7 +958,7 @@ class _Reader:
             (
                 before.endswith(NOT_PRICE_WORDS)
                 and not _FACE_VALUE_BEFORE.search(before)
-                and not _BALANCE_STATED.search(before)  # 带20刀余额 20U: the balance came first
+                and not balance_stated
                 and not (before.endswith("年龄") and nxt is not None and nxt.kind == sc.CLS)
                 # 带等级 18 一个: a grade of accounts (with levels) and its price, not a level
                 and not (before.endswith("带等级") and self._kind(j) != sc.MEASURE)
@@ -1744,6 +1743,7 @@ class _Reader:
         )
 
     def _years(self, i: int, j: int) -> bool:
+        """2022-2024 0.25/条: a range of whole years before a price, when the goods are from."""
         k = self._next(j)
         return (
             self._kind(j) == sc.RANGE
@@ -1767,8 +1767,9 @@ class _Reader:
             "USDT",
         }:
             return False
-        rate = price / before.price if currency == "CNY" else before.price / price
-        return 6 <= rate <= 8
+        if currency == "CNY":
+            return _at_exchange_rate(price, before.price)
+        return _at_exchange_rate(before.price, price)
 
     def _usdt_beside(self, last: int) -> bool:
         """The next number, two or three tokens on, is in USDT at about the exchange rate's
@@ -1779,7 +1780,7 @@ class _Reader:
             k = self._next(k)
             if self._kind(k) == sc.NUM:
                 other = self.t[k]
-                return other.currency == "USDT" and 6 <= price / max(other.value, 1e-9) <= 8
+                return other.currency == "USDT" and _at_exchange_rate(price, other.value)
         return False
 
     def _line_default_currency(self, pos: int) -> str:
@@ -2046,6 +2047,11 @@ def _fits(goods: str, platform: str | None) -> bool:
     return goods in PLATFORM_BOUND
 
 
+def _at_exchange_rate(yuan: float, usdt: float) -> bool:
+    """The two are one price in yuan and in USDT: a USDT is worth 6 to 8 yuan."""
+    return usdt > 0 and 6 <= yuan / usdt <= 8
+
+
 def _default_goods(plats: list) -> str:
     if plats and all(p in CARRIERS for p in plats):  # 联通 15 移动 18
         return "sim_card"
@@ -2054,7 +2060,6 @@ def _default_goods(plats: list) -> str:
     return "account"
 
 
-# A price per code written without a goods word: 3块一个码, 0.5/码.
 # A code platform's API page (SMS API price list, API 价格 单位 U/条): the platforms it prices
 # with no goods word are the codes it receives for them.
 _CODE_API = re.compile(r"(?i)(?<![a-z])api(?![a-z])")
@@ -2062,6 +2067,7 @@ _CODE_API = re.compile(r"(?i)(?<![a-z])api(?![a-z])")
 _VERIFIED_ACCOUNT = re.compile(
     r"verified (?:[a-z]+ ){0,2}accounts?|kyc done|(?:人脸|过脸|刷脸) ?(?:已)?过 ?的"
 )
+# A price per code written without a goods word: 3块一个码, 0.5/码.
 _PER_CODE = re.compile(r"(?:[个条/]|每)码(?![a-z0-9])")
 
 # Words before a percentage that is the price of a service (跑分 费率2%, 担保费3%), not a rate of

@@ -123,6 +123,11 @@ def rewrite_spaced_tables(text: str) -> str:
     return "\n".join(lines)
 
 
+def _is_rule(line: str) -> bool:
+    """|---|---|: the line under a markdown table's header."""
+    return set(line.strip()) <= set("|-: ")
+
+
 # A cell holding a price alone: 1.8U, 3, ¥25, 2.5元.
 _PRICE_CELL = re.compile(r"(?i)[$¥￥]?\d+(?:\.\d+)?\s*(?:u|usdt|元|块|\$)?")
 
@@ -132,7 +137,7 @@ def _cross_header(cells: list[str], lines: list[str], n: int) -> list[str] | Non
     so each row prices every one of them (美国 微信 3, QQ 2), not one thing twice."""
     if len(cells) < 3 or any(_PRICE_CELL.fullmatch(c) for c in cells[1:]):
         return None
-    rows = [line for line in lines[n + 1 :] if not set(line.strip()) <= set("|-: ")][:1]
+    rows = [line for line in lines[n + 1 :] if not _is_rule(line)][:1]
     if not rows or "|" not in rows[0]:
         return None
     row = _cells(rows[0])
@@ -164,9 +169,9 @@ def rewrite_tables(text: str) -> str:
         if header is not None:
             roles, columns = header, None
             lines[n] = _currency_line(cells, header)
-        elif roles is not None and not set(line.strip()) <= set("|-: "):
+        elif roles is not None and not _is_rule(line):
             lines[n] = _row_text(cells, roles)
-        elif columns is not None and not set(line.strip()) <= set("|-: "):
+        elif columns is not None and not _is_rule(line):
             if len(cells) == len(columns) and all(_PRICE_CELL.fullmatch(c) for c in cells[1:]):
                 lines[n] = _cross_row(cells, columns)
             else:
