@@ -179,7 +179,7 @@ NOT_PRICE_WORDS = (
 # 日量800, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what they cost.
 # 押金统一300, U结算按7.2, 最低下单10元: a deposit, a rate of exchange, a least order.
 _NOT_PRICE_BEFORE = re.compile(
-    "(?:日量|上限|量大? ?每天|试料|≥|>=|押金(?:统一|都是|一律)|结算 ?按|最低下单)$"
+    f"(?:日量|上限|量大? ?每天|试料|≥|>=|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单)$"
 )
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
@@ -728,9 +728,7 @@ class _Reader:
     def _year_in_brackets(self, tok: sc.Token) -> bool:
         """老号 (2019) 15U, (2019-2021), (2015 and older): when the goods were made."""
         return (
-            tok.currency is None
-            and 1990 <= tok.value <= 2035
-            and tok.value == int(tok.value)
+            _is_year(tok)
             and (
                 self.text[tok.start - 1 : tok.start] in ("(", "（")
                 or self.text[tok.end : tok.end + 1] in (")", "）")
@@ -935,7 +933,7 @@ class _Reader:
         if (
             _NEW_PRICE_AFTER.match(self.text, tok.end)  # 陌陌1.5→1.4: the old price
             or (before.endswith(" -") and not tok.currency)  # 男号 -20: a discount
-            or (1990 <= tok.value <= 2035 and not tok.currency and _YEAR_BEFORE.search(before))
+            or (_is_year(tok) and _YEAR_BEFORE.search(before))
         ):
             return i + 1
         if self._years(i, j):
@@ -1049,7 +1047,8 @@ class _Reader:
         if nxt is not None and nxt.kind == sc.QI and tok.currency is None:
             return self._number_qi(i, j)
         if nxt is not None and nxt.kind == sc.MINQ and nxt.value == "after" and not tok.currency:
-            if self.text[nxt.start : nxt.end] in ("左右", "以内", "以下") and (
+            bound = self._word_at(j)
+            if bound in ("左右", "以内", "以下") and (
                 self._after_price_word(i)
                 or (
                     self.explicit_side
@@ -1058,13 +1057,13 @@ class _Reader:
                         not self.offers
                         or self._after_grade(p)  # 七位 800左右
                         # 陌陌 1.2 以下 探探 1 以下: each named, each bid
-                        or (self._has_subject() and self._word_at(j) != "左右")
+                        or (self._has_subject() and bound != "左右")
                     )
                 )
             ):  # 价格两百左右 / 收 猫池 800 左右: the price asked or bid, roughly
                 if self._has_subject() or self.ctx_goods:
                     self._emit(i, i)  # 价格两百左右: the price asked, roughly
-            elif self.text[nxt.start : nxt.end] == "以上" and (
+            elif bound == "以上" and (
                 self._after_price_word(i)
                 or (p_kind in (sc.PERIOD, sc.PER) and self.t[p].value in TIME_UNITS)
             ):  # 日租300以上可谈, 价格300以上: the least price, as 300起 is
@@ -1748,11 +1747,8 @@ class _Reader:
         return (
             self._kind(j) == sc.RANGE
             and self._kind(k) == sc.NUM
-            and not self.t[i].currency
-            and not self.t[k].currency
-            and all(
-                1990 <= self.t[m].value <= 2035 and self.t[m].value.is_integer() for m in (i, k)
-            )
+            and _is_year(self.t[i])
+            and _is_year(self.t[k])
             and self._kind(self._next(k)) == sc.NUM
         )
 
@@ -1877,8 +1873,9 @@ class _Reader:
         terms = (price, price_max, currency, per_qty, unit)
         if self.held is not None and self._has_subject():
             held, self.held = self.held, None
+            *_, held_unit = held
             orphan = self.held_line != self.seg_line == self.line or (
-                held[4] is not None and unit is not None  # 查X 30一次 查户籍 45一次
+                held_unit is not None and unit is not None  # 查X 30一次 查户籍 45一次
             )
             self._bind(*held)  # 【80元】QQ老号: the segment names what the held price was for
             if not orphan:
@@ -2045,6 +2042,11 @@ def _fits(goods: str, platform: str | None) -> bool:
     if platform in COURIERS:
         return goods in ("insider_access", "lookup_service", "personal_data")
     return goods in PLATFORM_BOUND
+
+
+def _is_year(tok: sc.Token) -> bool:
+    """A whole number a year could be (2019), written without a currency."""
+    return tok.currency is None and 1990 <= tok.value <= 2035 and tok.value.is_integer()
 
 
 def _at_exchange_rate(yuan: float, usdt: float) -> bool:

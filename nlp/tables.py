@@ -140,10 +140,12 @@ def _cross_header(cells: list[str], lines: list[str], n: int) -> list[str] | Non
     rows = [line for line in lines[n + 1 :] if not _is_rule(line)][:1]
     if not rows or "|" not in rows[0]:
         return None
-    row = _cells(rows[0])
-    if len(row) != len(cells) or not all(_PRICE_CELL.fullmatch(c) for c in row[1:]):
-        return None
-    return cells
+    return cells if _priced_across(_cells(rows[0]), cells) else None
+
+
+def _priced_across(cells: list[str], columns: list[str]) -> bool:
+    """A row of a platform-column table: its label, then a price under every column."""
+    return len(cells) == len(columns) and all(_PRICE_CELL.fullmatch(c) for c in cells[1:])
 
 
 def _cross_row(cells: list[str], columns: list[str]) -> str:
@@ -172,7 +174,7 @@ def rewrite_tables(text: str) -> str:
         elif roles is not None and not _is_rule(line):
             lines[n] = _row_text(cells, roles)
         elif columns is not None and not _is_rule(line):
-            if len(cells) == len(columns) and all(_PRICE_CELL.fullmatch(c) for c in cells[1:]):
+            if _priced_across(cells, columns):
                 lines[n] = _cross_row(cells, columns)
             else:
                 columns = None
