@@ -17,8 +17,8 @@ PRICE_HEADERS = frozenset(
 MIN_HEADERS = frozenset("起量 起订 起订量 起购 起批 起拿 起售 最低 最少 最低量 起步 min".split())
 UNIT_HEADERS = frozenset("单位 计费 计价 计费方式 unit".split())
 SUBJECT_HEADERS = frozenset(
-    "项目 平台 名称 类型 商品 品种 业务 产品 服务 app 软件 类别 号类 种类 品类 渠道 运营商 型号"
-    .split()
+    "项目 平台 名称 品名 类型 商品 品种 业务 产品 服务 app 软件 类别 号类 种类 品类 渠道 "
+    "运营商 型号".split()
 )
 
 
@@ -86,7 +86,16 @@ def _spaced_header(line: str) -> list[str] | None:
     if len(cells) < 2:
         return None
     roles = _header_roles(cells)
-    if roles is None or len(set(roles) - {"drop"}) < 2:
+    if roles is None:
+        return None
+    if (
+        roles[0] == "drop"
+        and "subject" not in roles
+        and "min" in roles
+        and _header_cell(cells[0])[0] not in DROP_HEADERS
+    ):  # 号类批发  单价  起订: the first column named as the seller pleased, then price and least
+        roles[0] = "subject"
+    if len(set(roles) - {"drop"}) < 2:
         return None
     for cell, role in zip(cells, roles, strict=True):
         if role == "drop" and _header_cell(cell)[0] not in DROP_HEADERS:

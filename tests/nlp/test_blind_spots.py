@@ -78,11 +78,21 @@ def test_a_yearly_card_priced_per_card_is_an_item():
         "项目      单价     起订\n探探      1.2      100\n陌陌      1.5      50",
         "平台   价格   起订量\n探探   1.2元   100个\n陌陌   1.5元   50个",
         "探探 1.2元 起量100\n陌陌 1.5元 起量50",
+        "品名      单价     起订\n探探码    1.2      100\n陌陌码    1.5      50",
+        # the first column named as the seller pleased, before price and least
+        "接码报价        单价    起订\n探探        1.2     100\n陌陌        1.5     50",
     ],
 )
 def test_minimum_order_column_is_min_qty_not_a_price(text):
     found = offers(text)
     assert [(o[1], o[3], o[6]) for o in found] == [("tantan", 1.2, 100), ("momo", 1.5, 50)]
+
+
+def test_a_title_then_a_price_column_is_no_table():
+    assert offers("✈️ 飞机号 批发价 ✈️\n📌 单个 2u\n📌 50 个起 1.5u") == [
+        ("account", "telegram", "sell", 2, 1, "item", None),
+        ("account", "telegram", "sell", 1.5, 1, "item", 50),
+    ]
 
 
 def test_one_price_shared_by_a_list_of_platforms():
