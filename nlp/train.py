@@ -23,7 +23,10 @@ from nlp.offers import read
 
 # Writers whose every post is test data: hands that neither the rules nor the
 # model were ever shown (see nlp/data/README.md).
-TEST_WRITERS = frozenset(["writer-c", "writer-d", "writer-i", "writer-j", "writer-o", "writer-p"])
+TEST_WRITERS = frozenset(
+    ["writer-c", "writer-d", "writer-i", "writer-j", "writer-o", "writer-p",
+     "writer-ac", "writer-ad", "writer-ae"]  # fmt: skip
+)
 TEST_SHARE = 4  # one post in four of the other writers' posts is test data
 # Talk is the smaller class among posts with offers (about one in six) and the costlier mistake
 # (a warning read as a listing puts a scammer's quoted price in the index): weigh the classes

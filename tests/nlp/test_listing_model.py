@@ -80,7 +80,8 @@ def test_training_reads_only_the_training_split():
     test = list(corpus_posts([CORPUS], part="test"))
     assert train and test
     assert not {p["id"] for p in train} & {p["id"] for p in test}
-    assert all(not p["id"].startswith(("wc-", "wd-")) for p in train)
+    assert all(not p["id"].startswith(("wc-", "wd-", "ac-", "ad-", "ae-")) for p in train)
+    assert {p["id"][:3] for p in test} >= {"ac-", "ad-", "ae-"}
 
 
 def test_fit_and_reload_gives_the_same_verdicts(tmp_path):
