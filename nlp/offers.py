@@ -183,6 +183,7 @@ _NOT_PRICE_BEFORE = re.compile(
 )
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
+_YEAR_AFTER = re.compile("年(?![卡费租包])")  # 2019年注册: when, not 2019 years (2000年卡 is)
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请|评论区)扣$")  # 要的扣1: the digit to reply
 _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first
 # 五十万流水, 100 面值, 5 个点, 2k min, 10U起充, 带20刀余额: turnover, a card's face value, a
@@ -934,6 +935,7 @@ class _Reader:
             _NEW_PRICE_AFTER.match(self.text, tok.end)  # 陌陌1.5→1.4: the old price
             or (before.endswith(" -") and not tok.currency)  # 男号 -20: a discount
             or (_is_year(tok) and _YEAR_BEFORE.search(before))
+            or self._year_of(tok)  # 2019年注册 12U
         ):
             return i + 1
         if self._years(i, j):
@@ -1095,7 +1097,13 @@ class _Reader:
             and (self._has_subject() or self.ctx_goods)
         ):
             return self._emit(i, i)  # 包月 700 号都是一年以上的: the month's price, then 号
-        if tok.currency is None and nxt is not None and nxt.kind != sc.PER and sc.CLS in nxt.roles:
+        if (
+            tok.currency is None
+            and nxt is not None
+            and nxt.kind != sc.PER
+            and sc.CLS in nxt.roles
+            and not self._alone_after(j)
+        ):
             return self._quantity(i, j)
         if nxt is not None and nxt.kind == sc.RANGE:
             k = self._next(j)
@@ -1251,6 +1259,18 @@ class _Reader:
         if self._has_subject() or self.ctx_goods or self.ctx_plats:
             self._emit(i, i)
         return j + 1
+
+    def _year_of(self, tok: sc.Token) -> bool:
+        """2019年注册: the year something was made, not 2019 years."""
+        return _is_year(tok) and _YEAR_AFTER.match(self.text, tok.end) is not None
+
+    def _alone_after(self, j: int) -> bool:
+        """全套4500 单卡300: 单 written onto the goods after it says "alone", not "orders"."""
+        return (
+            self.text[self.t[j].start : self.t[j].end] == "单"
+            and j + 1 < self.n
+            and self.t[j + 1].kind == sc.GOODS
+        )
 
     def _quantity(self, i: int, j: int) -> int:
         """NUM + classifier: a count (200个), a minimum (100个起) or a batch (1000条300)."""
@@ -1587,6 +1607,7 @@ class _Reader:
             and self.t[a].currency is None
             and not (self.pending_qty is not None and self.pending_qty[2] == i)
             and not per_before  # 一次 两块五 一百次 二百: priced per one, then the next tier
+            and not self._year_of(self.t[a])  # 12U 2022年的 6U: the next item's year
         ):
             c = self._next(a)
             q = self._next(c)

@@ -363,6 +363,7 @@ def test_codes_of_platforms_named_by_spaced_letters(text, platforms):
         ("有人要原神号吗 冒险等级55 350出 不刀", [350]),  # a level
         ("出 改机 软件 终身版 588 支持 安卓12", [588]),  # a version
         ("QQ 1/2条", [1]),  # a price for two, not a date
+        ("出 微信 2018年号 450 2020年号 300", [450, 300]),  # the year an account was made
     ],
 )
 def test_dates_times_levels_and_versions_are_no_prices(text, prices):
@@ -1495,3 +1496,13 @@ def test_more_words_of_buyers_and_sellers(text, side):
 def test_means_of_payment_under_a_heading_of_their_own():
     text = "━ 接码 ━\n 通用项目 0.5起\n━ 付款 ━\n USDT / 支付宝 / 微信"
     assert fields(text, "goods", "platform") == [("sms_code", None)]
+
+
+def test_a_year_after_a_price_is_no_batch_of_it():
+    assert batches_of("出纸飞机老号 2019年注册12U 2022年的6U") == [(12, 1), (6, 1)]
+
+
+def test_single_written_onto_goods_is_no_count_of_orders():
+    # 单 after a number counts orders (刷单 100单 300); written onto goods it says "alone"
+    assert prices_of("出毕业证 全套4500 单毕业证2500") == [4500, 2500]
+    assert batches_of("刷单 100单 300") == [(300, 100)]
