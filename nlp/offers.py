@@ -174,12 +174,13 @@ NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
     "额度", "起步", "低消", "费率", "点位", "原", "年龄", "used", "usdt at", "汇率按",
-    "usdt 按", "usdt按", "u 按", "u按",
+    "usdt 按", "usdt按", "u 按", "u按", "日流水", "月流水",
 )  # fmt: skip
-# 日量800, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what they cost.
+# 日量800, 日量要5000, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what
+# they cost.
 # 押金统一300, U结算按7.2, 最低下单10元: a deposit, a rate of exchange, a least order.
 _NOT_PRICE_BEFORE = re.compile(
-    f"(?:日量|上限|量大? ?每天|试料|≥|>=|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单)$"
+    f"(?:日量要?|上限|量大? ?每天|试料|≥|>=|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单)$"
 )
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018

@@ -275,6 +275,8 @@ def test_a_marketplace_named_as_the_place_is_no_platform(text, platform):
         "担保上押10000U 微信号 4U",
         "今日U价 7.28 微信号 4U",
         "微信号 8折 4U",
+        "微信号 4U 日流水 五十万",  # a turnover
+        "微信号 4U 日量要5000",  # how many a day a buyer wants
     ],
 )
 def test_balances_deposits_rates_and_discounts_are_no_prices(text):
