@@ -1018,6 +1018,8 @@ class _Reader:
             nxt is not None
             and nxt.kind == sc.MEASURE
             and tok.currency is None
+            # 心级30 钻级120: 钻级 is the next grade, not thirty diamonds
+            and not (j > i + 1 and self.text.startswith("级", nxt.end))
             and (
                 j == i + 1
                 or self.text[nxt.start : nxt.end] not in WRITTEN_ON

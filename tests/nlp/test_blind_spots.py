@@ -1508,3 +1508,8 @@ def test_single_written_onto_goods_is_no_count_of_orders():
     # 单 after a number counts orders (刷单 100单 300); written onto goods it says "alone"
     assert prices_of("出毕业证 全套4500 单毕业证2500") == [4500, 2500]
     assert batches_of("刷单 100单 300") == [(300, 100)]
+
+
+def test_a_grade_written_before_the_next_price_is_no_size_of_the_one_before():
+    # 30 钻: thirty diamonds; 30 钻级120: thirty for one grade, then the next grade's price
+    assert prices_of("淘宝买家号 心级30 钻级120 皇冠私聊") == [30, 120, None]
