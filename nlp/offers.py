@@ -134,6 +134,7 @@ OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", 
 ROW_ABBREVIATIONS = {
     "v": "wechat", "扣": "qq", "企": "qq", "抖": "douyin", "快": "kuaishou", "陌": "momo",
     "探": "tantan", "灵魂": "soul", "红书": "xiaohongshu", "淘": "taobao", "拼": "pinduoduo",
+    "微": "wechat",
 }  # fmt: skip
 # 9位数的3块8位数的20, 4 位 300U 5 位 80U: counts that grade the next item, not the batch a
 # price before them buys.
@@ -358,6 +359,8 @@ class _Reader:
         self.unlisted_named = False  # a row named an app we do not list (钉钉 0.8)
         self.addons: set[int] = set()  # ids of offers priced as add-ons (过脸另加 100)
         self.codes_named: bool | None = None  # see _names_codes
+        self.names_listed: bool | None = None  # see _lists_names
+        self.abbreviated = False  # a row named its platform by one character (扣 1.3)
         self.goods_ending: dict[int, sc.Token] | None = None  # see _listed_contents
         self.payment_lines: dict[int, bool] = {}  # see _payment_line
         self.line = 0
@@ -503,6 +506,7 @@ class _Reader:
                 elif (platform := self._row_abbreviation(i, word)) is not None:
                     # 接码 扣 1.3 陌 1.4: a code list's rows name platforms by one character
                     roles = {sc.PLAT: platform}
+                    self.abbreviated = True
                     self.t[i] = sc.Token(sc.PLAT, tok.start, tok.end, platform, None, roles)
                     self._word(i)
                 elif (
@@ -602,7 +606,8 @@ class _Reader:
             if named - {"sms_code"}:
                 return
             codes = named or any(o.goods == "sms_code" for o in self.offers)
-            if not codes and not _PER_CODE.search(self.text):
+            # 扣 1.3 陌 1.4 灵魂 0.9: platforms called by one character are a code list's idiom
+            if not codes and not _PER_CODE.search(self.text) and not self.abbreviated:
                 return
         for offer in self.defaulted:
             offer.goods, offer.unit = "sms_code", "item"
@@ -739,14 +744,27 @@ class _Reader:
 
     def _row_abbreviation(self, i: int, word: str) -> str | None:
         platform = ROW_ABBREVIATIONS.get(word)
-        if (
-            platform is None
-            or self._kind(self._next(i)) != sc.NUM
-            or self._kind(self._prev(i)) not in (None, sc.SEP, sc.NUM)
-            or not self._names_codes()
+        if platform is None or self._kind(self._next(i)) != sc.NUM:
+            return None
+        p = self._prev(i)
+        if not (
+            self._kind(p) in (None, sc.SEP, sc.NUM)
+            or (self._kind(p) == sc.GOODS and self.t[p].roles[sc.GOODS] == "sms_code")  # 接码 V 4.5
         ):
             return None
-        return platform
+        return platform if self._names_codes() or self._lists_names() else None
+
+    def _lists_names(self) -> bool:
+        """扣 1.3 陌 1.4 灵魂 0.9 / 小号批发 抖 1.2 快 1 微博 2.5: three names or more, each
+        priced at once, make a list of platforms, even where no word says what is sold."""
+        if self.names_listed is None:
+            priced = sum(
+                (tok.kind == sc.PLAT or self.text[tok.start : tok.end] in ROW_ABBREVIATIONS)
+                and self._kind(self._next(k)) == sc.NUM
+                for k, tok in enumerate(self.t)
+            )
+            self.names_listed = priced >= 3
+        return self.names_listed
 
     def _names_codes(self) -> bool:
         """Whether a goods word of the post names SMS codes (asked once a post)."""

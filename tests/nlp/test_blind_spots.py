@@ -1513,3 +1513,22 @@ def test_single_written_onto_goods_is_no_count_of_orders():
 def test_a_grade_written_before_the_next_price_is_no_size_of_the_one_before():
     # 30 钻: thirty diamonds; 30 钻级120: thirty for one grade, then the next grade's price
     assert prices_of("淘宝买家号 心级30 钻级120 皇冠私聊") == [30, 120, None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "接码 V 4.5 扣 1.3 陌 1.4",  # after the code word itself
+        "扣 1.3 陌 1.4 灵魂 0.9 V 4.5",  # no goods word: one-character names are a code list's
+        "收各平台码 卡商看过来\n微信 3\n扣 0.8\n陌 1.4",
+    ],
+)
+def test_platforms_called_by_one_character_in_a_list_of_codes(text):
+    found = {(o[0], o[1]) for o in offers(text)}
+    assert {("sms_code", "qq"), ("sms_code", "momo")} <= found
+    assert {o[0] for o in offers(text)} == {"sms_code"}
+
+
+def test_one_character_alone_names_no_platform():
+    assert offers("快 1 个小时就到")[:1] != [("sms_code", "kuaishou")]
+    assert fields("出 抖音 老号 120 扣 1920338476", "platform") == ["douyin"]
