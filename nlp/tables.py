@@ -162,8 +162,39 @@ def _cross_row(cells: list[str], columns: list[str]) -> str:
     return f"{cells[0]} {priced},"
 
 
+# Two currencies named by a header in the order its rows write them: 接码价格（人民币 / U）,
+# API 单价（USDT / CNY）, or the last two columns of a header (商品  RMB  USDT).
+_CURRENCY_NAMES = {"人民币": "元", "rmb": "元", "cny": "元", "u": "u", "usdt": "u"}
+_CURRENCY = "|".join(sorted(_CURRENCY_NAMES, key=len, reverse=True))
+_TWO_CURRENCIES = re.compile(
+    rf"\( ?({_CURRENCY}) ?/ ?({_CURRENCY}) ?\)|(?<=[^\s]) +({_CURRENCY}) +({_CURRENCY}) *$",
+    re.MULTILINE,
+)
+# A row ending in two bare amounts, apart or across a slash: 微信 4.0 / 0.56, 微信满月号 45 6.5.
+_TWO_AMOUNTS = re.compile(r"^(.*[^\s\d./]) *?(\d+(?:\.\d+)?) *(?:/|\s) *(\d+(?:\.\d+)?) *$")
+
+
+def rewrite_currency_columns(text: str) -> str:
+    """The rows under a header naming two currencies, with each amount's currency written on
+    it: ``微信 4.0 / 0.56`` under （人民币 / U） becomes ``微信 4.0元 / 0.56u``. Without it the
+    second amount reads as a second price in yuan."""
+    header = _TWO_CURRENCIES.search(text)
+    if header is None:
+        return text
+    first, second = (_CURRENCY_NAMES[g] for g in header.groups() if g)
+    if first == second:
+        return text
+    lines = text.split("\n")
+    n = text.count("\n", 0, header.start()) + 1
+    while n < len(lines) and (m := _TWO_AMOUNTS.match(lines[n])) is not None:
+        lines[n] = f"{m.group(1)} {m.group(2)}{first} / {m.group(3)}{second}"
+        n += 1
+    return "\n".join(lines)
+
+
 def rewrite_tables(text: str) -> str:
     """``text`` with every headed table turned into one offer line per row."""
+    text = rewrite_currency_columns(text)
     if _HEADER_WORD.search(text):
         text = rewrite_spaced_tables(text)
     if "|" not in text:

@@ -1532,3 +1532,22 @@ def test_platforms_called_by_one_character_in_a_list_of_codes(text):
 def test_one_character_alone_names_no_platform():
     assert offers("快 1 个小时就到")[:1] != [("sms_code", "kuaishou")]
     assert fields("出 抖音 老号 120 扣 1920338476", "platform") == ["douyin"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "接码价格（人民币 / U）\n微信 4.0 / 0.56\nQQ 0.8 / 0.11",
+        "接码 单价（U / 人民币）\n微信 0.56 / 4.0\nQQ 0.11 / 0.8",
+        "商品     RMB     USDT\n微信码     4.0     0.56\nQQ码     0.8     0.11",
+    ],
+)
+def test_two_currency_columns_named_by_the_header(text):
+    found = fields(text, "platform", "price", "currency")
+    assert sorted(found) == [
+        ("qq", 0.11, "USDT"), ("qq", 0.8, "CNY"), ("wechat", 0.56, "USDT"), ("wechat", 4, "CNY"),
+    ]
+
+
+def test_one_currency_in_brackets_is_no_pair_of_columns():
+    assert fields("接码价格（U）\n微信 0.56\nQQ 0.11", "currency") == ["USDT", "USDT"]
