@@ -224,6 +224,7 @@ def test_prices_written_in_words(text, expected):
         ("有冇人收 WhatsApp 號？我度有 每個 2.5U", "sell"),
         ("steam 号 带 cs2 优先 200-300 收", "buy"),
         ("收码啦！抖音0.5 快手0.45\n卡商来 日结", "buy"),
+        ("跑分 招有支付宝码的老板 费率2% 日结", "buy"),  # calling in those who have codes
         ("Need WeChat accounts with payment. Paying 90U each", "buy"),
         ("微信 收款码 跑分 招 人 你 提供 码 点位 2% 日 结", "buy"),  # the reader provides
         ("跑分 收 码商 费率 1.2% 日结", "buy"),
