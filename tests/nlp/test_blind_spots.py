@@ -457,6 +457,7 @@ def test_grades_under_a_header_keep_its_platform(text):
     [
         "出 扣扣 空间 访问量 1w 5块 说说赞 100个 2块",
         "出 B站 投币 一千个 二十块 ，播放量 十万 三十",
+        "出拼多多店铺关注 100个5块  收藏100个4块",  # a shop's followers, not the shop
     ],
 )
 def test_engagement_words_on_a_platform(text):
