@@ -1553,3 +1553,8 @@ def test_two_currency_columns_named_by_the_header(text):
 
 def test_one_currency_in_brackets_is_no_pair_of_columns():
     assert fields("接码价格（U）\n微信 0.56\nQQ 0.11", "currency") == ["USDT", "USDT"]
+
+
+def test_a_single_card_beside_a_cat_pool_is_a_sim_card():
+    assert fields("32口猫池 + 32张卡 一起 1800 / 单卡 15", "goods", "price")[-1] == (
+        "sim_card", 15)
