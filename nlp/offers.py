@@ -75,6 +75,8 @@ RENTAL_PERIODS = frozenset(["day", "week"])
 # Words after which "NUM左右" is the price asked (价格两百左右), not an estimate of something else.
 # Measures that size a device only when written on the number (128卡); 月租 15 卡费 is a fee.
 WRITTEN_ON = frozenset(["卡", "路"])
+# Words before the apps a number or card was registered on (注册过微信的不要): not what is sold.
+REGISTERED_ON = ("注册过", "没注册", "未注册", "注册了", "注过", "绑过", "绑定过")
 # Words between a per-one or period word and its price (一天 保底 300, 一个给5块, 包月 只要 99).
 LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价", "预算", "租金"])
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
@@ -680,6 +682,8 @@ class _Reader:
         platform = roles.get(sc.PLAT)
         if platform and self._before(tok.start).rstrip().endswith("到"):
             platform = None  # 引流到 wx: where the traffic is sent, not whose it is
+        elif platform and self._registered_on(i):
+            platform = None  # 未注册过wx dy ks的 卡: what a card was used for, not what is sold
         elif platform in PAYMENT_PLATFORMS and self._payment_line(tok.start):
             platform = None  # 本店接受 USDT / 微信 / 支付宝: how to pay, not what is sold
         elif (
@@ -1284,6 +1288,14 @@ class _Reader:
     def _year_of(self, tok: sc.Token) -> bool:
         """2019年注册: the year something was made, not 2019 years."""
         return _is_year(tok) and _YEAR_AFTER.match(self.text, tok.end) is not None
+
+    def _registered_on(self, i: int) -> bool:
+        """注册过微信的不要, 未注册过wx dy ks的: the apps a number or card was (not) registered
+        on, the first of them after 注册 and the rest listed after it."""
+        first = i
+        while self._kind(self._prev(first)) == sc.PLAT:
+            first = self._prev(first)
+        return self._before(self.t[first].start).rstrip().endswith(REGISTERED_ON)
 
     def _alone_after(self, j: int) -> bool:
         """全套4500 单卡300: 单 written onto the goods after it says "alone", not "orders"."""

@@ -1558,3 +1558,15 @@ def test_one_currency_in_brackets_is_no_pair_of_columns():
 def test_a_single_card_beside_a_cat_pool_is_a_sim_card():
     assert fields("32口猫池 + 32张卡 一起 1800 / 单卡 15", "goods", "price")[-1] == (
         "sim_card", 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("出移动卡 未注册过wx dy ks的 25一张", [("sim_card", "china_mobile")]),
+        ("收各类三网卡 注册过微信的不要 10一张", [("sim_card", None)]),
+        ("代注册 谷歌账号 1.2u一个", [("account", "google")]),  # the app it is registered on
+    ],
+)
+def test_apps_a_card_was_registered_on_are_not_what_is_sold(text, expected):
+    assert fields(text, "goods", "platform") == expected
