@@ -329,6 +329,10 @@ def test_batches_priced_by_the_hour_and_tiers_after_a_price_per_one():
         (8, 100),
         (6, 100),
     ]
+    # the number of viewers a live room shows, kept for an hour
+    assert offers("直播间在线人数 100人 一小时 25") == [
+        ("fake_engagement", None, "sell", 25, 100, "item", None)
+    ]
     assert [(o[3], o[4]) for o in offers("返照 秒出 一次 两块五 一百次 二百")] == [
         (2.5, 1),
         (200, 100),
