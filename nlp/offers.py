@@ -949,7 +949,15 @@ class _Reader:
         balance_stated = (  # 带20刀余额 20U: the balance came first; what follows is the price
             p_kind == sc.CAP and self._word_at(p) == "余额" and self._kind(self._prev(p)) == sc.NUM
         )
-        if (p_kind == sc.CAP and not balance_stated) or self._beside_plus(i):
+        has_it = (  # 白条号 带额度 180一个: what the account has, then its price each
+            p_kind == sc.CAP
+            and i > p + 1
+            and self._kind(self._prev(p)) == sc.ATTR
+            and j == i + 1
+            and nxt.kind == sc.PER
+            and nxt.value == "item"
+        )
+        if (p_kind == sc.CAP and not (balance_stated or has_it)) or self._beside_plus(i):
             if p_kind == sc.CAP and self._kind(j) == sc.CLS and nxt.roles[sc.CLS] == "item":
                 self.lot = _count(tok.value)  # 还剩3个 … 打包800: what is left, as a lot
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
@@ -981,7 +989,7 @@ class _Reader:
             (
                 before.endswith(NOT_PRICE_WORDS)
                 and not _FACE_VALUE_BEFORE.search(before)
-                and not balance_stated
+                and not (balance_stated or has_it)
                 and not (before.endswith("年龄") and nxt is not None and nxt.kind == sc.CLS)
                 # 带等级 18 一个: a grade of accounts (with levels) and its price, not a level
                 and not (before.endswith("带等级") and self._kind(j) != sc.MEASURE)

@@ -284,6 +284,11 @@ def test_balances_deposits_rates_and_discounts_are_no_prices(text):
     assert prices_of(text) == [4]
 
 
+def test_a_price_each_after_what_the_account_has():
+    assert prices_of("京东白条号 带额度 180一个") == [180]  # it has a credit line; 180 each
+    assert prices_of("信用卡 额度 5000 一张 价格私聊") == [None]  # the line, not the price
+
+
 def test_decimals_and_prices_per_one_written_in_words():
     assert [o[3] for o in offers("收 Soul 码 零点八 一条")] == [0.8]
     assert [o[3] for o in offers("出 微信 辅助 解封 一次 60 秒过")] == [60]
