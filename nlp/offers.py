@@ -155,6 +155,7 @@ BUYER_OPENINGS = ("求", "收", "蹲", "高价收", "长期收", "急收", "大�
 # Words written against a bare price (20统一价, 400有的私, 80需要的来): what follows a price.
 PRICE_TAILS = (
     "统一价", "一律", "都是", "有的", "要的", "需要", "不议价", "不刀", "可小刀", "包邮", "自提",
+    "能做", "能出", "做不做",  # 0.6能做就来, 200能出吗: a buyer's bid
 )  # fmt: skip
 # Words before the price a buyer pays (一个给5块, 预算300).
 BID_WORDS = ("给", "给到", "预算")

@@ -226,6 +226,7 @@ def test_prices_written_in_words(text, expected):
         ("收码啦！抖音0.5 快手0.45\n卡商来 日结", "buy"),
         ("跑分 招有支付宝码的老板 费率2% 日结", "buy"),  # calling in those who have codes
         ("群里有没有人卖soul号的，要女号，三十左右一个", "buy"),  # asking who sells, with a bid
+        ("有没有出抖音码的 要200个 0.6能做就来", "buy"),  # 0.6 if you can do it: a bid
         ("Need WeChat accounts with payment. Paying 90U each", "buy"),
         ("微信 收款码 跑分 招 人 你 提供 码 点位 2% 日 结", "buy"),  # the reader provides
         ("跑分 收 码商 费率 1.2% 日结", "buy"),
