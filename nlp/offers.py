@@ -553,6 +553,10 @@ class _Reader:
         add-on names none of them."""
         if not self.addons:
             return
+        if any(o.goods == "lookup_service" and o.unit == "query" for o in self.offers):
+            for offer in self.offers:  # 户籍 40一次，照片另加 20: the photo of each look-up
+                if id(offer) in self.addons and offer.goods in QUERY_GOODS and offer.unit == "item":
+                    offer.unit = "query"
         plats = {o.platform for o in self.offers if id(o) not in self.addons and o.platform}
         platform = next(iter(plats)) if len(plats) == 1 else None
         for offer in self.offers:

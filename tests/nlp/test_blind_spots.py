@@ -1581,3 +1581,10 @@ def test_a_single_card_beside_a_cat_pool_is_a_sim_card():
 )
 def test_apps_a_card_was_registered_on_are_not_what_is_sold(text, expected):
     assert fields(text, "goods", "platform") == expected
+
+
+def test_a_photo_added_to_each_look_up_is_per_query():
+    assert fields("户籍查询 40一次，照片另加 20", "goods", "price", "unit") == [
+        ("lookup_service", 40, "query"), ("id_document", 20, "query")]
+    # with no look-up, a photo added to a document set is one more item
+    assert fields("出身份证正反面 30一套 手持另加10", "unit") == ["item", "item"]
