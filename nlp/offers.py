@@ -1901,6 +1901,8 @@ class _Reader:
             self.seg_defaulted = self.ctx_defaulted  # 微信 4.2 / 抖音 0.7: as the row before
             if chosen == ["account"] and (self.seg_rent or unit in RENTAL_PERIODS):
                 chosen = ["account_rental"]
+            elif chosen == ["verification_service"] and self.seg_rent:
+                chosen = ["account_rental"]  # 代实名 60 / 日租 28: a service is not rented
         elif self.seg_rent:
             chosen = ["account_rental"]  # 日租 50: renting, though the thing is not named
         elif plats or self.ctx_plats:

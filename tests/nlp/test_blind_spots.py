@@ -1588,3 +1588,8 @@ def test_a_photo_added_to_each_look_up_is_per_query():
         ("lookup_service", 40, "query"), ("id_document", 20, "query")]
     # with no look-up, a photo added to a document set is one more item
     assert fields("出身份证正反面 30一套 手持另加10", "unit") == ["item", "item"]
+
+
+def test_a_rental_row_after_a_service_rents_the_account():
+    assert fields("微信业务\n代实名 60\n日租 28 ｜ 月租 520", "goods", "unit") == [
+        ("verification_service", "item"), ("account_rental", "day"), ("account_rental", "month")]
