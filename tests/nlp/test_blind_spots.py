@@ -1593,3 +1593,15 @@ def test_a_photo_added_to_each_look_up_is_per_query():
 def test_a_rental_row_after_a_service_rents_the_account():
     assert fields("微信业务\n代实名 60\n日租 28 ｜ 月租 520", "goods", "unit") == [
         ("verification_service", "item"), ("account_rental", "day"), ("account_rental", "month")]
+
+
+@pytest.mark.parametrize(
+    ("text", "goods"),
+    [
+        ("出 公民 信息 全国 1万条 350", "personal_data"),  # 公民信息 written as two words
+        ("收 人脸 视频 动态 的 一个 30", "id_document"),  # 人脸视频
+        ("出 微信 老号 300 一个", "account"),  # words that make no goods word stay apart
+    ],
+)
+def test_a_goods_word_written_as_two_words(text, goods):
+    assert fields(text, "goods") == [goods]
