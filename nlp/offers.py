@@ -75,6 +75,16 @@ RENTAL_PERIODS = frozenset(["day", "week"])
 # Words after which "NUM左右" is the price asked (价格两百左右), not an estimate of something else.
 # Measures that size a device only when written on the number (128卡); 月租 15 卡费 is a fee.
 WRITTEN_ON = frozenset(["卡", "路"])
+# Words after a price that say how to buy or what else there is, not one more variant priced
+# on asking (包邮 私聊, 看行 私聊, 其他私聊, 大额 私).
+NOT_VARIANTS = (
+    "包邮", "看", "其他", "其它", "其余", "别的", "大额", "量大", "更多", "详", "价", "有意",
+    "需要", "要的", "欢迎", "可", "请", "老板", "直接", "联系", "批量", "全部", "剩下", "以上",
+    "以下", "起", "的", "都", "定制", "另", "包", "批发", "样", "一个", "一张", "一条", "一套",
+    "一次", "每",
+)  # fmt: skip
+# Words ending in 私 that ask nothing (隐私: privacy).
+NOT_ASKING = frozenset(("隐私", "走私", "自私", "公私"))
 # Words before the apps a number or card was registered on (注册过微信的不要): not what is sold.
 REGISTERED_ON = ("注册过", "没注册", "未注册", "注册了", "注过", "绑过", "绑定过")
 # Words between a per-one or period word and its price (一天 保底 300, 一个给5块, 包月 只要 99).
@@ -364,6 +374,7 @@ class _Reader:
         self.codes_named: bool | None = None  # see _names_codes
         self.names_listed: bool | None = None  # see _lists_names
         self.abbreviated = False  # a row named its platform by one character (扣 1.3)
+        self.priced_end: int | None = None  # where the last price emitted is written
         self.goods_ending: dict[int, sc.Token] | None = None  # see _listed_contents
         self.payment_lines: dict[int, bool] = {}  # see _payment_line
         self.line = 0
@@ -474,6 +485,8 @@ class _Reader:
                     self._make(None, None, "CNY", 1, None)
                 elif word[0] == "码" and self._platform_code(i):
                     self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
+                elif word[-1] == "私" and word not in NOT_ASKING and self._withheld_variant(i):
+                    self._make(None, None, "CNY", 1, self._unpriced_unit())  # 工行私, 64口私
                 elif (
                     word == "认证"
                     and self._before(tok.start).rstrip().endswith(BADGES)
@@ -1700,6 +1713,7 @@ class _Reader:
             per_qty = self.last_batch[0].per_qty  # 1w = 80U ｜ 560元: the same batch in yuan
         made = len(self.offers)
         self._make(price, price_max, currency, per_qty, unit)
+        self.priced_end = hi.end
         if self._before(lo.start).rstrip(" :：").endswith(ADDON_WORDS):
             self.addons.update(id(o) for o in self.offers[made:])
         return consumed
@@ -2059,7 +2073,12 @@ class _Reader:
         ):
             return  # …一千条 两百 / 珍爱 佳缘 的 都有 / 要的私: how to buy what was priced
         variant = self.seg_variant or (
-            self.offers and (self.seg_with or self._before(self.t[i].start).endswith("的"))
+            self.offers
+            and (
+                self.seg_with
+                or self._before(self.t[i].start).endswith("的")
+                or self._withheld_variant(i)
+            )
         )
         if (
             self._has_subject()
@@ -2067,6 +2086,24 @@ class _Reader:
             or (not self.offers and (self.ctx_goods or self.ctx_plats))
         ):
             self._make(None, None, "CNY", 1, self._unpriced_unit())
+
+    def _withheld_variant(self, i: int) -> bool:
+        """工行1600 建行1500 农行私聊, 32口1400 64口私, 男10 女私: the last of a list's variants,
+        named right after the price before it and priced on asking. Not what comes after a price
+        to say how to buy (包邮 私聊, 看行 私聊, 其他私聊)."""
+        if self.priced_end is None or not self.offers or self.offers[-1].price is None:
+            return False
+        tok = self.t[i]
+        label = self.text[self.priced_end : tok.start]
+        if tok.kind == sc.OTHER:
+            label += self.text[tok.start : tok.end - 1]  # 工行私: the label written onto 私
+        label = label.strip(" ,，、;；|/")
+        return (
+            0 < len(label) <= 6
+            and "\n" not in label
+            and " " not in label
+            and not any(word in label for word in NOT_VARIANTS)
+        )
 
     def _unpriced_unit(self) -> str | None:
         """An offer without a price has the period stated (日租), or the span a rental is

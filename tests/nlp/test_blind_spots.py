@@ -1605,3 +1605,28 @@ def test_a_rental_row_after_a_service_rents_the_account():
 )
 def test_a_goods_word_written_as_two_words(text, goods):
     assert fields(text, "goods") == [goods]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "银行卡四件套 农行1500 建行1800 工行私",
+        "出 银行卡四件套 工行1600 建行1500 农行私聊",
+        "猫池 16口800 32口1400 64口私",
+    ],
+)
+def test_the_last_variant_priced_on_asking(text):
+    assert prices_of(text)[-1] is None and len(prices_of(text)) == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "出 高仿学历证书 本科1800 硕士2600 包邮 私聊",  # how to buy, not one more variant
+        "接码项目 微信 4元 QQ 1.5元 其他私聊",
+        "公民四要素 25一套，三要素 6块一条，样料私",
+        "出 闲鱼 鱼小铺号 200 一个 私聊",
+    ],
+)
+def test_words_after_the_prices_are_no_variant_priced_on_asking(text):
+    assert None not in prices_of(text)
