@@ -375,6 +375,7 @@ class _Reader:
         self.names_listed: bool | None = None  # see _lists_names
         self.abbreviated = False  # a row named its platform by one character (扣 1.3)
         self.priced_end: int | None = None  # where the last price emitted is written
+        self.side_word: str | None = None  # the word that set the side
         self.goods_ending: dict[int, sc.Token] | None = None  # see _listed_contents
         self.payment_lines: dict[int, bool] = {}  # see _payment_line
         self.line = 0
@@ -649,6 +650,8 @@ class _Reader:
         side = roles.get(sc.SIDE)
         if side == "sell" and self.side == "buy" and self._bid(i):
             side = None  # 有没有能查定位的？出500: the buyer's bid
+        elif side == "sell" and self.side_word == "谁有" and word == "出":
+            side = None  # 谁有soul号出，预算30: asked to sell, the poster buys
         elif side == "buy" and self._charge(i):
             side = None  # 砍价群 每单收2块: what the seller charges
         elif side == "buy" and word in ("收", "也收") and self._not_buying(tok, word):
@@ -663,6 +666,7 @@ class _Reader:
             if not self.explicit_side and self.offers and all(o.side != side for o in self.offers):
                 self.late_side = side  # steam 号 200-300 收: the side written after the prices
             self.side = side
+            self.side_word = word
             self.explicit_side = True
         after_attr = (
             self._kind(self._prev(i)) == sc.ATTR

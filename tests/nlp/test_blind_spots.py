@@ -227,6 +227,9 @@ def test_prices_written_in_words(text, expected):
         ("跑分 招有支付宝码的老板 费率2% 日结", "buy"),  # calling in those who have codes
         ("群里有没有人卖soul号的，要女号，三十左右一个", "buy"),  # asking who sells, with a bid
         ("有没有出抖音码的 要200个 0.6能做就来", "buy"),  # 0.6 if you can do it: a bid
+        ("谁有soul号出，预算30一个，要10个", "buy"),  # asked to sell: the 出 is the seller's
+        ("有老板出 企业微信 认证号 吗？250 收两个", "buy"),
+        ("谁有需要 出微信号 300", "sell"),  # 谁有需要: who needs it, a seller asking
         ("Need WeChat accounts with payment. Paying 90U each", "buy"),
         ("微信 收款码 跑分 招 人 你 提供 码 点位 2% 日 结", "buy"),  # the reader provides
         ("跑分 收 码商 费率 1.2% 日结", "buy"),
