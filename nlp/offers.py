@@ -122,7 +122,10 @@ _BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a pric
 SIZES = frozenset(("口", "寸", "级", "层", "楼", "岁", "星", "钻", "倍", "g", "gb", "m", "mb"))
 FOLLOWER_WORDS = frozenset(("粉", "粉丝", "followers"))  # 1000粉, 1k followers: counted fans
 # What an account has, not how much of it (带橱窗120 is the price of one with a shop window).
-FEATURES = frozenset(("橱窗", "蓝v", "认证", "实名", "会员", "直播", "人脸", "权限", "小黄车"))
+FEATURES = frozenset(
+    ("橱窗", "蓝v", "认证", "实名", "会员", "大会员", "超级会员", "vip", "svip", "直播", "人脸",
+     "权限", "小黄车")  # fmt: skip
+)
 # 四件套(姓名+身份证+手机+照片): bundles whose bracketed contents say what they are.
 BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全套"))
 # 对公 带U盾 八千: things that come with the goods; the number after them is the price, not an
@@ -188,13 +191,14 @@ NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
     "额度", "起步", "低消", "费率", "点位", "原", "年龄", "used", "usdt at", "汇率按",
-    "usdt 按", "usdt按", "u 按", "u按", "日流水", "月流水",
+    "usdt 按", "usdt按", "u 按", "u按", "日流水", "月流水", "限额",
 )  # fmt: skip
 # 日量800, 日量要5000, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what
-# they cost.
+# they cost; 每张少2块: a discount.
 # 押金统一300, U结算按7.2, 最低下单10元: a deposit, a rate of exchange, a least order.
 _NOT_PRICE_BEFORE = re.compile(
-    f"(?:日量要?|上限|量大? ?每天|试料|≥|>=|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单)$"
+    "(?:日量要?|上限|每[个张条套]少|量大? ?每天|试料|≥|>="
+    f"|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单)$"
 )
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018

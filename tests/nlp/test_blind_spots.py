@@ -283,10 +283,20 @@ def test_a_marketplace_named_as_the_place_is_no_platform(text, platform):
         "微信号 8折 4U",
         "微信号 4U 日流水 五十万",  # a turnover
         "微信号 4U 日量要5000",  # how many a day a buyer wants
+        "微信号 4U 限额5w",  # how much a payment code may take
+        "微信号 4U ，100个以上每个少2块",  # a discount
     ],
 )
 def test_balances_deposits_rates_and_discounts_are_no_prices(text):
     assert prices_of(text) == [4]
+
+
+def test_a_membership_the_account_has_is_no_amount():
+    assert prices_of("B站号 6级带大会员120 5级60") == [120, 60]
+
+
+def test_a_seller_who_takes_nothing_back_does_not_buy():
+    assert fields("快递面单 1k条 200u 1w条 1500u 当天单 不回收", "side") == ["sell", "sell"]
 
 
 def test_a_price_each_after_what_the_account_has():
