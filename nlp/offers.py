@@ -169,6 +169,7 @@ BUYER_OPENINGS = ("求", "收", "蹲", "高价收", "长期收", "急收", "大�
 PRICE_TAILS = (
     "统一价", "一律", "都是", "有的", "要的", "需要", "不议价", "不刀", "可小刀", "包邮", "自提",
     "能做", "能出", "做不做",  # 0.6能做就来, 200能出吗: a buyer's bid
+    "不变",  # 陌陌1.5不变: the price holds
 )  # fmt: skip
 # Words before the price a buyer pays (一个给5块, 预算300).
 BID_WORDS = ("给", "给到", "预算")
@@ -200,6 +201,7 @@ _NOT_PRICE_BEFORE = re.compile(
     "(?:日量要?|上限|每[个张条套]少|量大? ?每天|试料|≥|>="
     f"|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单)$"
 )
+_INVENTORY_HAD = re.compile("带[a-z0-9]{1,6} ?库存$")
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
 _YEAR_AFTER = re.compile("年(?![卡费租包])")  # 2019年注册: when, not 2019 years (2000年卡 is)
@@ -982,6 +984,10 @@ class _Reader:
             and j == i + 1
             and nxt.kind == sc.PER
             and nxt.value == "item"
+        )
+        # Steam号 带CS库存 200-300: a game's inventory the account has, not stock held
+        has_it = has_it or (
+            p_kind == sc.CAP and _INVENTORY_HAD.search(self._before(tok.start).rstrip()) is not None
         )
         if (p_kind == sc.CAP and not (balance_stated or has_it)) or self._beside_plus(i):
             if p_kind == sc.CAP and self._kind(j) == sc.CLS and nxt.roles[sc.CLS] == "item":

@@ -1643,3 +1643,11 @@ def test_the_last_variant_priced_on_asking(text):
 )
 def test_words_after_the_prices_are_no_variant_priced_on_asking(text):
     assert None not in prices_of(text)
+
+
+def test_a_price_that_holds_and_a_game_inventory_the_account_has():
+    assert fields("接码 探探1.2→1.1 陌陌1.5不变", "platform", "price") == [
+        ("tantan", 1.1), ("momo", 1.5)]
+    assert fields("出 Steam号 带CS库存 200-300 空号15", "price", "price_max") == [
+        (200, 300), (15, None)]
+    assert prices_of("物联卡 库存 500 一张 12") == [12]  # stock held is still no price
