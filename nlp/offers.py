@@ -493,7 +493,8 @@ class _Reader:
                 elif word[0] == "码" and self._platform_code(i):
                     self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
                 elif word[-1] == "私" and word not in NOT_ASKING and self._withheld_variant(i):
-                    self._make(None, None, "CNY", 1, self._unpriced_unit())  # 工行私, 64口私
+                    # 工行私, 64口私; 韵达日租400 顺丰私: by the day as the variants before it
+                    self._make(None, None, "CNY", 1, self._unpriced_unit() or self.offers[-1].unit)
                 elif (
                     word == "认证"
                     and self._before(tok.start).rstrip().endswith(BADGES)
@@ -906,6 +907,10 @@ class _Reader:
     def _batch_goods(self) -> bool:
         goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
         return bool(goods) and goods <= BATCH_GOODS
+
+    def _rented(self) -> bool:
+        goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
+        return self.seg_rent or "account_rental" in goods
 
     def _account_goods(self) -> bool:
         goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
@@ -1659,6 +1664,8 @@ class _Reader:
             each = unit == "item" and sc.SPAN not in self.t[a].roles  # 9.9 一个, 198 一张
             if sc.SPAN in self.t[a].roles and unit == "item":
                 spanned = True  # 1000人 15元 一小时: per a span of time, the batch stands
+            elif each and per_before and self._rented() and self.t[p].value in TIME_UNITS:
+                unit = self.t[p].value  # 批量租 一天0.5一个: each account, by the day
         elif a < self.n and self.t[a].kind == sc.SLASH:
             b = self._next(a)
             c = self._next(b)

@@ -1651,3 +1651,9 @@ def test_a_price_that_holds_and_a_game_inventory_the_account_has():
     assert fields("出 Steam号 带CS库存 200-300 空号15", "price", "price_max") == [
         (200, 300), (15, None)]
     assert prices_of("物联卡 库存 500 一张 12") == [12]  # stock held is still no price
+
+
+def test_rentals_by_the_day_priced_each_and_withheld():
+    assert fields("陌陌号出租 一天 5块一个", "price", "unit") == [(5, "day")]
+    found = fields("网点账号 韵达日租400 ，中通日租450 ，顺丰私", "price", "unit")
+    assert found[-1] == (None, "day")
