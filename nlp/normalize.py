@@ -329,7 +329,7 @@ def clean(text: str) -> str:
         text = _SPACED_RUN.sub(_spaced_run, text)
         text = _SPACED_LETTERS.sub(_spaced_alias, text)
         if " " in text:
-            text = _CJK_SPACE.sub(_split_goods_word, text)
+            text = _CJK_SPACE.sub(_joined_goods_word, text)
     return text
 
 
@@ -338,7 +338,7 @@ def _long_goods_words() -> frozenset[str]:
     return frozenset(w for w in load_lexicon().goods_terms if len(w) >= 4)
 
 
-def _split_goods_word(match: re.Match) -> str:
+def _joined_goods_word(match: re.Match) -> str:
     """公民 信息, 人脸 视频: a goods word written as two words apart (writers who space every
     word) is read whole; two words that make no goods word stay apart."""
     text, at = match.string, match.start()

@@ -201,7 +201,7 @@ _NOT_PRICE_BEFORE = re.compile(
     "(?:日量要?|上限|每[个张条套]少|量大? ?每天|试料|≥|>="
     f"|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单)$"
 )
-_INVENTORY_HAD = re.compile("带[a-z0-9]{1,6} ?库存$")
+_INVENTORY_HAD = re.compile("带[a-z0-9]{1,6} ?库存$")  # 带CS库存: a game's items an account has
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
 _YEAR_AFTER = re.compile("年(?![卡费租包])")  # 2019年注册: when, not 2019 years (2000年卡 is)
@@ -904,22 +904,24 @@ class _Reader:
             and self._kind(self._next(i)) == sc.NUM
         )
 
+    def _goods_here(self) -> set[str]:
+        """The goods the segment names, else those of the rows before it."""
+        return {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
+
     def _batch_goods(self) -> bool:
-        goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
+        goods = self._goods_here()
         return bool(goods) and goods <= BATCH_GOODS
 
     def _rented(self) -> bool:
-        goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
-        return self.seg_rent or "account_rental" in goods
+        """Accounts rented here: a rental word, or rented goods named."""
+        return self.seg_rent or "account_rental" in self._goods_here()
 
     def _account_goods(self) -> bool:
-        goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
-        return goods == {"account"}
+        return self._goods_here() == {"account"}
 
     def _bundle(self) -> bool:
         """箱子 40台 一万八: a count written with hardware says what the one item holds."""
-        goods = {g for g, attr in self.seg_goods if not attr} or set(self.ctx_goods)
-        return "hardware" in goods
+        return "hardware" in self._goods_here()
 
     def _is_period_span(self, i: int) -> bool:
         tok = self.t[i] if 0 <= i < self.n else None
@@ -982,17 +984,16 @@ class _Reader:
         balance_stated = (  # 带20刀余额 20U: the balance came first; what follows is the price
             p_kind == sc.CAP and self._word_at(p) == "余额" and self._kind(self._prev(p)) == sc.NUM
         )
-        has_it = (  # 白条号 带额度 180一个: what the account has, then its price each
-            p_kind == sc.CAP
-            and i > p + 1
-            and self._kind(self._prev(p)) == sc.ATTR
-            and j == i + 1
-            and nxt.kind == sc.PER
-            and nxt.value == "item"
-        )
-        # Steam号 带CS库存 200-300: a game's inventory the account has, not stock held
-        has_it = has_it or (
-            p_kind == sc.CAP and _INVENTORY_HAD.search(self._before(tok.start).rstrip()) is not None
+        has_it = p_kind == sc.CAP and (  # what the account has, then the price
+            (  # 白条号 带额度 180一个: a credit line, then a price each
+                i > p + 1
+                and self._kind(self._prev(p)) == sc.ATTR
+                and j == i + 1
+                and nxt.kind == sc.PER
+                and nxt.value == "item"
+            )
+            # Steam号 带CS库存 200-300: a game's inventory, not stock held
+            or _INVENTORY_HAD.search(self._before(tok.start).rstrip()) is not None
         )
         if (p_kind == sc.CAP and not (balance_stated or has_it)) or self._beside_plus(i):
             if p_kind == sc.CAP and self._kind(j) == sc.CLS and nxt.roles[sc.CLS] == "item":
