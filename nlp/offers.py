@@ -1331,6 +1331,12 @@ class _Reader:
             self._emit(i, i)
         return j + 1
 
+    def _tier_of_counts(self, qty: int, k: int) -> bool:
+        """注册卡 9块 ，1000张 7.5: a count, then a price near the price each before it, is a tier
+        (from that many on, each), not that many for the price (一次 2.5 一百次 200 is)."""
+        each = [o.price for o in self.last_batch if o.price is not None and o.per_qty == 1]
+        return qty >= 10 and bool(each) and 0.3 * each[-1] <= self.t[k].value <= 1.5 * each[-1]
+
     def _year_of(self, tok: sc.Token) -> bool:
         """2019年注册: the year something was made, not 2019 years."""
         return _is_year(tok) and _YEAR_AFTER.match(self.text, tok.end) is not None
@@ -1456,6 +1462,9 @@ class _Reader:
             and self._next_is_not_count(k)
             and not self._bundle()
         ):
+            if self._tier_of_counts(qty, k):
+                self._minimum(qty, tier=True, at=self.t[i].start)
+                return j + 1
             self.pending_qty = (qty, unit, k)
             if self._kind(self._next(k)) == sc.PER and qty > 1 and unit == "item":
                 self.lot = qty  # 八个 二十八一个 全要 两百: 28 each, 200 for the eight

@@ -1657,3 +1657,10 @@ def test_rentals_by_the_day_priced_each_and_withheld():
     assert fields("陌陌号出租 一天 5块一个", "price", "unit") == [(5, "day")]
     found = fields("网点账号 韵达日租400 ，中通日租450 ，顺丰私", "price", "unit")
     assert found[-1] == (None, "day")
+
+
+def test_a_count_then_a_price_near_the_price_each_is_a_tier():
+    assert fields("联通注册卡 9块 ，500张 8块 ，1000张 7.5", "price", "per_qty", "min_qty") == [
+        (9, 1, None), (8, 1, 500), (7.5, 1, 1000)]
+    # far above the price each, the same layout is a batch
+    assert batches_of("返照 一次 两块五 一百次 二百") == [(2.5, 1), (200, 100)]
