@@ -1334,7 +1334,12 @@ class _Reader:
     def _tier_of_counts(self, qty: int, k: int) -> bool:
         """注册卡 9块 ，1000张 7.5: a count, then a price near the price each before it, is a tier
         (from that many on, each), not that many for the price (一次 2.5 一百次 200 is)."""
-        each = [o.price for o in self.last_batch if o.price is not None and o.per_qty == 1]
+        goods = self._goods_here()  # 微信号 30一个 ，抖音点赞 1000个 25: other goods, a batch
+        each = [
+            o.price
+            for o in self.last_batch
+            if o.price is not None and o.per_qty == 1 and o.goods in goods
+        ]
         return qty >= 10 and bool(each) and 0.3 * each[-1] <= self.t[k].value <= 1.5 * each[-1]
 
     def _year_of(self, tok: sc.Token) -> bool:

@@ -1662,5 +1662,6 @@ def test_rentals_by_the_day_priced_each_and_withheld():
 def test_a_count_then_a_price_near_the_price_each_is_a_tier():
     assert fields("联通注册卡 9块 ，500张 8块 ，1000张 7.5", "price", "per_qty", "min_qty") == [
         (9, 1, None), (8, 1, 500), (7.5, 1, 1000)]
-    # far above the price each, the same layout is a batch
+    # far above the price each, the same layout is a batch; so is a count of other goods
     assert batches_of("返照 一次 两块五 一百次 二百") == [(2.5, 1), (200, 100)]
+    assert batches_of("微信号 30一个 ，抖音点赞 1000个 25") == [(30, 1), (25, 1000)]
