@@ -2127,9 +2127,14 @@ class _Reader:
         """工行1600 建行1500 农行私聊, 32口1400 64口私, 男10 女私: the last of a list's variants,
         named right after the price before it and priced on asking. Not what comes after a price
         to say how to buy (包邮 私聊, 看行 私聊, 其他私聊)."""
-        if self.priced_end is None or not self.offers or self.offers[-1].price is None:
-            return False
         tok = self.t[i]
+        if (
+            self.priced_end is None
+            or tok.start - self.priced_end > 12  # too far for a label; and no long slices
+            or not self.offers
+            or self.offers[-1].price is None
+        ):
+            return False
         label = self.text[self.priced_end : tok.start]
         if tok.kind == sc.OTHER:
             label += self.text[tok.start : tok.end - 1]  # 工行私: the label written onto 私
