@@ -1350,7 +1350,9 @@ class _Reader:
         """注册过微信的不要, 未注册过wx dy ks的: the apps a number or card was (not) registered
         on, the first of them after 注册 and the rest listed after it."""
         first = i
-        while self._kind(self._prev(first)) == sc.PLAT:
+        for _ in range(8):  # a few apps; a post of thousands of names is not walked back
+            if self._kind(self._prev(first)) != sc.PLAT:
+                break
             first = self._prev(first)
         return self._before(self.t[first].start).rstrip().endswith(REGISTERED_ON)
 
