@@ -128,7 +128,8 @@ def _spaced_out(match: re.Match) -> str:
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_MULTIPLIERS = "十百千万亿"
 _CN_NUMERALS = frozenset(_CN_DIGITS + _CN_MULTIPLIERS)
-_CN_RUN = re.compile(f"[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
+# Not the 一 of 统一 / 唯一: 统一五十 is 统一 50, not a numeral 一五十 that reads as nothing.
+_CN_RUN = re.compile(f"(?<![统唯])[{_CN_DIGITS}{_CN_MULTIPLIERS}]+")
 # 零点八, 一点五: a decimal written in words (八点 alone is a time of day).
 _DIGIT_VALUE = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 _CN_DECIMAL = re.compile("([零一两二三四五六七八九十]+)点([零〇一二三四五六七八九]+)")

@@ -211,6 +211,7 @@ def test_months_counted_before_a_price_are_its_period():
         ("高价收 飞机 号 老号 七U 新号 一U五", [7, 1.5]),
         ("有冇人要微信號 三百蚊一個", [300]),
         ("有出顺丰内部账号的吗 日租 预算四五百一天", [400]),
+        ("代实名 QQ 微信 统一五十", [50, 50]),  # the 一 of 统一 is no numeral
     ],
 )
 def test_prices_written_in_words(text, expected):
