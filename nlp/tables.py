@@ -67,6 +67,18 @@ def _header_roles(cells: list[str]) -> list[str] | None:
     return roles if "price" in roles else None
 
 
+def _first_column_named(cells: list[str], roles: list[str]) -> str:
+    """接码 项目 | 单价 | 起订: a first column named as the seller pleased, before known ones,
+    holds what each row sells (else the rows would lose their names); its name (接码, 号类批发)
+    still says what the table sells, so it is what the header leaves of itself."""
+    if roles[0] == "drop" and "subject" not in roles and _header_cell(cells[0])[0] not in (
+        DROP_HEADERS
+    ):
+        roles[0] = "subject"
+        return cells[0] + " "
+    return ""
+
+
 def _row_text(cells: list[str], roles: list[str]) -> str:
     subject = " ".join(c for c, r in zip(cells, roles, strict=False) if r == "subject")
     unit = next((c for c, r in zip(cells, roles, strict=False) if r == "unit" and c), "")
@@ -81,26 +93,23 @@ def _row_text(cells: list[str], roles: list[str]) -> str:
     return "".join(parts)
 
 
-def _spaced_header(line: str) -> list[str] | None:
+def _spaced_header(line: str) -> tuple[list[str], str] | None:
+    """The column roles of a header made of spaces, and the name its first column keeps (see
+    :func:`_first_column_named`), or None for a line that is no such header."""
     cells = line.split()
     if len(cells) < 2:
         return None
     roles = _header_roles(cells)
     if roles is None:
         return None
-    if (
-        roles[0] == "drop"
-        and "subject" not in roles
-        and "min" in roles
-        and _header_cell(cells[0])[0] not in DROP_HEADERS
-    ):  # 号类批发  单价  起订: the first column named as the seller pleased, then price and least
-        roles[0] = "subject"
+    # 号类批发  单价  起订: spaced, a first column named freely counts only before a least order
+    kept = _first_column_named(cells, roles) if "min" in roles else ""
     if len(set(roles) - {"drop"}) < 2:
         return None
     for cell, role in zip(cells, roles, strict=True):
         if role == "drop" and _header_cell(cell)[0] not in DROP_HEADERS:
             return None  # every column of a header made of spaces must be a column name
-    return roles
+    return roles, kept
 
 
 def _currency_line(cells: list[str], roles: list[str]) -> str:
@@ -120,8 +129,8 @@ def rewrite_spaced_tables(text: str) -> str:
     for n, line in enumerate(lines):
         header = _spaced_header(line) if "|" not in line else None
         if header is not None:
-            roles = header
-            lines[n] = _currency_line(line.split(), header)
+            roles, kept = header
+            lines[n] = kept + _currency_line(line.split(), roles)
             continue
         cells = line.split()
         needed = 0 if roles is None else max(k for k, r in enumerate(roles) if r != "drop") + 1
@@ -209,8 +218,9 @@ def rewrite_tables(text: str) -> str:
         cells = _cells(line)
         header = _header_roles(cells)
         if header is not None:
+            kept = _first_column_named(cells, header)
             roles, columns = header, None
-            lines[n] = _currency_line(cells, header)
+            lines[n] = kept + _currency_line(cells, header)
         elif roles is not None and not _is_rule(line):
             lines[n] = _row_text(cells, roles)
         elif columns is not None and not _is_rule(line):

@@ -81,6 +81,7 @@ def test_a_yearly_card_priced_per_card_is_an_item():
         "品名      单价     起订\n探探码    1.2      100\n陌陌码    1.5      50",
         # the first column named as the seller pleased, before price and least
         "接码报价        单价    起订\n探探        1.2     100\n陌陌        1.5     50",
+        "接码 项目 | 单价 | 起订\n探探 | 1.2 | 100\n陌陌 | 1.5 | 50",  # its name says codes
     ],
 )
 def test_minimum_order_column_is_min_qty_not_a_price(text):
@@ -1666,3 +1667,8 @@ def test_a_count_then_a_price_near_the_price_each_is_a_tier():
     # far above the price each, the same layout is a batch; so is a count of other goods
     assert batches_of("返照 一次 两块五 一百次 二百") == [(2.5, 1), (200, 100)]
     assert batches_of("微信号 30一个 ，抖音点赞 1000个 25") == [(30, 1), (25, 1000)]
+
+
+def test_a_freely_named_first_column_keeps_its_name_as_what_is_sold():
+    assert fields("接码 项目 | 单价 | 起订\n饿了么 | 0.8 | 50\n美团 | 0.7 | 50", "goods") == [
+        "sms_code", "sms_code"]
