@@ -1123,6 +1123,8 @@ class _Reader:
             bound = self._word_at(j)
             if bound in ("左右", "以内", "以下") and (
                 self._after_price_word(i)
+                # 月租 一千左右: the price of a period, roughly
+                or (bound == "左右" and p_kind == sc.PERIOD and self.t[p].value in TIME_UNITS)
                 or (
                     self.explicit_side
                     and self.side == "buy"

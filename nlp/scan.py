@@ -214,7 +214,8 @@ def _ascii_run_is_contact(run: str) -> bool:
         head, rest = run[:letters], run[letters:]
         if head in _alias_prefixes() and rest and rest[0].isdigit() and "_" not in rest:
             return not _is_number_with_currency(rest.split("/")[0].split("-")[0])
-        return True
+        # V4.5, dy0.7: a name, then its price; no id of a chat app holds a decimal point
+        return not _NAME_THEN_DECIMAL.fullmatch(rest)
     return False
 
 
@@ -565,6 +566,8 @@ def _token_pattern() -> re.Pattern:
 
 
 _WORD_TAIL = re.compile("[a-z0-9_]*")
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]")
+_NAME_THEN_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 
 
 def scan(text: str) -> list[Token]:
@@ -591,7 +594,8 @@ def scan(text: str) -> list[Token]:
             term = text[start:end]
             found = roles.get(term)
             if found is None:
-                end = _WORD_TAIL.match(text, end).end()  # an unknown id such as abc123
+                if not _DECIMAL.match(text, end):  # V4.5: a letter, then its price
+                    end = _WORD_TAIL.match(text, end).end()  # an unknown id such as abc123
                 append(Token(OTHER, start, end))
             else:
                 kind = kinds[term]

@@ -1672,3 +1672,19 @@ def test_a_count_then_a_price_near_the_price_each_is_a_tier():
 def test_a_freely_named_first_column_keeps_its_name_as_what_is_sold():
     assert fields("接码 项目 | 单价 | 起订\n饿了么 | 0.8 | 50\n美团 | 0.7 | 50", "goods") == [
         "sms_code", "sms_code"]
+
+
+def test_a_letter_then_a_decimal_is_a_name_and_its_price():
+    found = fields("接码 扣1.3 陌1.4 V4.5 抖0.7", "platform", "price")
+    assert ("wechat", 4.5) in found and len(found) == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("出 QQ号 等级号 太阳号 20 月亮号 八块", [20, 8]),  # 月亮 is no month
+        ("出 抖音号 日租 四五十 看粉丝 月租 一千左右", [40, 1000]),  # a period's price, roughly
+    ],
+)
+def test_the_last_prices_of_grades_and_periods(text, prices):
+    assert prices_of(text) == prices
