@@ -998,6 +998,9 @@ class _Reader:
         if (p_kind == sc.CAP and not (balance_stated or has_it)) or self._beside_plus(i):
             if p_kind == sc.CAP and self._kind(j) == sc.CLS and nxt.roles[sc.CLS] == "item":
                 self.lot = _count(tok.value)  # 还剩3个 … 打包800: what is left, as a lot
+            if p_kind == sc.CAP and self._kind(j) == sc.RANGE:
+                if self._kind(self._next(j)) == sc.NUM:
+                    return self._next(j) + 1  # 每天能出三四千: both ends of the capacity
             return i + 1  # +86, 700+, 日出3000: a code, a floor or a capacity, never a price
         before = self._before(tok.start).rstrip(" :：")
         if (

@@ -287,6 +287,7 @@ def test_a_marketplace_named_as_the_place_is_no_platform(text, platform):
         "微信号 4U 日量要5000",  # how many a day a buyer wants
         "微信号 4U 限额5w",  # how much a payment code may take
         "微信号 4U ，100个以上每个少2块",  # a discount
+        "微信号 4U 每天能出三四千",  # how many a day, both ends of the range
     ],
 )
 def test_balances_deposits_rates_and_discounts_are_no_prices(text):
