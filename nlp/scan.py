@@ -215,7 +215,7 @@ def _ascii_run_is_contact(run: str) -> bool:
         if head in _alias_prefixes() and rest and rest[0].isdigit() and "_" not in rest:
             return not _is_number_with_currency(rest.split("/")[0].split("-")[0])
         # V4.5, dy0.7: a name, then its price; no id of a chat app holds a decimal point
-        return not _NAME_THEN_DECIMAL.fullmatch(rest)
+        return not _DECIMAL.fullmatch(rest)
     return False
 
 
@@ -566,8 +566,7 @@ def _token_pattern() -> re.Pattern:
 
 
 _WORD_TAIL = re.compile("[a-z0-9_]*")
-_DECIMAL = re.compile(r"[0-9]+\.[0-9]")
-_NAME_THEN_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")  # V4.5: a name, then its price
 
 
 def scan(text: str) -> list[Token]:
