@@ -75,14 +75,6 @@ RENTAL_PERIODS = frozenset(["day", "week"])
 # Words after which "NUM左右" is the price asked (价格两百左右), not an estimate of something else.
 # Measures that size a device only when written on the number (128卡); 月租 15 卡费 is a fee.
 WRITTEN_ON = frozenset(["卡", "路"])
-# Words after a price that say how to buy or what else there is, not one more variant priced
-# on asking (包邮 私聊, 看行 私聊, 其他私聊, 大额 私).
-NOT_VARIANTS = (
-    "包邮", "看", "其他", "其它", "其余", "别的", "大额", "量大", "更多", "详", "价", "有意",
-    "需要", "要的", "欢迎", "可", "请", "老板", "直接", "联系", "批量", "全部", "剩下", "以上",
-    "以下", "起", "的", "都", "定制", "另", "包", "批发", "样", "一个", "一张", "一条", "一套",
-    "一次", "每",
-)  # fmt: skip
 # Words ending in 私 that ask nothing (隐私: privacy).
 NOT_ASKING = frozenset(("隐私", "走私", "自私", "公私"))
 # Words before the apps a number or card was registered on (注册过微信的不要): not what is sold.
@@ -145,6 +137,13 @@ SHOP_GRADES = frozenset(("皇冠", "金冠", "蓝冠", "双皇冠"))  # a market
 UNIFORM_WORDS = frozenset(("统一", "一律", "都是", "均"))  # one price for all the rest
 # A row priced for "the rest" (顺丰 十块 圆通 六块 其他 五块) names no platform.
 OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目", "其余项目"))
+# Words after a price that say how to buy or what else there is, not one more variant priced
+# on asking (包邮 私聊, 看行 私聊, 其他私聊, 大额 私).
+NOT_VARIANTS = (
+    *OTHER_ROWS, "包", "看", "大额", "量大", "更多", "详", "价", "有意", "需要", "要的", "欢迎",
+    "可", "请", "老板", "直接", "联系", "批量", "全部", "剩下", "以上", "以下", "起", "的", "都",
+    "定制", "另", "批发", "样", "一个", "一张", "一条", "一套", "一次", "每",
+)  # fmt: skip
 # Platforms a code list's rows name by one character or a nickname (接码 V 4.5 抖 0.8 扣 1.3).
 ROW_ABBREVIATIONS = {
     "v": "wechat", "扣": "qq", "企": "qq", "抖": "douyin", "快": "kuaishou", "陌": "momo",
@@ -551,6 +550,7 @@ class _Reader:
         self._list_minimum()
         self._codes_for_platforms()
         self._one_platform_throughout()
+        self._addons_per_query()
         self._addons_platform()
         self._cards_of_carriers()
         return self.offers
@@ -568,16 +568,22 @@ class _Reader:
                 changed.add(id(offer))
         self._drop_repeats(changed)
 
+    def _addons_per_query(self) -> None:
+        """户籍 40一次，照片另加 20: a photo added to look-ups priced per query comes with each
+        look-up, so it is priced per query too."""
+        if not self.addons:
+            return
+        if any(o.goods == "lookup_service" and o.unit == "query" for o in self.offers):
+            for offer in self.offers:
+                if id(offer) in self.addons and offer.goods in QUERY_GOODS and offer.unit == "item":
+                    offer.unit = "query"
+
     def _addons_platform(self) -> None:
         """收实名微信 800 一个，需要过脸的另加 100 / 代实名 支付宝 80 微信 120，过脸另算 50: a
         service added to the goods is for the one platform the post sells; for several, the
         add-on names none of them."""
         if not self.addons:
             return
-        if any(o.goods == "lookup_service" and o.unit == "query" for o in self.offers):
-            for offer in self.offers:  # 户籍 40一次，照片另加 20: the photo of each look-up
-                if id(offer) in self.addons and offer.goods in QUERY_GOODS and offer.unit == "item":
-                    offer.unit = "query"
         plats = {o.platform for o in self.offers if id(o) not in self.addons and o.platform}
         platform = next(iter(plats)) if len(plats) == 1 else None
         for offer in self.offers:
