@@ -122,7 +122,9 @@ def _spaced_out(match: re.Match) -> str:
         and text[end] not in _CN_NUMERALS
     ):
         lone_right = False  # 查 户籍 八十 查 婚姻: a price written out, then the next item
-    return "" if lone_left or lone_right else match.group()
+    if lone_left or lone_right or _joins_goods_word(text, start):
+        return ""
+    return match.group()
 
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
@@ -329,8 +331,6 @@ def clean(text: str) -> str:
         text = _CJK_SPACE.sub(_spaced_out, text)
         text = _SPACED_RUN.sub(_spaced_run, text)
         text = _SPACED_LETTERS.sub(_spaced_alias, text)
-        if " " in text:
-            text = _CJK_SPACE.sub(_joined_goods_word, text)
     return text
 
 
@@ -339,10 +339,9 @@ def _long_goods_words() -> frozenset[str]:
     return frozenset(w for w in load_lexicon().goods_terms if len(w) >= 4)
 
 
-def _joined_goods_word(match: re.Match) -> str:
-    """公民 信息, 人脸 视频: a goods word written as two words apart (writers who space every
-    word) is read whole; two words that make no goods word stay apart."""
-    text, at = match.string, match.start()
+def _joins_goods_word(text: str, at: int) -> bool:
+    """公民 信息, 人脸 视频: the space at ``at`` splits a goods word written as two words (by
+    writers who space every word); two words that make no goods word stay apart."""
     left = text[max(0, at - 4) : at]
     right = text[at + 1 : at + 5]
     words = _long_goods_words()
@@ -353,8 +352,8 @@ def _joined_goods_word(match: re.Match) -> str:
             if not _is_cjk(right[b - 1]):
                 break
             if left[-a:] + right[:b] in words:
-                return ""
-    return match.group()
+                return True
+    return False
 
 
 _PER_PLACE = re.compile("每(?=[百千万][^0-9])")  # 每万, 每千: one of a place, not the word
