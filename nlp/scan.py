@@ -482,7 +482,9 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
         for size in (3, 2, 1):
             word = text[k : k + size]
             if word in CURRENCY_WORDS:  # not a letter here: 元, 块钱, 人仔, $ (4$ 一个), ¥
-                currency, end = CURRENCY_WORDS[word], k + size
+                # 日租400 圆通 日租350: the courier named after the price, not 400 圆
+                if PLAT not in lexicon_index().roles.get(text[k : k + size + 1], NO_ROLES):
+                    currency, end = CURRENCY_WORDS[word], k + size
                 break
     value = float(raw)
     if i > 0 and currency is None:

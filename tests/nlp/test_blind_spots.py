@@ -1689,3 +1689,21 @@ def test_a_letter_then_a_decimal_is_a_name_and_its_price():
 )
 def test_the_last_prices_of_grades_and_periods(text, prices):
     assert prices_of(text) == prices
+
+
+def test_a_currency_character_that_begins_a_courier_is_the_courier():
+    assert fields("顺丰内部 日租400 圆通 日租350", "platform", "price", "currency") == [
+        ("sf", 400, "CNY"), ("yto", 350, "CNY")]
+    assert fields("微信 30圆 一个", "price", "currency") == [(30, "CNY")]
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("有做查档的吗 户籍 我出50一次", "buy"),  # asking who does it, with a bid
+        ("有做Soul接码的吗，我这边要量，一块一条能不能做", "buy"),
+        ("本店有做 解封 50一次", "sell"),  # what the shop does
+    ],
+)
+def test_asking_who_does_a_service_buys_it(text, side):
+    assert fields(text, "side") == [side]
