@@ -191,14 +191,15 @@ NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
     "额度", "起步", "低消", "费率", "点位", "原", "年龄", "used", "usdt at", "汇率按",
-    "usdt 按", "usdt按", "u 按", "u按", "日流水", "月流水", "限额",
+    "usdt 按", "usdt按", "u 按", "u按", "日流水", "月流水", "限额", "减",
 )  # fmt: skip
 # 日量800, 日量要5000, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what
-# they cost; 每张少2块: a discount.
-# 押金统一300, U结算按7.2, 最低下单10元: a deposit, a rate of exchange, a least order.
+# they cost; 每张少2块, 各减2: a discount.
+# 押金统一300, U结算按7.2, 最低下单10元, min deposit $10: a deposit, a rate of exchange, a
+# least order (of the eight characters before a number, deposit $ leaves posit $).
 _NOT_PRICE_BEFORE = re.compile(
     "(?:日量要?|上限|每[个张条套]少|量大? ?每天|试料|≥|>="
-    f"|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单)$"
+    f"|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单|posit ?\\$?)$"
 )
 _INVENTORY_HAD = re.compile("带[a-z0-9]{1,6} ?库存$")  # 带CS库存: a game's items an account has
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
@@ -953,6 +954,31 @@ class _Reader:
             and self._word_at(m) not in LOOKUP_VERBS
         )
 
+    def _range_of_whom(self, j: int) -> bool:
+        """要 18-25 的: a range of ages (or grades) a buyer wants, not a price range."""
+        if self._kind(j) != sc.RANGE or self._kind(self._next(j)) != sc.NUM:
+            return False
+        return self.text.startswith("的", self.t[self._next(j)].end) or (
+            self._word_at(self._next(self._next(j))) == "的"
+        )
+
+    def _count_after_price_each(self, i: int, p: int) -> bool:
+        """快递面单 0.9一单 每天两三千: a day's count right after a price each, far above it,
+        says how many the seller has, not a day's price."""
+        q = self._prev(p)
+        if not (
+            self.offers
+            and self.t[i].currency is None
+            and self._is_period_span(p)
+            and self._kind(q) == sc.PER
+            and self.t[q].value == "item"
+            and q > 0
+            and self.t[self._prev(q)].end == self.priced_end
+        ):
+            return False
+        last = self.offers[-1]
+        return last.unit == "item" and last.price is not None and self.t[i].value >= 20 * last.price
+
     def _after_attribute(self, i: int) -> bool:
         """带粉5万: the number right after a goods word that follows 带/含; written apart, only
         a count of followers with a price after it (带粉 一千 二十, but 带 橱窗 1100)."""
@@ -1047,6 +1073,7 @@ class _Reader:
                 before.endswith("只要")
                 and (self._kind(j) in (sc.RANGE, sc.CLS) or self.text.startswith("的", tok.end))
             )
+            or (before.endswith("要") and self._range_of_whom(j))  # 实名号 35 要 18-25 的
             or _TOP_UP.search(before)
             or (tok.value < 10 and tok.value == int(tok.value) and _REPLY_ASKED.search(before))
         ):
@@ -1084,6 +1111,10 @@ class _Reader:
             and not self._lot_price(i)  # 50个 一起拿 2000: the whole lot's price
         ):
             return self._order_minimum(i, j)
+        if p_kind == sc.PER and self._count_after_price_each(i, p):
+            if self._kind(j) == sc.RANGE and self._kind(self._next(j)) == sc.NUM:
+                return self._next(j) + 1  # 0.9一单 每天两三千: both ends of the day's count
+            return i + 1
         if (p_kind == sc.PER and self._span_is_capacity(p)) or (
             p_kind == sc.GOODS
             and not tok.currency

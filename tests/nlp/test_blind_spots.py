@@ -1707,3 +1707,27 @@ def test_a_currency_character_that_begins_a_courier_is_the_courier():
 )
 def test_asking_who_does_a_service_buys_it(text, side):
     assert fields(text, "side") == [side]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("婚恋粉 女 25 男 15 ，宝妈粉 8 ，一次拿五十个以上 各减2", [25, 15, 8]),  # a discount
+        ("Telegram $0.35\nWhatsApp $0.50\nmin deposit $10", [0.35, 0.5]),  # a deposit
+        ("有 快递面单 0.9一单 每天两三千 Q 2087736150", [0.9]),  # a day's count after the price
+        ("求购 支付宝 实名号 35 左右 要 18-25 的 量大", [35]),  # the ages wanted
+        ("微信号出租 一个 20 每天 30-50", [20, 30]),  # near the price each: a day's price
+    ],
+)
+def test_discounts_deposits_counts_and_ages_are_no_prices(text, prices):
+    assert prices_of(text) == prices
+
+
+def test_what_a_buyer_wants_a_day_is_no_unit_of_the_price():
+    assert fields("收 宝妈粉 精准的 6块 每天要200个", "price", "unit") == [(6, "item")]
+
+
+def test_a_card_of_half_a_year_or_a_week_priced_each_is_priced_per_card():
+    found = fields("物联卡 年卡 198一张 / 半年卡 110一张，10张起发", "price", "per_qty", "unit")
+    assert found == [(198, 1, "item"), (110, 1, "item")]
+    assert fields("会员 周卡 5 月卡 15", "unit") == ["week", "month"]
