@@ -151,10 +151,11 @@ _NOT_AFTER = frozenset("几第数周期拜初")
 _ARABIC_MULTIPLIED = re.compile(
     r"(?<![\d.])(\d[\d.]*)(?:([kw万千百])|[ ]([万千])(?=[条个张次单元块起人 ]|$))(?![a-z])"
 )
-# 1 万播放 7, 2 百一个: a one digit written apart from its 万, 千 or 百 (100 万粉号 700 is two
-# prices; 珍爱 码 2 百合 码 2 names 百合).
+# 1 万播放 7, 2 百一个: a one digit written apart from its 万, 千 or 百 (100 万粉号 700 and
+# 评论 一条 1.5 千粉号 80, a decimal before it, are two prices; 珍爱 码 2 百合 码 2 names 百合).
 _DIGIT_SPACE_MULTIPLIER = re.compile(
     r"(?<![\d.])(\d(?:\.\d)?) (?!百合)([万千百])(?=[\u4e00-\u9fff,，。 ]|$)(?![万千百亿多余])"
+    r"(?!(?<=\.\d [万千])粉号)"
 )
 # 1万8, 3千5, 1w8, 1k5: the digit after a multiplier is the next place (18000, 3500), as in 一万八.
 _NEXT_PLACE = re.compile(r"(?<![\d.])(\d{1,3})([kw万千])(\d)(?![\d.])")

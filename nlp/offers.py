@@ -125,6 +125,8 @@ BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全�
 THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 # 过脸另加 100, 照片另算 50: the price of a service added to the goods.
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
+# Goods written after 带 that are a service added to a look-up or an account, not a grade of it.
+ADDED_SERVICES = frozenset(("id_document", "verification_service"))
 # The units a price can be per span of time (rentals, memberships, licences).
 TIME_UNITS = frozenset(("day", "week", "month", "year"))
 # Goods a 出租 rents without making them an account rental (对公户 出租 包月 5000).
@@ -136,7 +138,9 @@ APPLE_IDS = frozenset(("apple id", "苹果id", "苹果 id", "appleid"))
 SHOP_GRADES = frozenset(("皇冠", "金冠", "蓝冠", "双皇冠"))  # a marketplace shop's levels
 UNIFORM_WORDS = frozenset(("统一", "一律", "都是", "均"))  # one price for all the rest
 # A row priced for "the rest" (顺丰 十块 圆通 六块 其他 五块) names no platform.
-OTHER_ROWS = frozenset(("其他", "其它", "其余", "别的", "其他平台", "其他项目", "其余项目"))
+OTHER_ROWS = frozenset(
+    ("其他", "其它", "其余", "别的", "其他平台", "其它平台", "其他项目", "其它项目", "其余项目")
+)
 # Words after a price that say how to buy or what else there is, not one more variant priced
 # on asking (包邮 私聊, 看行 私聊, 其他私聊, 大额 私).
 NOT_VARIANTS = (
@@ -386,6 +390,7 @@ class _Reader:
         self.payment_lines: dict[int, bool] = {}  # see _payment_line
         self.line = 0
         self.line_currency: dict[int, set[str]] = {}
+        self.line_first_currency: dict[int, int] = {}
         self.header_currency = header_currencies(text) if text else []
         self.default_currency = page.currency or "CNY"  # the page's, unless a header says
         self._reset_segment()
@@ -502,7 +507,7 @@ class _Reader:
                 ):
                     self.seg_goods.append(("verification_service", False))  # 蓝V 认证 一次 500
                 elif (
-                    word in OTHER_ROWS
+                    _names_the_rest(word)
                     and (
                         self._kind(self._next(i)) == sc.NUM
                         or (  # 其余项目 统一 0.5
@@ -648,12 +653,28 @@ class _Reader:
             offer.goods, offer.unit = "sms_code", "item"
 
     def _collect_currencies(self) -> None:
+        """The currencies each line writes; a line that writes one reads bare numbers in it.
+        The U of a price given twice (包月 15000 / 2100U) says the line's bare numbers are
+        yuan, so it does not count."""
         line = 0
-        for tok in self.t:
+        for k, tok in enumerate(self.t):
             if tok.kind == sc.SEP and tok.value == "\n":
                 line += 1
-            elif tok.kind == sc.NUM and tok.currency:
+            elif tok.kind == sc.NUM and tok.currency and not self._second_currency(k):
                 self.line_currency.setdefault(line, set()).add(tok.currency)
+                self.line_first_currency.setdefault(line, tok.start)
+
+    def _second_currency(self, k: int) -> bool:
+        slash = self._prev(k)
+        if self.t[k].currency != "USDT" or self._kind(slash) != sc.SLASH:
+            return False
+        first = self.t[self._prev(slash)] if self._prev(slash) >= 0 else None
+        return (
+            first is not None
+            and first.kind == sc.NUM
+            and first.currency is None
+            and _at_exchange_rate(first.value, self.t[k].value)
+        )
 
     def _word(self, i: int) -> None:
         tok = self.t[i]
@@ -1101,7 +1122,10 @@ class _Reader:
             and (self._has_subject() or self.ctx_goods)
         ):
             return self._emit(i, i)  # 一个30 粉越多价越高, 一次 60 秒过: a price per one
-        if before.endswith("加") and self._surcharge():
+        if before.endswith(ADDON_WORDS) and self._service_with():
+            # 户籍 40一次，带照片 另加 20: the photo is a service added on, priced of its own
+            self.seg_goods = [(goods, False) for goods, _ in self.seg_goods]
+        elif before.endswith("加") and self._surcharge():
             self._reset_segment()
             return i + 1
         if (
@@ -1336,6 +1360,12 @@ class _Reader:
         to their price is no offer of its own; 照片另加50, 人脸另加40 name a service of their own,
         and are."""
         return {g for g, attr in self.seg_goods if not attr} <= {"account", "other"}
+
+    def _service_with(self) -> bool:
+        """带照片, 带人脸: the goods after 带 are a service (a photo, a face check) alone."""
+        return bool(self.seg_goods) and all(
+            attr and goods in ADDED_SERVICES for goods, attr in self.seg_goods
+        )
 
     def _beside_plus(self, i: int) -> bool:
         tok = self.t[i]
@@ -1682,7 +1712,7 @@ class _Reader:
         lo, hi = self.t[i], self.t[last]
         price = lo.value
         price_max = hi.value if last != i else None
-        currency = lo.currency or hi.currency or self._line_default_currency(lo.start)
+        currency = lo.currency or hi.currency or self._line_default_currency(last)
         if currency == "USDT" and not lo.currency and self._usdt_beside(last):
             currency = "CNY"  # 包月 12000 / 1700U: the same thing's price in yuan, then in U
         per_qty = 1
@@ -1940,9 +1970,16 @@ class _Reader:
                 return other.currency == "USDT" and _at_exchange_rate(price, other.value)
         return False
 
-    def _line_default_currency(self, pos: int) -> str:
+    def _line_default_currency(self, last: int) -> str:
+        """The currency of a bare price ending at token ``last``: the one its line writes, read
+        forward (TG老号 20U 新号 8) and onto the number just before (TG号 1.2 2u), not back
+        over a variant (国区 15 美区 3刀: the dollars are the US store's); else a header's."""
+        pos = self.t[last].start
         explicit = self.line_currency.get(self.line, set())
-        if len(explicit) == 1:
+        if len(explicit) == 1 and (
+            pos > self.line_first_currency[self.line]
+            or (self._kind(self._next(last)) == sc.NUM and self.t[self._next(last)].currency)
+        ):
             return next(iter(explicit))
         n = bisect.bisect_left(self.header_currency, (pos, ""))
         return self.header_currency[n - 1][1] if n else self.default_currency
@@ -1958,6 +1995,8 @@ class _Reader:
             return "lookup_service"  # 车主信息 15/次: records looked up one by one
         if unit in TIME_UNITS and {"insider_access", "lookup_service"} <= kinds:
             kinds.discard("lookup_service")  # 内部 后台 查订单 包月 5000: the access, by the month
+        if unit == "query" and "lookup_service" in kinds and "bank_card" in kinds:
+            return "lookup_service"  # 查名下 银行卡 一次 150: the cards looked up, per query
         if unit == "query" and "insider_access" in kinds:
             kinds.discard("insider_access")  # 后台查机主 一次120: a look-up, from an insider
             kinds.add("lookup_service")
@@ -2158,6 +2197,8 @@ class _Reader:
                 self.seg_with
                 or self._before(self.t[i].start).endswith("的")
                 or self._withheld_variant(i)
+                # 日租 20一个 ，月租 私聊: a period of the goods before, priced on asking
+                or (self._kind(self._prev(i)) == sc.PERIOD and bool(self.seg_periods))
             )
         )
         if (
@@ -2295,6 +2336,15 @@ def _latin_platforms() -> frozenset[str]:
 def _alias_dash(match: re.Match) -> str:
     name = match.group(1)
     return f"{name} " if name in _latin_platforms() else match.group()
+
+
+def _names_the_rest(word: str) -> bool:
+    """其他, 其它项目, 其他统一 (written as one word): a row for the rest of the list."""
+    for uniform in UNIFORM_WORDS:
+        if word.endswith(uniform) and word != uniform:
+            word = word[: -len(uniform)]
+            break
+    return word in OTHER_ROWS
 
 
 def prepare(text: str) -> tuple[str, bool]:

@@ -1731,3 +1731,54 @@ def test_a_card_of_half_a_year_or_a_week_priced_each_is_priced_per_card():
     found = fields("物联卡 年卡 198一张 / 半年卡 110一张，10张起发", "price", "per_qty", "unit")
     assert found == [(198, 1, "item"), (110, 1, "item")]
     assert fields("会员 周卡 5 月卡 15", "unit") == ["week", "month"]
+
+
+@pytest.mark.parametrize(
+    ("text", "platforms"),
+    [
+        ("苹果 接码 3.5 谷歌 1.2 微软 1 亚马逊 1.5", ["apple", "google", None, None]),
+        ("tantan 1.1 / momo 1.4 / soul 0.85 / 其他统一 0.5", ["tantan", "momo", "soul", None]),
+        ("接码平台 价目\n抖音 快手 0.6\n其它项目 0.5 起", ["douyin", "kuaishou", None]),
+    ],
+)
+def test_unlisted_companies_and_the_rest_take_no_platform_of_the_row_before(text, platforms):
+    assert fields(text, "platform") == platforms
+
+
+def test_store_regions_are_variants_of_the_account():
+    found = fields("苹果ID 美区 25 港区 20 日区 30 台区私 都是干净号", "price", "unit")
+    assert found == [(25, "item"), (20, "item"), (30, "item"), (None, "item")]
+
+
+@pytest.mark.parametrize(
+    ("text", "currencies"),
+    [
+        ("苹果ID 国区 實名 15 美區 3刀", ["CNY", "USD"]),  # the dollar is the US store's
+        ("圆通 网点账号 包月 9000 ，顺丰 包月 15000 / 2100U", ["CNY", "CNY", "USDT"]),
+        ("Telegram 老号 15 新号 8U", ["CNY", "USDT"]),
+        ("TG老号 20U 新号 8", ["USDT", "USDT"]),  # after the line's U, bare numbers are in U
+    ],
+)
+def test_a_line_s_currency_reads_the_bare_numbers_after_it(text, currencies):
+    assert fields(text, "currency") == currencies
+
+
+def test_a_decimal_before_a_follower_grade_is_a_price_not_thousands():
+    found = fields("小红书 种草 评论 一条 1.5 千粉号 80 万粉号 600", "goods", "price")
+    assert found == [("fake_engagement", 1.5), ("account", 80), ("account", 600)]
+
+
+def test_a_period_priced_on_asking_after_priced_periods_is_an_offer():
+    found = fields("抖音 号 日租 20一个 100个起租 ，月租 私聊", "price", "unit")
+    assert found == [(20, "day"), (None, "month")]
+
+
+def test_a_photo_written_after_dai_and_added_on_is_a_service_of_its_own():
+    found = fields("全国 户籍 查询 一次 40，带照片 另加 20，手机号机主 一次 15", "goods", "price")
+    assert found == [("lookup_service", 40), ("id_document", 20), ("lookup_service", 15)]
+    assert prices_of("银行卡 一类 2300 带U盾 另加 200") == [2300]  # what the card has: a grade
+
+
+def test_cards_looked_up_per_query_and_a_location_that_can_be_changed():
+    assert fields("查 名下 银行卡 一次 150", "goods", "unit") == [("lookup_service", "query")]
+    assert fields("Soul 号 出 女号 35 可改定位 男号 20", "goods") == ["account", "account"]
