@@ -357,7 +357,13 @@ def _joins_goods_word(text: str, at: int) -> bool:
     return False
 
 
-_PER_PLACE = re.compile("每(?=[百千万][^0-9])")  # 每万, 每千: one of a place, not the word
+# 每万, 每千: one of a place, not the word; 每万20 keeps its price apart (每一万 20).
+_PER_PLACE = re.compile("每([百千万])(?!$)")
+
+
+def _per_place(match: re.Match) -> str:
+    apart = " " if match.string[match.end() : match.end() + 1].isdigit() else ""
+    return f"每一{match.group(1)}{apart}"
 
 
 def _decimal(match: re.Match) -> str:
@@ -376,7 +382,7 @@ def write_numbers(text: str) -> str:
     if "点" in text:
         text = _CN_DECIMAL.sub(_decimal, text)
     if "每" in text:
-        text = _PER_PLACE.sub("每一", text)  # 每万 20: per ten thousand
+        text = _PER_PLACE.sub(_per_place, text)  # 每万 20: per ten thousand
     if _CN_RUN.search(text):
         text = _CN_RUN.sub(_numeral, text)
     if any(ch in text for ch in "kw万千百"):

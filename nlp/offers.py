@@ -1034,8 +1034,14 @@ class _Reader:
         nxt = self.t[j] if j < self.n else None
         p = self._prev(i)
         p_kind = self.t[p].kind if p >= 0 else None
-        balance_stated = (  # 带20刀余额 20U: the balance came first; what follows is the price
-            p_kind == sc.CAP and self._word_at(p) == "余额" and self._kind(self._prev(p)) == sc.NUM
+        counted_before = (  # 带20刀余额 20U: the balance came first; what follows is the price
+            p_kind == sc.CAP
+            and self._kind(self._prev(p)) == sc.NUM
+            and self._word_at(p) == "余额"
+        ) or (  # 三个还剩 280一个: the count came first, then the price
+            p_kind == sc.CAP
+            and self._kind(self._prev(p)) == sc.CLS
+            and self._kind(self._prev(self._prev(p))) == sc.NUM
         )
         has_it = p_kind == sc.CAP and (  # what the account has, then the price
             (  # 白条号 带额度 180一个: a credit line, then a price each
@@ -1048,7 +1054,7 @@ class _Reader:
             # Steam号 带CS库存 200-300: a game's inventory, not stock held
             or _INVENTORY_HAD.search(self._before(tok.start).rstrip()) is not None
         )
-        if (p_kind == sc.CAP and not (balance_stated or has_it)) or self._beside_plus(i):
+        if (p_kind == sc.CAP and not (counted_before or has_it)) or self._beside_plus(i):
             if p_kind == sc.CAP and self._kind(j) == sc.CLS and nxt.roles[sc.CLS] == "item":
                 self.lot = _count(tok.value)  # 还剩3个 … 打包800: what is left, as a lot
             if p_kind == sc.CAP and self._kind(j) == sc.RANGE:
@@ -1063,6 +1069,13 @@ class _Reader:
             or self._year_of(tok)  # 2019年注册 12U
         ):
             return i + 1
+        if (
+            before.endswith(("年", "到"))
+            and self._kind(j) == sc.CLS
+            and nxt.roles[sc.CLS] == "month"
+            and j == i + 1
+        ):
+            return j + 1  # 会员到明年6月 45: a date, not six months
         if self._years(i, j):
             return self._next(j) + 1  # 车主 2022-2024 0.25/条: the years the records are from
         if self._year_in_brackets(tok):
@@ -1083,7 +1096,7 @@ class _Reader:
             (
                 before.endswith(NOT_PRICE_WORDS)
                 and not _FACE_VALUE_BEFORE.search(before)
-                and not (balance_stated or has_it)
+                and not (counted_before or has_it)
                 and not (before.endswith("年龄") and nxt is not None and nxt.kind == sc.CLS)
                 # 带等级 18 一个: a grade of accounts (with levels) and its price, not a level
                 and not (before.endswith("带等级") and self._kind(j) != sc.MEASURE)
@@ -1610,11 +1623,12 @@ class _Reader:
         ):
             return True  # 抖音 1w 80 快手 1w 70: fans or records come in batches
         # 粉丝 1万 150: a round thousand, then a smaller bare number ending the clause
+        after = self._next(i + 2)
         return (
             tok.value >= 1000
             and tok.value % 100 == 0
             and price.value < tok.value
-            and (follower is None or follower.kind == sc.SEP)
+            and (after >= self.n or self.t[after].kind == sc.SEP)
         )
 
     def _audience_price(self, i: int) -> int | None:
@@ -1815,6 +1829,8 @@ class _Reader:
                 unit = self.t[p].roles[sc.CLS]  # 日 50 周 280 月 900: a rental's periods
             elif self.seg_periods:
                 unit = self.seg_periods[-1]
+            elif self.seg_rent and self.seg_span:
+                unit = self.seg_span  # 求租 QQ 号 一周 能登就行 预算 50: the span wanted
             elif not self._has_subject():
                 unit = self.ctx_unit  # a tier (量大0.2) is priced per what the item before was
         if unit in ("year", "halfyear") and self._account_goods() and not self.seg_rent:

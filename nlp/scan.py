@@ -482,8 +482,11 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
         for size in (3, 2, 1):
             word = text[k : k + size]
             if word in CURRENCY_WORDS:  # not a letter here: 元, 块钱, 人仔, $ (4$ 一个), ¥
-                # 日租400 圆通 日租350: the courier named after the price, not 400 圆
-                if PLAT not in lexicon_index().roles.get(text[k : k + size + 1], NO_ROLES):
+                # 日租400 圆通 日租350: the courier named after the price, not 400 圆; aged 2018
+                # $1.5: the sign of the amount after it
+                if PLAT not in lexicon_index().roles.get(text[k : k + size + 1], NO_ROLES) and not (
+                    word in CURRENCY_PREFIXES and text[k + size : k + size + 1].isdigit()
+                ):
                     currency, end = CURRENCY_WORDS[word], k + size
                 break
     value = float(raw)

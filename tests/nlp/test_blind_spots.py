@@ -1782,3 +1782,27 @@ def test_a_photo_written_after_dai_and_added_on_is_a_service_of_its_own():
 def test_cards_looked_up_per_query_and_a_location_that_can_be_changed():
     assert fields("查 名下 银行卡 一次 150", "goods", "unit") == [("lookup_service", "query")]
     assert fields("Soul 号 出 女号 35 可改定位 男号 20", "goods") == ["account", "account"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gmail 2k min，$0.25 each，aged 2018 $1.5", [0.25, 1.5]),  # $ opens the next amount
+        ("微信号出租 日租25 三天70 一周150 号主在线", [25, 70, 150]),  # the account's owner
+        ("出 快手号 三个还剩 280一个 打包800拿走", [280, 800]),  # the count before 还剩
+        ("空号检测 每万20 ，实名检测 每万60", [20, 60]),  # per ten thousand, clause by clause
+        ("出 B站大会员号 会员到明年6月 45", [45]),  # a date, not six months
+    ],
+)
+def test_prices_beside_dates_signs_owners_and_counts(text, expected):
+    assert prices_of(text) == expected
+
+
+def test_per_ten_thousand_written_against_its_price():
+    assert batches_of("空号检测 每万20 ，实名检测 每万60") == [(20, 10000), (60, 10000)]
+    assert fields("空号检测 1万条 15 / 实号筛选 1万条 20", "goods") == ["other", "other"]
+
+
+def test_a_rental_wanted_for_a_span_is_priced_by_that_span():
+    assert fields("求租 QQ 号 一周 能登就行 预算 50", "price", "unit") == [(50, "week")]
+    assert fields("出老V 8年号带圈850 3年号400", "platform") == ["wechat", "wechat"]
