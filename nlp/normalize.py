@@ -71,6 +71,8 @@ _ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|[【\[]\d{1,2}[】\]])[
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
 
 
+_COUNT_APART = re.compile(r"(?<=\d) (?=个月)")
+
 # 微.信.号, 抖·音: dots between characters do what spaces do.
 _CJK_DOT = re.compile("(?<=[\u4e00-\u9fff])[.·•・](?=[\u4e00-\u9fff])")
 # V 信 号, d 音: the letter of a disguised name spaced from the character it goes with.
@@ -152,9 +154,10 @@ _ARABIC_MULTIPLIED = re.compile(
     r"(?<![\d.])(\d[\d.]*)(?:([kw万千百])|[ ]([万千])(?=[条个张次单元块起人 ]|$))(?![a-z])"
 )
 # 1 万播放 7, 2 百一个: a one digit written apart from its 万, 千 or 百 (100 万粉号 700 and
-# 评论 一条 1.5 千粉号 80, a decimal before it, are two prices; 珍爱 码 2 百合 码 2 names 百合).
+# 评论 一条 1.5 千粉号 80, a decimal before it, are two prices; 珍爱 码 2 百合 码 2 names 百合;
+# 一块五 千粉: the five is the price's tenths).
 _DIGIT_SPACE_MULTIPLIER = re.compile(
-    r"(?<![\d.])(\d(?:\.\d)?) (?!百合)([万千百])(?=[\u4e00-\u9fff,，。 ]|$)(?![万千百亿多余])"
+    r"(?<![\d.块元蚊])(\d(?:\.\d)?) (?!百合)([万千百])(?=[\u4e00-\u9fff,，。 ]|$)(?![万千百亿多余])"
     r"(?!(?<=\.\d [万千])粉号)"
 )
 # 1万8, 3千5, 1w8, 1k5: the digit after a multiplier is the next place (18000, 3500), as in 一万八.
@@ -163,7 +166,7 @@ _VIDEO = re.compile("会员|合租|奈飞|netflix|画质|高清|影视|视频|�
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
 _YUAN_JIAO = re.compile(
-    r"(?<![\d.])(\d+)([块元u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
+    r"(?<![\d.])(\d+)([块元蚊u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
 )
 # In a post about 砍价, 一刀 is one cut (砍一刀 names the service itself).
 _CUT = re.compile("(?:(?<=[0-9])|(?<=(?<!砍)一))( ?)刀")
@@ -242,7 +245,7 @@ def _numeral(match: re.Match) -> str:
                 return str(_MULTIPLIER[run]) + tail  # 百个起, 千张起拿: a hundred, a thousand
             return run + tail
         jiao = (
-            before in "块元毛u"
+            before in "块元蚊毛u"
             and after not in _UNIT_CHARS  # 三毛一条, 8块一张: per one, not tenths
             and start >= 2
             and (text[start - 2].isdigit() or text[start - 2] in _CN_DIGITS + _CN_MULTIPLIERS)
@@ -263,7 +266,12 @@ def _numeral(match: re.Match) -> str:
     number = _format_number(float(value))
     if before.isdigit():
         number = " " + number  # 一年号70两年号110: 70 and 2 must not run together as 702
+    if after.isdigit() and not tail:
+        number += " "  # 点赞一万50: ten thousand for 50, not 1000050
     return number + tail
+
+
+_YUAN_HALF = re.compile(r"(?<![\d.])(\d+)[块元蚊]半")
 
 
 def _yuan_jiao(match: re.Match) -> str:
@@ -332,6 +340,8 @@ def clean(text: str) -> str:
         text = _CJK_SPACE.sub(_spaced_out, text)
         text = _SPACED_RUN.sub(_spaced_run, text)
         text = _SPACED_LETTERS.sub(_spaced_alias, text)
+        if " 个月" in text:
+            text = _COUNT_APART.sub("", text)  # Premium 3 个月 13U: three months
     return text
 
 
@@ -390,8 +400,10 @@ def write_numbers(text: str) -> str:
             text = _DIGIT_SPACE_MULTIPLIER.sub(r"\1\2", text)
         text = _NEXT_PLACE.sub(_next_place, text)
         text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
-    if "块" in text or "元" in text or "u" in text:
+    if "块" in text or "元" in text or "u" in text or "蚊" in text:
         text = _YUAN_JIAO.sub(_yuan_jiao, text)
+    if "半" in text:
+        text = _YUAN_HALF.sub(r"\1.5元", text)  # 三块半, 五蚊半: and a half
     if "刀" in text and "砍" in text:
         text = _CUT.sub(r"\1个", text)  # 砍价 0.3一刀 100 刀 15: cuts counted, not US dollars
     if "毛" in text and "分" in text:

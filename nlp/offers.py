@@ -1138,7 +1138,7 @@ class _Reader:
         if before.endswith(ADDON_WORDS) and self._service_with():
             # 户籍 40一次，带照片 另加 20: the photo is a service added on, priced of its own
             self.seg_goods = [(goods, False) for goods, _ in self.seg_goods]
-        elif before.endswith("加") and self._surcharge():
+        elif before.endswith(("加", "加价")) and self._surcharge():
             self._reset_segment()
             return i + 1
         if (
@@ -2244,7 +2244,10 @@ class _Reader:
             0 < len(label) <= 6
             and "\n" not in label
             and " " not in label
-            and not any(word in label for word in NOT_VARIANTS)
+            and (  # 日租 28 / 包周 160 / 包月 私: a period, though 包 starts 包邮 too
+                self._kind(self._prev(i)) == sc.PERIOD
+                or not any(word in label for word in NOT_VARIANTS)
+            )
         )
 
     def _unpriced_unit(self) -> str | None:

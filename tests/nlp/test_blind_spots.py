@@ -1806,3 +1806,33 @@ def test_per_ten_thousand_written_against_its_price():
 def test_a_rental_wanted_for_a_span_is_priced_by_that_span():
     assert fields("求租 QQ 号 一周 能登就行 预算 50", "price", "unit") == [(50, "week")]
     assert fields("出老V 8年号带圈850 3年号400", "platform") == ["wechat", "wechat"]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("接码 蚊价 陌陌 一蚊四 探探 一蚊二 微信 五蚊半", [1.4, 1.2, 5.5]),  # Cantonese tenths
+        ("抖音号 0粉白号 一块五 千粉 六十", [1.5, 60]),  # 五 is the tenths, not 5 千粉
+        ("抖音评论 一条0.8  点赞一万50", [0.8, 50]),  # ten thousand likes for 50
+        ("收银行卡 一类 2500 二类 800 本人去办 日结", [2500, 800]),  # the holder in person
+        ("收个陌陌女号 20能出吗", [20]),  # a bid asked about
+        ("出 微信号 男号260 女号加价30 带实名 另加50", [260]),  # surcharges on the account
+        ("出个二手的64口卡池 用了半年 四千 带软件", [4000]),  # how long it was used
+    ],
+)
+def test_tenths_in_words_bids_and_surcharges(text, prices):
+    assert prices_of(text) == prices
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("快手号出租 日租 28 / 包周 160 / 包月 私", [(28, 1, "day"), (160, 1, "week"),
+                                                  (None, 1, "month")]),
+        ("微信号出租 包月 四百五 季付 一千二 半年 两千", [(450, 1, "month"), (1200, 3, "month"),
+                                                    (2000, 6, "month")]),
+        ("出 飞机 会员 Premium 3 个月 13U 一年 35U", [(13, 3, "month"), (35, 1, "year")]),
+    ],
+)
+def test_periods_priced_apart_withheld_and_half_a_year(text, expected):
+    assert fields(text, "price", "per_qty", "unit") == expected
