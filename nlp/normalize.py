@@ -71,7 +71,7 @@ _ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|[【\[]\d{1,2}[】\]])[
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
 
 
-_COUNT_APART = re.compile(r"(?<=\d) (?=个月)")
+_COUNT_APART = re.compile(r"(?<=\d) (?=个月|年(?![卡龄]))")
 
 # 微.信.号, 抖·音: dots between characters do what spaces do.
 _CJK_DOT = re.compile("(?<=[\u4e00-\u9fff])[.·•・](?=[\u4e00-\u9fff])")
@@ -340,8 +340,8 @@ def clean(text: str) -> str:
         text = _CJK_SPACE.sub(_spaced_out, text)
         text = _SPACED_RUN.sub(_spaced_run, text)
         text = _SPACED_LETTERS.sub(_spaced_alias, text)
-        if " 个月" in text:
-            text = _COUNT_APART.sub("", text)  # Premium 3 个月 13U: three months
+        if " 个月" in text or " 年" in text:
+            text = _COUNT_APART.sub("", text)  # Premium 3 个月 13U, 1 年 25U: the span counted
     return text
 
 

@@ -1836,3 +1836,17 @@ def test_tenths_in_words_bids_and_surcharges(text, prices):
 )
 def test_periods_priced_apart_withheld_and_half_a_year(text, expected):
     assert fields(text, "price", "per_qty", "unit") == expected
+
+
+def test_a_year_written_apart_from_its_count_and_tmall_shops():
+    found = fields("出 电报 会员 TG Premium 1 年 25U 半年 15U", "price", "per_qty", "unit")
+    assert found == [(25, 1, "year"), (15, 6, "month")]
+    assert fields("联通注册卡 15\n移动物联 22 年卡", "price") == [15, 22]  # a yearly card
+    shops = "【出】 天猫 / 淘宝 店铺\n淘宝 C 店 一钻 1200\n天猫 旗舰店 面议"
+    found = fields(shops, "platform", "price")
+    assert found == [("taobao", 1200), ("taobao", None)]
+
+
+def test_a_look_up_of_a_phone_names_its_goods_before_the_price():
+    found = fields("查手机实名 一次 50，查开房记录 150", "goods", "price", "unit")
+    assert found == [("lookup_service", 50, "query"), ("lookup_service", 150, "query")]
