@@ -141,6 +141,8 @@ UNIFORM_WORDS = frozenset(("统一", "一律", "都是", "均"))  # one price fo
 OTHER_ROWS = frozenset(
     ("其他", "其它", "其余", "别的", "其他平台", "其它平台", "其他项目", "其它项目", "其余项目")
 )
+# 其他统一, 其它项目统一 written as one word: the rest, at one price.
+THE_REST = OTHER_ROWS | {rest + uniform for rest in OTHER_ROWS for uniform in UNIFORM_WORDS}
 # Words after a price that say how to buy or what else there is, not one more variant priced
 # on asking (包邮 私聊, 看行 私聊, 其他私聊, 大额 私).
 NOT_VARIANTS = (
@@ -507,7 +509,7 @@ class _Reader:
                 ):
                     self.seg_goods.append(("verification_service", False))  # 蓝V 认证 一次 500
                 elif (
-                    _names_the_rest(word)
+                    word in THE_REST
                     and (
                         self._kind(self._next(i)) == sc.NUM
                         or (  # 其余项目 统一 0.5
@@ -2355,15 +2357,6 @@ def _latin_platforms() -> frozenset[str]:
 def _alias_dash(match: re.Match) -> str:
     name = match.group(1)
     return f"{name} " if name in _latin_platforms() else match.group()
-
-
-def _names_the_rest(word: str) -> bool:
-    """其他, 其它项目, 其他统一 (written as one word): a row for the rest of the list."""
-    for uniform in UNIFORM_WORDS:
-        if word.endswith(uniform) and word != uniform:
-            word = word[: -len(uniform)]
-            break
-    return word in OTHER_ROWS
 
 
 def prepare(text: str) -> tuple[str, bool]:
