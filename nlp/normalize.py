@@ -65,7 +65,7 @@ def _undecorated(match: re.Match) -> str:
 # folds to one, separates words: 10，200个起 stays two numbers).
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3},\d{3}(?:,\d{3})?(?:,\d{3})?(?![\d,])")
 # "1、", "2." or "3)" opening a line numbers a list item.
-_ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|[【\[]\d{1,2}[】\]])[ \t]*(?!\d)")
+_ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|0\d(?= )|[【\[]\d{1,2}[】\]])[ \t]*(?!\d)")
 # Sellers space out words that platforms filter (微 信 号, 拉 人): a space with a lone Chinese
 # character on either side joins them again; one between two words (30 一个 月卡) stays.
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
@@ -155,10 +155,10 @@ _ARABIC_MULTIPLIED = re.compile(
 )
 # 1 万播放 7, 2 百一个: a one digit written apart from its 万, 千 or 百 (100 万粉号 700 and
 # 评论 一条 1.5 千粉号 80, a decimal before it, are two prices; 珍爱 码 2 百合 码 2 names 百合;
-# 一块五 千粉: the five is the price's tenths).
+# 一块五 千粉: the five is the price's tenths; 百粉8 千粉45: the price of the hundred).
 _DIGIT_SPACE_MULTIPLIER = re.compile(
-    r"(?<![\d.块元蚊])(\d(?:\.\d)?) (?!百合)([万千百])(?=[\u4e00-\u9fff,，。 ]|$)(?![万千百亿多余])"
-    r"(?!(?<=\.\d [万千])粉号)"
+    r"(?<![\d.块元蚊粉])(\d(?:\.\d)?) (?!百合)([万千百])(?=[\u4e00-\u9fff,，。 ]|$)"
+    r"(?![万千百亿多余])(?!(?<=\.\d [万千])粉号)"
 )
 # 1万8, 3千5, 1w8, 1k5: the digit after a multiplier is the next place (18000, 3500), as in 一万八.
 _NEXT_PLACE = re.compile(r"(?<![\d.])(\d{1,3})([kw万千])(\d)(?![\d.])")
@@ -220,7 +220,12 @@ def _numeral(match: re.Match) -> str:
     if len(run) > 12:
         return run  # no price is written with a dozen numerals; do not parse a paste of them
     tail = ""
-    if len(run) > 1 and run[-1] == "一" and text[end : end + 1] in _UNIT_CHARS:
+    if (
+        len(run) > 1
+        and run[-1] == "一"
+        and text[end : end + 1] in _UNIT_CHARS
+        and text[end : end + 1] not in _CURRENCY_CHARS  # 十一块: eleven yuan
+    ):
         run, tail, end = run[:-1], "一", end - 1  # 两百一个 is 200 a piece, not 210
     elif (
         len(run) > 2

@@ -112,7 +112,8 @@ PAYMENT_CUES = ("接受", "付款", "支付方式", "收款方式", "结算方�
 _BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a price
 # 一台 16 口 的 600: measures that size the goods (秒 in 一次 60 秒过 is how fast, after a price).
 SIZES = frozenset(("口", "寸", "级", "层", "楼", "岁", "星", "钻", "倍", "g", "gb", "m", "mb"))
-FOLLOWER_WORDS = frozenset(("粉", "粉丝", "followers"))  # 1000粉, 1k followers: counted fans
+# 1000粉, 1k followers, 飞机频道 1万订阅: counted fans
+FOLLOWER_WORDS = frozenset(("粉", "粉丝", "followers", "订阅"))
 # What an account has, not how much of it (带橱窗120 is the price of one with a shop window).
 FEATURES = frozenset(
     ("橱窗", "蓝v", "认证", "实名", "会员", "大会员", "超级会员", "vip", "svip", "直播", "人脸",
@@ -204,10 +205,11 @@ NOT_PRICE_WORDS = (
 # 押金统一300, U结算按7.2, 最低下单10元, min deposit $10: a deposit, a rate of exchange, a
 # least order (of the eight characters before a number, deposit $ leaves posit $).
 _NOT_PRICE_BEFORE = re.compile(
-    "(?:日量要?|上限|每[个张条套]少|量大? ?每天|试料|≥|>="
+    "(?:日量要?|日要|上限|每[个张条套]少|量大? ?每天|试料|≥|>="
     f"|押金(?:{'|'.join(UNIFORM_WORDS)})|结算 ?按|最低下单|posit ?\\$?)$"
 )
-_INVENTORY_HAD = re.compile("带[a-z0-9]{1,6} ?库存$")  # 带CS库存: a game's items an account has
+# 带CS库存, 带 CS2 库存: a game's items an account has (of 8 characters, 带 may be cut off)
+_INVENTORY_HAD = re.compile("(?:带 ?|^ ?)[a-z][a-z0-9]{0,5} ?库存$")
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
 _YEAR_AFTER = re.compile("年(?![卡费租包])")  # 2019年注册: when, not 2019 years (2000年卡 is)
@@ -497,7 +499,7 @@ class _Reader:
                 if word[-1] in "%‰" and self._percent_fee(i):
                     # 跑分 费率2%: a fee that cannot be priced; the good is on offer, price null
                     self._make(None, None, "CNY", 1, None)
-                elif word[0] == "码" and self._platform_code(i):
+                elif word[0] in "码的" and self._platform_code(i):
                     self.seg_goods.append(("sms_code", False))  # 微信码 3元: a code, not an account
                 elif word[-1] == "私" and word not in NOT_ASKING and self._withheld_variant(i):
                     # 工行私, 64口私; 韵达日租400 顺丰私: by the day as the variants before it
@@ -876,7 +878,7 @@ class _Reader:
     def _platform_code(self, i: int) -> bool:
         """微信码, QQ码, 探探 码: a platform's name with 码 after it names SMS codes for it."""
         tok = self.t[i]
-        if not self.text.startswith("码", tok.start):
+        if not self.text.startswith(("码", "的码"), tok.start):  # 陌陌 探探 的 码: theirs
             return False
         if self.text.startswith(("码子", "码农", "码数", "码字"), tok.start):
             return False
@@ -2241,10 +2243,11 @@ class _Reader:
         label = self.text[self.priced_end : tok.start]
         if tok.kind == sc.OTHER:
             label += self.text[tok.start : tok.end - 1]  # 工行私: the label written onto 私
-        label = label.strip(" ,，、;；|/")
+        label = label.strip(" ,，、;；|/").removeprefix("起").lstrip(" ")
         return (
             0 < len(label) <= 6
-            and "\n" not in label
+            # 韵达 日租 350\n中通 私: a row of its own naming the platform
+            and ("\n" not in label or self._kind(self._prev(i)) == sc.PLAT)
             and " " not in label
             and (  # 日租 28 / 包周 160 / 包月 私: a period, though 包 starts 包邮 too
                 self._kind(self._prev(i)) == sc.PERIOD
@@ -2320,7 +2323,7 @@ def _default_goods(plats: list) -> str:
 _CODE_API = re.compile(r"(?i)(?<![a-z])api(?![a-z])")
 # Accounts sold verified already, not the service of verifying them (a KYC verification service).
 _VERIFIED_ACCOUNT = re.compile(
-    r"verified (?:[a-z]+ ){0,2}accounts?|kyc done|(?:人脸|过脸|刷脸) ?(?:已)?过 ?的"
+    r"verified (?:[a-z]+ ){0,2}accounts?|kyc done|(?:人脸|过脸|刷脸) ?(?:已)?过 ?的|实名 ?过脸的"
 )
 # A price per code written without a goods word: 3块一个码, 0.5/码.
 _PER_CODE = re.compile(r"(?:[个条/]|每)码(?![a-z0-9])")

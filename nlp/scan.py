@@ -270,8 +270,8 @@ def mask_contacts(text: str) -> tuple[str, bool]:
         spans += [m.span(2) for m in SPACED_ID.finditer(text)]
     for m in _ASCII_RUN.finditer(text):
         run = m.group()
-        if len(run) < 5 and (run.isdigit() or run.isalpha()):
-            continue  # a price (30), an alias (vx) or a unit (u): too short for an id
+        if len(run) < 5 and run.isalnum():
+            continue  # a price (30), an alias (vx), a unit (u) or a game (cs2): too short an id
         if _PRICE_RUN.fullmatch(run):
             continue  # 119.0u, 46.9, 30块: an amount, not an id
         start, end = m.span()

@@ -1850,3 +1850,40 @@ def test_a_year_written_apart_from_its_count_and_tmall_shops():
 def test_a_look_up_of_a_phone_names_its_goods_before_the_price():
     found = fields("查手机实名 一次 50，查开房记录 150", "goods", "price", "unit")
     assert found == [("lookup_service", 50, "query"), ("lookup_service", 150, "query")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("🔥接码🔥\n01 微信 4.2\n02 QQ 0.9\n03 抖音 0.6", [4.2, 0.9, 0.6]),  # menu numbers
+        ("注册卡 十一块一张，两百张起\n量大 九块五", [11, 9.5]),  # eleven yuan
+        ("快手号 百粉8 千粉45 万粉280", [8, 45, 280]),  # 8 is the hundred's price
+        ("Steam 号 带 CS2 库存 300-500 空号 12", [300, 12]),  # a game's items, no id
+        ("收 宝妈粉 6块一个 日要500 联系 微 bmf_shou", [6]),  # how many a day
+        ("探探会员 一个月40 三个月100 秒开", [40, 100]),  # opened at once
+    ],
+)
+def test_menu_numbers_numerals_and_what_an_account_has(text, expected):
+    assert prices_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("需要一批移动实名卡，20张，预算每张25，有的滴滴", [("sim_card", "buy")]),
+        ("高价租你的闲置VX！一天20", [("account_rental", "buy")]),
+        ("谁有 陌陌 探探 的 码 出 1块 以内 都要", [("sms_code", "buy"), ("sms_code", "buy")]),
+        ("探探 女号 实名 过脸的 22", [("account", "sell")]),  # an account verified already
+        ("收卡商，灵魂码0.9", [("sms_code", "buy")]),
+    ],
+)
+def test_buyers_renting_wanting_a_batch_and_asking_for_codes(text, expected):
+    assert fields(text, "goods", "side") == expected
+
+
+def test_rows_withheld_on_a_line_of_their_own_or_after_a_floor():
+    found = fields("顺丰 网点账号 日租 四百\n韵达 日租 350\n中通 私\n包月另谈", "price", "unit")
+    assert found == [(400, "day"), (350, "day"), (None, "day")]
+    assert prices_of("TG老号8U起 双向号私") == [8, None]
+    assert prices_of("电信物联卡 30\n=====私聊 v：ajie_gzs=====") == [30]  # how to buy
+    assert fields("群控系统 软件年费1200\n硬件一套30台 9000", "unit") == ["year", "item"]
