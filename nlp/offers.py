@@ -126,6 +126,8 @@ BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全�
 THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 # 过脸另加 100, 照片另算 50: the price of a service added to the goods.
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
+# Words whose number, written against them, is an id (工号211824), not a price.
+ID_WORDS = ("工号", "编号", "学号", "单号", "订单号")
 # Goods written after 带 that are a service added to a look-up or an account, not a grade of it.
 ADDED_SERVICES = frozenset(("id_document", "verification_service"))
 # The units a price can be per span of time (rentals, memberships, licences).
@@ -1071,8 +1073,9 @@ class _Reader:
             or (before.endswith(" -") and not tok.currency)  # 男号 -20: a discount
             or (_is_year(tok) and _YEAR_BEFORE.search(before))
             or self._year_of(tok)  # 2019年注册 12U
+            or (before.endswith(ID_WORDS) and tok.start == self.t[p].end and tok.value >= 10_000)
         ):
-            return i + 1
+            return i + 1  # 工号211824: an employee's number, written against its word
         if (
             before.endswith(("年", "到"))
             and self._kind(j) == sc.CLS

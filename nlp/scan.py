@@ -477,7 +477,8 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
         ):  # U盾 is a bank key; 12000 U结也行 1800U: paid in U, the number after says how much
             currency, end = CURRENCY_WORDS[word], m
         elif k == j:
-            return None, m  # 4s店, 5g, 64gb: a model name, not an amount
+            # 4s店, 5g, 64gb: a model name, not an amount; 71c8c40: a code, read whole
+            return None, _WORD_TAIL.match(text, m).end()
     else:
         for size in (3, 2, 1):
             word = text[k : k + size]

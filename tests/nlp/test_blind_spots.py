@@ -1887,3 +1887,14 @@ def test_rows_withheld_on_a_line_of_their_own_or_after_a_floor():
     assert prices_of("TG老号8U起 双向号私") == [8, None]
     assert prices_of("电信物联卡 30\n=====私聊 v：ajie_gzs=====") == [30]  # how to buy
     assert fields("群控系统 软件年费1200\n硬件一套30台 9000", "unit") == ["year", "item"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "网易互联网内推来啦！投递简历参与内推\n内推码：71C8C40",  # a referral code, read whole
+        "学长姓名焦守杰 工号211824",  # an employee's number
+    ],
+)
+def test_codes_and_numbers_written_against_their_word_are_no_prices(text):
+    assert extract(text)["offers"] == []
