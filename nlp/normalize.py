@@ -63,7 +63,7 @@ def _undecorated(match: re.Match) -> str:
 
 # 1,000 for 35 USDT, $4,200: an ASCII comma between thousands (a Chinese comma, which NFKC
 # folds to one, separates words: 10，200个起 stays two numbers).
-_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3},\d{3}(?:,\d{3})?(?:,\d{3})?(?![\d,])")
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3},\d{3}(?:,\d{3})?(?:,\d{3})?(?!\d|,\d)")
 # "1、", "2." or "3)" opening a line numbers a list item.
 _ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|0\d(?= )|[【\[]\d{1,2}[】\]])[ \t]*(?!\d)")
 # Sellers space out words that platforms filter (微 信 号, 拉 人): a space with a lone Chinese

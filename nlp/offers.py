@@ -113,7 +113,7 @@ _BARE_DIGIT = re.compile("(?<![a-z])[0-9]")  # trc20 names a network, not a pric
 # 一台 16 口 的 600: measures that size the goods (秒 in 一次 60 秒过 is how fast, after a price).
 SIZES = frozenset(("口", "寸", "级", "层", "楼", "岁", "星", "钻", "倍", "g", "gb", "m", "mb"))
 # 1000粉, 1k followers, 飞机频道 1万订阅: counted fans
-FOLLOWER_WORDS = frozenset(("粉", "粉丝", "followers", "订阅"))
+FOLLOWER_WORDS = frozenset(("粉", "粉丝", "订阅", "followers", "fans", "subs", "subscribers"))
 # What an account has, not how much of it (带橱窗120 is the price of one with a shop window).
 FEATURES = frozenset(
     ("橱窗", "蓝v", "认证", "实名", "会员", "大会员", "超级会员", "vip", "svip", "直播", "人脸",
@@ -200,7 +200,7 @@ NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
     "额度", "起步", "低消", "费率", "点位", "原", "年龄", "used", "usdt at", "汇率按",
-    "usdt 按", "usdt按", "u 按", "u按", "日流水", "月流水", "限额", "减",
+    "usdt 按", "usdt按", "u 按", "u按", "日流水", "月流水", "限额", "减", "lvl", "level",
 )  # fmt: skip
 # 日量800, 日量要5000, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what
 # they cost; 每张少2块, 各减2: a discount.
@@ -1685,6 +1685,8 @@ class _Reader:
             return False  # ⌚ 3 天 80: a row's count of days, then their price
         if self._kind(self._prev(i)) == sc.MINQ:
             return False  # 超过 7 天 0.1: a threshold, read as one below
+        if self._word_at(j) in FOLLOWER_WORDS and "account" in self._goods_here():
+            return False  # Kuaishou accounts 1k fans 12U: the account's followers, then its price
         return (
             nxt is not None
             and j > i + 1
@@ -2337,17 +2339,25 @@ FEE_WORDS = ("费率", "费", "点位", "手续费", "佣金", "抽成", "收费
 _PERCENT = re.compile(r"\d+(?:\.\d+)?[%‰]")
 # English ads: what a price is per, and the yuan, written the way the rules read them.
 _ENGLISH_UNIT = re.compile(
-    r"(?<![a-z])(?:(?:per|a|/) ?"
-    r"(day|week|month|year|query|lookup|code|sms|piece|pc|account|set|card)"
-    r"|(each|apiece)|(cny|yuan))(?![a-z])"
+    r"(?:(?<![a-z])(?:per|a) ?|/ ?)"
+    r"(day|week|month|year|query|lookup|code|sms|piece|pc|account|set|card)(?![a-z])"
+    r"|(?<![a-z])(?:(each|apiece)|(cny|yuan)|(daily|weekly|monthly|yearly|annually)"
+    r"|per (\d[\d.]*k?)(?![\d.a-z]))(?![a-z])"
 )
 _ENGLISH_PER = {"day": "每天", "week": "每周", "month": "每月", "year": "每年", "query": "每次",
-                "lookup": "每次", "code": "一个码", "sms": "一个码"}  # fmt: skip
+                "lookup": "每次", "code": "一个码", "sms": "一个码", "daily": "每天",
+                "weekly": "每周", "monthly": "每月", "yearly": "每年",
+                "annually": "每年"}  # fmt: skip
 
 
 def _english_unit(match: re.Match) -> str:
+    """60U/day, per query, monthly 30U, each, $1.5 per 1k (the batch after a slash)."""
     if match.group(3):
         return "元"
+    if match.group(4):
+        return _ENGLISH_PER[match.group(4)]
+    if match.group(5):
+        return f"/{match.group(5)}个"  # $1.5 per 1k: per a thousand, as 1.5/1k个
     return _ENGLISH_PER.get(match.group(1) or "", "一个")
 
 

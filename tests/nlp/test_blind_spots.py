@@ -1898,3 +1898,27 @@ def test_rows_withheld_on_a_line_of_their_own_or_after_a_floor():
 )
 def test_codes_and_numbers_written_against_their_word_are_no_prices(text):
     assert extract(text)["offers"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SF Express insider panel rental — 60U/day, 350U/week", [(60, 1, "day"),
+                                                                 (350, 1, "week")]),
+        ("JD accounts for rent, monthly 30U", [(30, 1, "month")]),
+        ("Instagram followers $1.5 per 1k, likes $0.8 per 1k", [(1.5, 1000, "item"),
+                                                               (0.8, 1000, "item")]),
+        ("Kuaishou accounts 1k fans 12U, 10k fans 70U", [(12, 1, "item"), (70, 1, "item")]),
+        ("Cat pool 128-port $1,100, 256-port $1,900", [(1100, 1, "item"), (1900, 1, "item")]),
+        ("Bilibili accounts lvl 6 $9, lvl 5 $5", [(9, 1, "item"), (5, 1, "item")]),
+        ("Selling aged Gmail accounts (2016-2019) $1.8 each (min order 50)", [(1.8, 1, "item")]),
+    ],
+)
+def test_english_periods_batches_followers_thousands_and_levels(text, expected):
+    assert fields(text, "price", "per_qty", "unit") == expected
+
+
+def test_an_english_minimum_in_queries():
+    text = "Chinese ID photo lookup (返照) 0.3U per query, 500 queries min"
+    found = fields(text, "price", "min_qty")
+    assert found == [(0.3, 500)]
