@@ -330,6 +330,8 @@ def clean(text: str) -> str:
         text = _DECORATION.sub(_undecorated, text)
     if "," in text:
         text = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), text)
+    if "24/7" in text:
+        text = text.replace("24/7", " ")  # around the clock, not 24 per 7
     text = fold(text)
     if "o" in text:
         text = _OCR_ZERO.sub(_zeros, text)

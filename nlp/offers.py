@@ -161,7 +161,7 @@ ROW_ABBREVIATIONS = {
 }  # fmt: skip
 # 9位数的3块8位数的20, 4 位 300U 5 位 80U: counts that grade the next item, not the batch a
 # price before them buys.
-GRADE_CLASSIFIERS = frozenset(("位", "人"))
+GRADE_CLASSIFIERS = frozenset(("位", "人", "members"))
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
 CALLS_TO_ACTION = frozenset(("要的私", "需要的私", "有需要私"))
 # 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
@@ -219,7 +219,7 @@ _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请|评论区)扣$") 
 _FACE_VALUE_BEFORE = re.compile(r"\d ?面值$")  # 100 面值 85: the face value came first
 # 五十万流水, 100 面值, 5 个点, 2k min, 10U起充, 带20刀余额: turnover, a card's face value, a
 # percentage, the least order or top-up, a balance
-NOT_PRICE_AFTER = ("流水", "面值", "个点", "min", "起充", "余额")
+NOT_PRICE_AFTER = ("流水", "面值", "个点", "min", "起充", "余额", " in stock")
 _LIST_RANK = re.compile("(?<![天周月年日内点之以])前$")  # 前 10 一万二: a rank, not 10 yuan
 TOP_UP_WORDS = ("代充", "充值", "直充")
 ONLINE_WORDS = frozenset(("在线", "同时在线"))  # 100人 在线 一小时: viewers, for a span of time
@@ -1685,8 +1685,11 @@ class _Reader:
             return False  # ⌚ 3 天 80: a row's count of days, then their price
         if self._kind(self._prev(i)) == sc.MINQ:
             return False  # 超过 7 天 0.1: a threshold, read as one below
-        if self._word_at(j) in FOLLOWER_WORDS and "account" in self._goods_here():
-            return False  # Kuaishou accounts 1k fans 12U: the account's followers, then its price
+        if (
+            self._word_at(j) in FOLLOWER_WORDS or self._word_at(j) in GRADE_CLASSIFIERS
+        ) and "account" in self._goods_here():
+            # Kuaishou accounts 1k fans 12U, QQ groups 2000 members 25U: what the account has
+            return False
         return (
             nxt is not None
             and j > i + 1
@@ -1844,6 +1847,8 @@ class _Reader:
                 unit = self.ctx_unit  # a tier (量大0.2) is priced per what the item before was
         if unit in ("year", "halfyear") and self._account_goods() and not self.seg_rent:
             unit = "item"  # soul 号 满月 8 半年 20 一年 35: the account's age, a grade
+        elif unit == "month" and per_qty > 1 and self._account_goods() and not self.seg_rent:
+            unit, per_qty = "item", 1  # WeChat accounts 1 year+ 65U / 6 months 45U: an age
         if per_qty == 1 and self._batch_in_other_currency(price, currency):
             per_qty = self.last_batch[0].per_qty  # 1w = 80U ｜ 560元: the same batch in yuan
         made = len(self.offers)
@@ -2339,26 +2344,35 @@ FEE_WORDS = ("费率", "费", "点位", "手续费", "佣金", "抽成", "收费
 _PERCENT = re.compile(r"\d+(?:\.\d+)?[%‰]")
 # English ads: what a price is per, and the yuan, written the way the rules read them.
 _ENGLISH_UNIT = re.compile(
-    r"(?:(?<![a-z])(?:per|a) ?|/ ?)"
+    r"(?:(?<![a-z])(?:per|a|(by)) ?|/ ?)"
     r"(day|week|month|year|query|lookup|code|sms|piece|pc|account|set|card)(?![a-z])"
     r"|(?<![a-z])(?:(each|apiece)|(cny|yuan)|(daily|weekly|monthly|yearly|annually)"
-    r"|per (\d[\d.]*k?)(?![\d.a-z]))(?![a-z])"
+    r"|per (\d[\d.]*k?)(?![\d.a-z])"
+    r"|(?<![\w@./:-])(\d+) ?(?:(y|yrs?|years?)|mos?|months?)(?!\w))(?![a-z])"
 )
 _ENGLISH_PER = {"day": "每天", "week": "每周", "month": "每月", "year": "每年", "query": "每次",
                 "lookup": "每次", "code": "一个码", "sms": "一个码", "daily": "每天",
                 "weekly": "每周", "monthly": "每月", "yearly": "每年",
                 "annually": "每年"}  # fmt: skip
+_BY_PERIOD = {"day": "按天", "week": "按周", "month": "按月", "year": "按年"}
 
 
 def _english_unit(match: re.Match) -> str:
-    """60U/day, per query, monthly 30U, each, $1.5 per 1k (the batch after a slash)."""
-    if match.group(3):
+    """60U/day, per query, rent by day: 55, monthly 30U, each, $1.5 per 1k (a batch after a
+    slash), aged 10y and 6 months (a count of years and months)."""
+    by, unit, _, cny, every, batch, count, years = match.groups()
+    if cny:
         return "元"
-    if match.group(4):
-        return _ENGLISH_PER[match.group(4)]
-    if match.group(5):
-        return f"/{match.group(5)}个"  # $1.5 per 1k: per a thousand, as 1.5/1k个
-    return _ENGLISH_PER.get(match.group(1) or "", "一个")
+    if every:
+        return _ENGLISH_PER[every]
+    if batch:
+        return f"/{batch}个"
+    if count:
+        aged = match.string.endswith("aged ", 0, match.start())  # QQ aged 10y: a 10-year account
+        return count + ("年" if years else "个月") + ("号" if aged else "")
+    if by and unit in _BY_PERIOD:
+        return _BY_PERIOD[unit]  # rent by day: 55 USDT, as 按天：55
+    return _ENGLISH_PER.get(unit or "", "一个")
 
 
 # VX-5.2r, Soul-0.15: a platform's name, a dash and its price, which would read as one id.

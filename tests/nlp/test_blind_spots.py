@@ -1922,3 +1922,22 @@ def test_an_english_minimum_in_queries():
     text = "Chinese ID photo lookup (返照) 0.3U per query, 500 queries min"
     found = fields(text, "price", "min_qty")
     assert found == [(0.3, 500)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("QQ aged 10y 3U\nDouyin blank 0.6U", [(3, 1, "item"), (0.6, 1, "item")]),  # an age
+        ("WeChat accounts 1 year+ 65U / 6 months 45U / new 3U", [(65, 1, "item"), (45, 1, "item"),
+                                                                (3, 1, "item")]),
+        ("QQ groups 2000 members 25U, 500 members 8U", [(25, 1, "item"), (8, 1, "item")]),
+        ("WeChat voting 1k votes = 6U", [(6, 1000, "item")]),
+        ("YTO courier system access, rent by day: 55 USDT. by month: 1200 USDT.", [
+            (55, 1, "day"), (1200, 1, "month")]),
+        ("vehicle repair history lookup 4U/query, VIN only, 24/7", [(4, 1, "query")]),
+        ("sell: Xianyu accounts with 芝麻 credit 7U, 50 in stock", [(7, 1, "item")]),
+        ("sim farm 512 ports complete setup, 8,500 USDT negotiable", [(8500, 1, "item")]),
+    ],
+)
+def test_english_ages_sizes_stock_and_periods_by_the_day(text, expected):
+    assert fields(text, "price", "per_qty", "unit") == expected
