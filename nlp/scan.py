@@ -563,7 +563,7 @@ def _token_pattern() -> re.Pattern:
     lists = "".join(re.escape(ch) for ch in sorted(LIST_SEPARATORS))
     return re.compile(
         f"(?P<term>{_trie_pattern(non_alpha)})"
-        "|(?P<num>[0-9])"
+        "|(?P<num>[0-9]+)"  # the whole run, so its digits are not matched one by one
         "|(?P<word>[a-z]+)"
         f"|(?P<soft>[{soft}]+)"
         f"|(?P<hard>[{hard}])"
