@@ -187,7 +187,7 @@ MEMBERSHIP_WORDS = frozenset(["会员", "大会员", "premium", "vip", "svip", "
 LOOKUP_VERBS = ("可查", "能查", "可以查", "都能查")
 _PAYMENT_CHANNEL = re.compile("跑分|支付|代收|代付|收款|四方|三方|费率|码商")
 # 公众号 出售 5000 粉 1200: a channel sold with its followers is an account, not fans.
-_CHANNEL = re.compile("公众号|订阅号|服务号|视频号")
+_CHANNEL = re.compile("公众号|订阅号|服务号|视频号|频道")
 _GAME_CHEAT = re.compile("外挂|天卡|周卡|卡密|永久版|封号包赔|不封号|透视|自瞄|吃鸡|游戏")
 _NO_CARD_INSIDE = re.compile(r"\s*[(（](?![^)）]*(?:卡|盾|银行|bank|card))[^)）]*[)）]")
 _DIPLOMA = re.compile("毕业证|学位证|学历|文凭|证书|假证")
@@ -953,6 +953,15 @@ class _Reader:
     def _account_goods(self) -> bool:
         return self._goods_here() == {"account"}
 
+    def _priced_each_before(self, i: int, cls_tok: sc.Token) -> bool:
+        """一台三百五 十台三千: after a price for one device, a count of the same devices and a
+        price is a lot (or a tier), not what one device holds."""
+        if not self.offers or self.offers[-1].per_qty != 1 or self.offers[-1].price is None:
+            return False
+        word = self.text[cls_tok.start : cls_tok.end]
+        before = self.text[max(0, self.t[i].start - 16) : self.t[i].start]
+        return any(f"{one}{word}" in before for one in "一单每")
+
     def _bundle(self) -> bool:
         """箱子 40台 一万八: a count written with hardware says what the one item holds."""
         return "hardware" in self._goods_here()
@@ -1559,7 +1568,7 @@ class _Reader:
             and k < self.n
             and self.t[k].kind == sc.NUM
             and self._next_is_not_count(k)
-            and not self._bundle()
+            and not (self._bundle() and not self._priced_each_before(i, cls_tok))
         ):
             if self._tier_of_counts(qty, k):
                 self._minimum(qty, tier=True, at=self.t[i].start)

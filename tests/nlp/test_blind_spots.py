@@ -1941,3 +1941,9 @@ def test_an_english_minimum_in_queries():
 )
 def test_english_ages_sizes_stock_and_periods_by_the_day(text, expected):
     assert fields(text, "price", "per_qty", "unit") == expected
+
+
+def test_a_channel_s_subscribers_and_a_lot_of_devices_after_a_price_for_one():
+    assert fields("收 飞机 频道 1万订阅以上 300U", "goods", "price") == [("account", 300)]
+    assert batches_of("二手改机手机 一台三百五 十台三千") == [(350, 1), (3000, 10)]
+    assert batches_of("群控 一套 9000 ，箱子 40台 一万八") == [(9000, 1), (18000, 1)]  # holds 40
