@@ -128,6 +128,8 @@ THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
 # Words whose number, written against them, is an id (工号211824), not a price.
 ID_WORDS = ("工号", "编号", "学号", "单号", "订单号")
+# Goods rented out by the day or month, whose rows under one period share it.
+RENTED_BY_PERIOD = frozenset(("insider_access", "account_rental"))
 # Goods written after 带 that are a service added to a look-up or an account, not a grade of it.
 ADDED_SERVICES = frozenset(("id_document", "verification_service"))
 # The units a price can be per span of time (rentals, memberships, licences).
@@ -1820,7 +1822,7 @@ class _Reader:
                 and self.t[c].kind != sc.PER
                 and sc.CLS in self.t[c].roles
                 and self._word_at(c) not in GRADE_CLASSIFIERS
-                and self._kind(q) != sc.QI
+                and self._kind(q) not in (sc.QI, sc.MINQ)  # 380蚊 两年以上 450蚊: a grade
                 and not self._lot_follows(q)  # 6块 50个打包250: the next item's lot
             ):
                 per_qty = _count(self.t[a].value) or 1  # 20元1000个
@@ -1852,6 +1854,14 @@ class _Reader:
                 unit = self.seg_periods[-1]
             elif self.seg_rent and self.seg_span:
                 unit = self.seg_span  # 求租 QQ 号 一周 能登就行 预算 50: the span wanted
+            elif (
+                self.seg_plats
+                and self.ctx_unit in TIME_UNITS
+                and self.ctx_goods
+                and set(self.ctx_goods) <= RENTED_BY_PERIOD
+                and not any(not attr for _, attr in self.seg_goods)
+            ):
+                unit = self.ctx_unit  # 申通 日租三百五 韵达 四百: the next platform, by the day
             elif not self._has_subject():
                 unit = self.ctx_unit  # a tier (量大0.2) is priced per what the item before was
         if unit in ("year", "halfyear") and self._account_goods() and not self.seg_rent:
@@ -2226,9 +2236,10 @@ class _Reader:
         if self._before(self.t[i].start).endswith(CAPABILITY_WORDS):
             return  # 能私聊陌生人: what the account can do, not a price withheld
         tok = self.t[i]
-        if self.text[tok.start : tok.end] in CALLS_TO_ACTION and any(
-            o.price is not None for o in self.offers
-        ):
+        if (
+            self.text[tok.start : tok.end] in CALLS_TO_ACTION
+            or self._before(tok.start).rstrip().endswith("有的")  # 出价120 有的私聊
+        ) and any(o.price is not None for o in self.offers):
             return  # …一千条 两百 / 珍爱 佳缘 的 都有 / 要的私: how to buy what was priced
         variant = self.seg_variant or (
             self.offers

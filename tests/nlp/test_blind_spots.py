@@ -1947,3 +1947,12 @@ def test_a_channel_s_subscribers_and_a_lot_of_devices_after_a_price_for_one():
     assert fields("收 飞机 频道 1万订阅以上 300U", "goods", "price") == [("account", 300)]
     assert batches_of("二手改机手机 一台三百五 十台三千") == [(350, 1), (3000, 10)]
     assert batches_of("群控 一套 9000 ，箱子 40台 一万八") == [(9000, 1), (18000, 1)]  # holds 40
+
+
+def test_grades_over_years_calls_to_buy_and_rows_of_rentals_by_the_day():
+    text = "有冇老細要微信老號 一年以上 380蚊 兩年以上 450蚊 帶支付 加50"
+    assert batches_of(text) == [(380, 1), (450, 1)]  # two grades, not 380 for two years
+    assert prices_of("收 京东 白条号 出价120 有的私聊") == [120]  # how to reach the buyer
+    found = fields("出 网点账号 申通 日租三百五 韵达 四百 极兔 三百", "price", "unit")
+    assert found == [(350, "day"), (400, "day"), (300, "day")]
+    assert fields("流量卡 移动 19元 月租卡 批发 8 块一张 ，电信 9", "unit")[-1] == "item"
