@@ -163,6 +163,7 @@ _DIGIT_SPACE_MULTIPLIER = re.compile(
 # 1万8, 3千5, 1w8, 1k5: the digit after a multiplier is the next place (18000, 3500), as in 一万八.
 _NEXT_PLACE = re.compile(r"(?<![\d.])(\d{1,3})([kw万千])(\d)(?![\d.])")
 _VIDEO = re.compile("会员|合租|奈飞|netflix|画质|高清|影视|视频|电视|显示")
+_PRICED_EACH = ("小时", "一个", "一条", "一张", "一次", "一单", "一天")
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
 _YUAN_JIAO = re.compile(
@@ -291,6 +292,8 @@ def _next_place(match: re.Match) -> str:
 
 
 def _multiplied(match: re.Match) -> str:
+    if match.group(3) and match.string.endswith(_PRICED_EACH, 0, match.start()):
+        return match.group()  # 100人一小时25 千人一小时180: a price, then a thousand people
     if match.group(2) == "k" and match.group(1) in ("2", "4", "8") and _VIDEO.search(match.string):
         return match.group()  # 奈飞 会员 4K 独享: a picture's resolution, not 4000
     try:

@@ -126,6 +126,10 @@ BUNDLE_WORDS = frozenset(("四件套", "三件套", "五件套", "套餐", "全�
 THINGS_BUNDLED = frozenset(("bank_card", "hardware", "sim_card", "id_document"))
 # 过脸另加 100, 照片另算 50: the price of a service added to the goods.
 ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
+# 出价120 有的私聊, 每天要三千 有渠道的私聊: those who have it are to reach the poster.
+_HAVE_IT = re.compile("有[\u4e00-\u9fff]{0,3}的$")
+# The per-one marker a price was written with (8/次 中通私: the label starts after it).
+_PER_MARK = re.compile(r"^ ?(?:/ ?[^\s\d]|[一每][^\s\d])")
 # Words whose number, written against them, is an id (工号211824), not a price.
 ID_WORDS = ("工号", "编号", "学号", "单号", "订单号")
 # Goods rented out by the day or month, whose rows under one period share it.
@@ -152,6 +156,7 @@ THE_REST = OTHER_ROWS | {rest + uniform for rest in OTHER_ROWS for uniform in UN
 # on asking (包邮 私聊, 看行 私聊, 其他私聊, 大额 私).
 NOT_VARIANTS = (
     *OTHER_ROWS, "包", "看", "大额", "量大", "更多", "详", "价", "有意", "需要", "要的", "欢迎",
+    "有货", "卡商",
     "可", "请", "老板", "直接", "联系", "批量", "全部", "剩下", "以上", "以下", "起", "的", "都",
     "定制", "另", "批发", "样", "一个", "一张", "一条", "一套", "一次", "每",
 )  # fmt: skip
@@ -202,7 +207,7 @@ NOT_PRICE_WORDS = (
     "数量", "库存", "存货", "需要量", "面值", "余额", "押", "汇率", "u价",
     "等级", "安卓", "iphone", "ios", "版本", "送", "赠", "换算", "换算按", "换算 按", "折算",
     "额度", "起步", "低消", "费率", "点位", "原", "年龄", "used", "usdt at", "汇率按",
-    "usdt 按", "usdt按", "u 按", "u按", "日流水", "月流水", "限额", "减", "lvl", "level",
+    "usdt 按", "usdt按", "u 按", "u按", "日流水", "月流水", "限额", "减", "lvl", "level", "评分",
 )  # fmt: skip
 # 日量800, 日量要5000, 量大 每天三四千, 上限3000, 试料 5 条, 批量(≥500): how many, not what
 # they cost; 每张少2块, 各减2: a discount.
@@ -1545,6 +1550,12 @@ class _Reader:
         if unit == "year" and self._account_goods():
             self.seg_variant = True
             return j + 1  # 八年 30: an account's age, a grade, not a batch of years
+        if (
+            self.text.startswith("的", cls_tok.end)
+            and self.text[cls_tok.end + 1 : cls_tok.end + 4].lstrip().startswith("预算")
+            and self._bundle()
+        ):
+            return j + 1  # 群控系统 20台的 预算5000: what the one system holds
         if self._word_at(k) in ONLINE_WORDS:
             k = self._next(k)  # 100人 在线 一小时 15: how the audience is, then for how long
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
@@ -1552,6 +1563,8 @@ class _Reader:
             if rented and self.t[k].value in PERIODS and unit == "item":
                 unit = self.t[k].value  # 批量租 100个 一天 100: a hundred rented by the day
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
+            if self._kind(k) == sc.OTHER and self._word_at(k) in TOTAL_WORDS + BID_WORDS:
+                k = self._next(k)  # 1000人一小时 预算40: the buyer's bid for the batch
         elif self._kind(k) == sc.SLASH and self._kind(self._next(k)) == sc.MEASURE:
             k = self._next(self._next(k))  # 100人/小时 8元: the batch, for an hour, at a price
         elif self._kind(k) == sc.SEP and self.t[k].value == "=":
@@ -1612,6 +1625,7 @@ class _Reader:
         if self.lot is None:
             return False
         before = self._before(self.t[i].start).rstrip(" :：").removesuffix("的话")
+        before = before.removesuffix("给")  # 100张 打包给1800: the buyer's bid for the lot
         if before.endswith(LOT_WORDS):
             return True  # 还剩8000条 … 全拿走的话1200: all of it, whatever the sum
         after = self.text[self.t[i].end : self.t[i].end + 4]
@@ -1739,6 +1753,13 @@ class _Reader:
             sc.ATTR,
             sc.CUE,
         )
+        if (
+            not bare_ok
+            and follower.kind == sc.OTHER
+            and self.text[follower.start : follower.end] in ("男", "女")
+            and self._kind(self._next(last + 1)) == sc.NUM
+        ):
+            bare_ok = True  # 男15女18: a variant's price, then the next variant's label
         if not bare_ok and not is_range:
             return False
         if follower is not None and follower.kind in (sc.SIDE, sc.GOODS, sc.PLAT):
@@ -1822,6 +1843,8 @@ class _Reader:
                 and self.t[c].kind != sc.PER
                 and sc.CLS in self.t[c].roles
                 and self._word_at(c) not in GRADE_CLASSIFIERS
+                # 5k粉25U 1w粉45U: the next account's followers, not a batch of fans
+                and not (self._word_at(c) in FOLLOWER_WORDS and "account" in self._goods_here())
                 and self._kind(q) not in (sc.QI, sc.MINQ)  # 380蚊 两年以上 450蚊: a grade
                 and not self._lot_follows(q)  # 6块 50个打包250: the next item's lot
             ):
@@ -2044,6 +2067,8 @@ class _Reader:
             return "lookup_service"  # 车主信息 15/次: records looked up one by one
         if unit in TIME_UNITS and {"insider_access", "lookup_service"} <= kinds:
             kinds.discard("lookup_service")  # 内部 后台 查订单 包月 5000: the access, by the month
+        if unit == "query" and kinds == {"other"} and self.ctx_goods == ["lookup_service"]:
+            return "lookup_service"  # 户籍 50/次 婚姻 80/次 学历 40/次: records looked up
         if unit == "query" and "lookup_service" in kinds and "bank_card" in kinds:
             return "lookup_service"  # 查名下 银行卡 一次 150: the cards looked up, per query
         if unit == "query" and "insider_access" in kinds:
@@ -2238,7 +2263,7 @@ class _Reader:
         tok = self.t[i]
         if (
             self.text[tok.start : tok.end] in CALLS_TO_ACTION
-            or self._before(tok.start).rstrip().endswith("有的")  # 出价120 有的私聊
+            or _HAVE_IT.search(self._before(tok.start).rstrip()) is not None  # 有渠道的私聊
         ) and any(o.price is not None for o in self.offers):
             return  # …一千条 两百 / 珍爱 佳缘 的 都有 / 要的私: how to buy what was priced
         variant = self.seg_variant or (
@@ -2273,7 +2298,7 @@ class _Reader:
         label = self.text[self.priced_end : tok.start]
         if tok.kind == sc.OTHER:
             label += self.text[tok.start : tok.end - 1]  # 工行私: the label written onto 私
-        label = label.strip(" ,，、;；|/").removeprefix("起").lstrip(" ")
+        label = _PER_MARK.sub("", label).strip(" ,，、;；|/").removeprefix("起").lstrip(" ")
         return (
             0 < len(label) <= 6
             # 韵达 日租 350\n中通 私: a row of its own naming the platform

@@ -1956,3 +1956,30 @@ def test_grades_over_years_calls_to_buy_and_rows_of_rentals_by_the_day():
     found = fields("出 网点账号 申通 日租三百五 韵达 四百 极兔 三百", "price", "unit")
     assert found == [(350, "day"), (400, "day"), (300, "day")]
     assert fields("流量卡 移动 19元 月租卡 批发 8 块一张 ，电信 9", "unit")[-1] == "item"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("陌陌号 男15女18 实名的加10 走担保", [15, 18]),  # variants written together
+        ("圆通单号查询 6/次 顺丰 8/次 中通私", [6, 8, None]),  # withheld after 8/次
+        ("抖音直播间人气 100人一小时25 千人一小时180", [25, 180]),  # 25, then a thousand people
+        ("TikTok 美区号 5k粉25U 1w粉45U 私聊", [25, 45]),  # the next account's followers
+        ("刷单 淘宝补单8元一单 京东10 抖音小店7 本金垫付", [8, 10, 7]),  # the money advanced
+        ("出 美团外卖商家号 带评分4.8 800 新店号200", [800, 200]),  # a rating
+        ("收快递面单 0.8一单 每天要三千 有渠道的私聊", [0.8]),  # how to reach the buyer
+        ("收 陌陌语音码 2块一条 卡商私", [2]),  # calling card dealers, no variant
+        ("出淘宝买家号 信誉1心 5块，3心 20，1钻 50", [5, 20, 50]),
+    ],
+)
+def test_variants_together_audiences_followers_and_calls_to_reach(text, expected):
+    assert prices_of(text) == expected
+
+
+def test_bids_for_a_batch_a_lot_and_a_system_and_records_looked_up():
+    assert batches_of("收抖音直播间人气 1000人一小时 预算40") == [(40, 1000)]
+    assert batches_of("急！收 联通物联卡 100张 打包给1800") == [(1800, 100)]
+    assert batches_of("求购群控系统 20台的 预算5000 二手也行") == [(5000, 1)]
+    found = fields("查档：户籍 50/次 婚姻 80/次 学历 40/次 秒出", "goods", "unit")
+    assert found == [("lookup_service", "query")] * 3
+    assert fields("IP代理 动态住宅 包月260", "goods", "unit") == [("other", "month")]
