@@ -71,6 +71,7 @@ _ENUMERATION = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、)]|0\d(?= )|[【\[]\d{1,2}
 _CJK_SPACE = re.compile("(?<=[\u4e00-\u9fff])[ \t\u3000](?=[\u4e00-\u9fff])")
 
 
+# Premium 3 个月 13U, 1 年 25U: a count written apart from its months or years (not 年卡, 年龄).
 _COUNT_APART = re.compile(r"(?<=\d) (?=个月|年(?![卡龄]))")
 
 # 微.信.号, 抖·音: dots between characters do what spaces do.
@@ -163,6 +164,7 @@ _DIGIT_SPACE_MULTIPLIER = re.compile(
 # 1万8, 3千5, 1w8, 1k5: the digit after a multiplier is the next place (18000, 3500), as in 一万八.
 _NEXT_PLACE = re.compile(r"(?<![\d.])(\d{1,3})([kw万千])(\d)(?![\d.])")
 _VIDEO = re.compile("会员|合租|奈飞|netflix|画质|高清|影视|视频|电视|显示")
+# A price per one (一小时25 千人): the 千 after its number begins the next batch.
 _PRICED_EACH = ("小时", "一个", "一条", "一张", "一次", "一单", "一天")
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
@@ -351,7 +353,7 @@ def clean(text: str) -> str:
         text = _SPACED_RUN.sub(_spaced_run, text)
         text = _SPACED_LETTERS.sub(_spaced_alias, text)
         if " 个月" in text or " 年" in text:
-            text = _COUNT_APART.sub("", text)  # Premium 3 个月 13U, 1 年 25U: the span counted
+            text = _COUNT_APART.sub("", text)
     return text
 
 

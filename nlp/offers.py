@@ -678,6 +678,7 @@ class _Reader:
                 self.line_first_currency.setdefault(line, tok.start)
 
     def _second_currency(self, k: int) -> bool:
+        """15000 / 2100U: the USDT at ``k`` gives the price before the slash again."""
         slash = self._prev(k)
         if self.t[k].currency != "USDT" or self._kind(slash) != sc.SLASH:
             return False
@@ -1089,9 +1090,10 @@ class _Reader:
             or (before.endswith(" -") and not tok.currency)  # 男号 -20: a discount
             or (_is_year(tok) and _YEAR_BEFORE.search(before))
             or self._year_of(tok)  # 2019年注册 12U
+            # 工号211824: an employee's number, written against its word
             or (before.endswith(ID_WORDS) and tok.start == self.t[p].end and tok.value >= 10_000)
         ):
-            return i + 1  # 工号211824: an employee's number, written against its word
+            return i + 1
         if (
             before.endswith(("年", "到"))
             and self._kind(j) == sc.CLS
