@@ -156,8 +156,8 @@ THE_REST = OTHER_ROWS | {rest + uniform for rest in OTHER_ROWS for uniform in UN
 # on asking (包邮 私聊, 看行 私聊, 其他私聊, 大额 私).
 NOT_VARIANTS = (
     *OTHER_ROWS, "包", "看", "大额", "量大", "更多", "详", "价", "有意", "需要", "要的", "欢迎",
-    "有货", "卡商",
-    "可", "请", "老板", "直接", "联系", "批量", "全部", "剩下", "以上", "以下", "起", "的", "都",
+    "有货", "卡商", "能做", "试料",
+    "可", "请", "老板", "直接", "联系", "批量", "全部", "剩下", "以上", "以下", "起", "有的", "都",
     "定制", "另", "批发", "样", "一个", "一张", "一条", "一套", "一次", "每",
 )  # fmt: skip
 # Platforms a code list's rows name by one character or a nickname (接码 V 4.5 抖 0.8 扣 1.3).
@@ -2300,12 +2300,16 @@ class _Reader:
         label = self.text[self.priced_end : tok.start]
         if tok.kind == sc.OTHER:
             label += self.text[tok.start : tok.end - 1]  # 工行私: the label written onto 私
-        label = _PER_MARK.sub("", label).strip(" ,，、;；|/").removeprefix("起").lstrip(" ")
+        label = _PER_MARK.sub("", label).strip(" ,，、;；|/").removeprefix("起").strip(" ")
+        # 韵达 日租 350\n中通 私, QQ 白号 0.9\nQQ 等级号 私: a row of its own; DY 万粉 私: a label
+        # written in words apart
+        row = label.removeprefix("\n").lstrip(" ")
+        named = self._kind(self._prev(i)) in (sc.PLAT, sc.GOODS)
         return (
-            0 < len(label) <= 6
-            # 韵达 日租 350\n中通 私: a row of its own naming the platform
-            and ("\n" not in label or self._kind(self._prev(i)) == sc.PLAT)
-            and " " not in label
+            0 < len(row.replace(" ", "")) <= 6
+            and "\n" not in row
+            and (row == label or named or self._word_at(self._prev(i)) in REGIONS)
+            and row.count(" ") <= 1
             and (  # 日租 28 / 包周 160 / 包月 私: a period, though 包 starts 包邮 too
                 self._kind(self._prev(i)) == sc.PERIOD
                 or not any(word in label for word in NOT_VARIANTS)

@@ -1983,3 +1983,19 @@ def test_bids_for_a_batch_a_lot_and_a_system_and_records_looked_up():
     found = fields("查档：户籍 50/次 婚姻 80/次 学历 40/次 秒出", "goods", "unit")
     assert found == [("lookup_service", "query")] * 3
     assert fields("IP代理 动态住宅 包月260", "goods", "unit") == [("other", "month")]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("出 soul号 女 二十 男 十二 ，带等级的 私", [20, 12, None]),  # a grade with what it has
+        ("苹果ID 美区 $2.5 一个 有余额的私", [2.5, None]),
+        ("DY 千粉号 八十 ，KS 千粉 七十 ，DY 万粉 私", [80, 70, None]),  # a label in words apart
+        ("微信 新号 6\nQQ 白号 0.9\nQQ 等级号 私\n需要联系", [6, 0.9, None]),  # a row of its own
+        ("求 抖音点赞 5w个 预算1000 能做的私", [1000]),  # those who can, to reach the buyer
+        ("股民数据 1w 条 = 150U\n试料私 @stockdata_cn", [150]),  # a sample on asking
+        ("对公出租 日租 350\n走担保 私聊", [350]),  # how to buy, on a line of its own
+    ],
+)
+def test_grades_priced_on_asking_written_apart_or_with_what_they_have(text, prices):
+    assert prices_of(text) == prices
