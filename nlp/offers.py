@@ -130,6 +130,8 @@ ADDON_WORDS = ("另加", "另算", "另收", "另外加", "加收")
 _HAVE_IT = re.compile("有[\u4e00-\u9fff]{0,3}的$")
 # The per-one marker a price was written with (8/次 中通私: the label starts after it).
 _PER_MARK = re.compile(r"^ ?(?:/ ?[^\s\d]|[一每][^\s\d])")
+# 一周的, 三天内, 一周以上: a span followed by these grades records by their age.
+GRADE_TAILS = ("的", "内", "以上", "以前", "以内")
 # Words whose number, written against them, is an id (工号211824), not a price.
 ID_WORDS = ("工号", "编号", "学号", "单号", "订单号")
 # Goods rented out by the day or month, whose rows under one period share it.
@@ -220,6 +222,7 @@ _NOT_PRICE_BEFORE = re.compile(
 # 带CS库存, 带 CS2 库存: a game's items an account has (of 8 characters, 带 may be cut off)
 _INVENTORY_HAD = re.compile("(?:带 ?|^ ?)[a-z][a-z0-9]{0,5} ?库存$")
 _NEW_PRICE_AFTER = re.compile(r" ?改为 ?\d")  # 1.5→1.4; 460→ alone says the price holds
+_AGED = re.compile("aged|注册|老号")  # posts about accounts by the year they were made
 _YEAR_BEFORE = re.compile("(?:aged|since|reg|created|registered) ?$")  # US Gmail aged 2018
 _YEAR_AFTER = re.compile("年(?![卡费租包])")  # 2019年注册: when, not 2019 years (2000年卡 is)
 _REPLY_ASKED = re.compile("(?:要的|想要|需要|的|就|请|评论区)扣$")  # 要的扣1: the digit to reply
@@ -254,7 +257,7 @@ MAX_PRICE = 1e9
 # below it that names none of its own.
 _HEADER_CURRENCY = re.compile(
     r"(?:单位|币种|计价|结算)[:： ]*(usdt|u|美金|美元|usd|rmb|人民币|元|块)(?![a-z盾])"
-    r"|\((usdt|u|美金|美元|usd|rmb|人民币)\)"
+    r"|\((usdt|u|美金|美元|usd|rmb|人民币)(?:/[条个次张])?\)"  # 价格（U/条）
     r"|(?:均为|都是|统一)[ ]?(usdt|u|美金|美元|rmb|人民币)(?![a-z盾])"
     r"|(?<![a-z])(usdt|u) ?(?:结算|计价|价格|报价|价)"
     r"|(?:价格|报价|价目|price|prices)[:： ]*(usdt|美金|usd)(?![a-z])"
@@ -998,6 +1001,15 @@ class _Reader:
             and self._word_at(m) not in LOOKUP_VERBS
         )
 
+    def _year_labels_price(self, i: int, j: int) -> bool:
+        """Gmail aged accounts: 2015 $5, 2018 $2.5: a year names the accounts the price after
+        it is for (of a post about aged accounts)."""
+        if not _is_year(self.t[i]) or j >= self.n or not _AGED.search(self.text):
+            return False
+        if self.t[j].kind == sc.NUM:
+            return self.t[j].currency is not None
+        return self._word_at(j) == "$" and self._kind(self._next(j)) == sc.NUM
+
     def _range_of_whom(self, j: int) -> bool:
         """要 18-25 的: a range of ages (or grades) a buyer wants, not a price range."""
         if self._kind(j) != sc.RANGE or self._kind(self._next(j)) != sc.NUM:
@@ -1092,6 +1104,7 @@ class _Reader:
             or self._year_of(tok)  # 2019年注册 12U
             # 工号211824: an employee's number, written against its word
             or (before.endswith(ID_WORDS) and tok.start == self.t[p].end and tok.value >= 10_000)
+            or self._year_labels_price(i, j)  # aged accounts: 2015 $5, 2018 $2.5
         ):
             return i + 1
         if (
@@ -1561,7 +1574,11 @@ class _Reader:
         if self._word_at(k) in ONLINE_WORDS:
             k = self._next(k)  # 100人 在线 一小时 15: how the audience is, then for how long
         if k < self.n and self.t[k].kind == sc.PER and sc.SPAN in self.t[k].roles:
-            rented = self.seg_rent or any(o.goods == "account_rental" for o in self.last_batch)
+            rented = (
+                self.seg_rent
+                or any(o.goods == "account_rental" for o in self.last_batch)
+                or "account_rental" in self._goods_here()  # 批量出租 微信号 一百个 一天 200
+            )
             if rented and self.t[k].value in PERIODS and unit == "item":
                 unit = self.t[k].value  # 批量租 100个 一天 100: a hundred rented by the day
             k = self._next(k)  # 1000人 一场 100: the batch, per one show, at a price
@@ -1807,6 +1824,8 @@ class _Reader:
             and self.t[a].kind == sc.PER
             and (a == last + 1 or not per_before)
             and not self._span_is_capacity(a)
+            # 三天内 0.3 一周的 0.15: how old the next records are, not what 0.3 is per
+            and not self.text.startswith(GRADE_TAILS, self.t[a].end)
         ):
             unit = self.t[a].value
             consumed = a + 1

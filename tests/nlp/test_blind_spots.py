@@ -1999,3 +1999,13 @@ def test_bids_for_a_batch_a_lot_and_a_system_and_records_looked_up():
 )
 def test_grades_priced_on_asking_written_apart_or_with_what_they_have(text, prices):
     assert prices_of(text) == prices
+
+
+def test_records_by_their_age_years_naming_accounts_and_a_batch_rented_by_the_day():
+    found = fields("贷款数据 当天的 0.6一条 三天内 0.3 一周的 0.15", "price", "unit")
+    assert found == [(0.6, "item"), (0.3, "item"), (0.15, "item")]
+    text = "Selling Gmail aged accounts: 2015 $5, 2018 $2.5, new $0.6. Min order 50."
+    assert prices_of(text) == [5, 2.5, 0.6]
+    found = fields("批量出租 微信号 一百个 一天 200", "price", "per_qty", "unit")
+    assert found == [(200, 100, "day")]
+    assert fields("SMS API 价格（U/条）\nTelegram 0.9", "currency") == ["USDT"]
