@@ -80,7 +80,9 @@ NOT_ASKING = frozenset(("隐私", "走私", "自私", "公私"))
 # Words before the apps a number or card was registered on (注册过微信的不要): not what is sold.
 REGISTERED_ON = ("注册过", "没注册", "未注册", "注册了", "注过", "绑过", "绑定过")
 # Words between a per-one or period word and its price (一天 保底 300, 一个给5块, 包月 只要 99).
-LEAD_WORDS = frozenset(["给", "保底", "只要", "仅需", "低至", "价格", "价", "出价", "预算", "租金"])
+LEAD_WORDS = frozenset(
+    ["给", "我给", "我出", "保底", "只要", "仅需", "低至", "价格", "价", "出价", "预算", "租金"]
+)
 # Words before the price of a whole batch (100万条 预算三万); 十个 价格两百 is per piece.
 TOTAL_WORDS = ("预算", "总价", "一共", "打包价", "打包", "共")
 # Words opening a tier of the item before (量大0.5, 单拿 40), never the name of an app.
@@ -1176,7 +1178,7 @@ class _Reader:
         if before.endswith(ADDON_WORDS) and self._service_with():
             # 户籍 40一次，带照片 另加 20: the photo is a service added on, priced of its own
             self.seg_goods = [(goods, False) for goods, _ in self.seg_goods]
-        elif before.endswith(("加", "加价")) and self._surcharge():
+        elif before.endswith(("加", "加价")) and self._surcharge(before.endswith(ADDON_WORDS)):
             self._reset_segment()
             return i + 1
         if (
@@ -1238,8 +1240,12 @@ class _Reader:
             bound = self._word_at(j)
             if bound in ("左右", "以内", "以下") and (
                 self._after_price_word(i)
-                # 月租 一千左右: the price of a period, roughly
-                or (bound == "左右" and p_kind == sc.PERIOD and self.t[p].value in TIME_UNITS)
+                # 月租 一千左右, 一个月 1000 左右: the price of a period, roughly
+                or (
+                    bound == "左右"
+                    and p_kind in (sc.PERIOD, sc.PER)
+                    and self.t[p].value in TIME_UNITS
+                )
                 or (
                     self.explicit_side
                     and self.side == "buy"
@@ -1406,16 +1412,25 @@ class _Reader:
             if offer.min_qty is None:
                 offer.min_qty = self.last_min[0]
 
-    def _surcharge(self) -> bool:
+    def _surcharge(self, added: bool) -> bool:
         """女号另加20, 满一年 加50, 有U盾 加200 (a number after 加): what a grade of the goods adds
         to their price is no offer of its own; 照片另加50, 人脸另加40 name a service of their own,
         and are."""
-        return {g for g, attr in self.seg_goods if not attr} <= {"account", "other"}
+        named = {g for g, attr in self.seg_goods if not attr}
+        # 带图好评 另加 2: a grade of the engagement too (加200人 adds followers, 带图 追评 加五块
+        # prices a review of its own)
+        return named <= ({"account", "other", "fake_engagement"} if added else {"account", "other"})
 
     def _service_with(self) -> bool:
-        """带照片, 带人脸: the goods after 带 are a service (a photo, a face check) alone."""
-        return bool(self.seg_goods) and all(
-            attr and goods in ADDED_SERVICES for goods, attr in self.seg_goods
+        """带照片, 带人脸 after look-ups: the goods after 带 are a service (a photo, a face check)
+        of their own; after accounts (婚恋号 … 带照片的另加20) they are a grade."""
+        return (
+            bool(self.seg_goods)
+            and all(attr and goods in ADDED_SERVICES for goods, attr in self.seg_goods)
+            and (
+                all(goods == "verification_service" for goods, _ in self.seg_goods)
+                or any(o.goods in QUERY_GOODS for o in self.offers)
+            )
         )
 
     def _beside_plus(self, i: int) -> bool:

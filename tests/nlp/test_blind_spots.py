@@ -2009,3 +2009,23 @@ def test_records_by_their_age_years_naming_accounts_and_a_batch_rented_by_the_da
     found = fields("批量出租 微信号 一百个 一天 200", "price", "per_qty", "unit")
     assert found == [(200, 100, "day")]
     assert fields("SMS API 价格（U/条）\nTelegram 0.9", "currency") == ["USDT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("淘宝 刷单 一单 6 块 ，拼多多 5 块 ，京东 8 块 ，带图好评 另加 2", [6, 5, 8]),
+        ("淘宝 买家秀 一单 十五 带图 追评 加五块", [15, 5]),  # a review of its own
+        ("婚恋号 女号160 男号190 带照片的另加20", [160, 190]),  # accounts with photos: a grade
+        ("抖音 账号 出租 直播 用 一天 50 ，一个月 1000 左右", [50, 1000]),  # a month, roughly
+    ],
+)
+def test_surcharges_on_engagement_and_photos_of_accounts(text, prices):
+    assert prices_of(text) == prices
+
+
+def test_accounts_without_a_membership_and_a_lookup_bid_per_query():
+    text = "出 婚恋号 珍爱 带会员 550 ，没会员 300 ，百合 带会员 200 ，佳缘 私"
+    assert fields(text, "goods") == ["account"] * 4
+    found = fields("收 快递 内部 单号 查询 渠道 ，圆通 一次 我给 3 块", "goods", "unit", "price")
+    assert found == [("lookup_service", "query", 3)]
