@@ -219,6 +219,17 @@ def _ascii_run_is_contact(run: str) -> bool:
     return False
 
 
+def too_short_for_an_id(run: str) -> bool:
+    """30, vx, u, cs2: a price, an alias, a unit or a game's name, too short to be anyone's id;
+    v138 (an alias, then digits) is a marker written against a number, and counts."""
+    if len(run) >= 5 or not run.isalnum():
+        return False
+    if run.isdigit() or run.isalpha():
+        return True
+    letters = len(run) - len(run.lstrip("abcdefghijklmnopqrstuvwxyz"))
+    return 0 < letters and run[:letters] not in _alias_prefixes()
+
+
 # An amount with a decimal part or a currency written against it: never a contact.
 _PRICE_RUN = re.compile(r"\d{1,6}(?:\.\d{1,4}[a-z]{0,4}|[a-z]{1,4})")
 _MARKER_GAP = frozenset(" \t:=：-" + MASK)  # between a marker and its contact
@@ -270,8 +281,8 @@ def mask_contacts(text: str) -> tuple[str, bool]:
         spans += [m.span(2) for m in SPACED_ID.finditer(text)]
     for m in _ASCII_RUN.finditer(text):
         run = m.group()
-        if len(run) < 5 and run.isalnum():
-            continue  # a price (30), an alias (vx), a unit (u) or a game (cs2): too short an id
+        if too_short_for_an_id(run):
+            continue
         if _PRICE_RUN.fullmatch(run):
             continue  # 119.0u, 46.9, 30块: an amount, not an id
         start, end = m.span()

@@ -71,7 +71,7 @@ def _reference_mask(text: str) -> tuple[str, bool]:
     spans = [m.span() for m in scan._SPACED_PHONE.finditer(text)]
     for m in scan._ASCII_RUN.finditer(text):
         run = m.group()
-        if len(run) < 5 and (run.isdigit() or run.isalpha()):
+        if scan.too_short_for_an_id(run):
             continue
         start, end = m.span()
         if scan._ascii_run_is_contact(run.strip("._-/")):

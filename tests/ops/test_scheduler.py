@@ -203,7 +203,9 @@ def test_a_crawl_hanging_past_its_limit_is_killed_the_others_go_on(market, tmp_p
     try:
         hang = source_block("hang", f"http://127.0.0.1:{tarpit.getsockname()[1]}/",
                             "*/2 * * * * *", "{timeout: 300, retries: 0, robots: false}")
-        gbk = source_block("gbk", f"{market.base_url}/gbk/", "0 * * * *")
+        # a schedule that cannot come due while the test runs (an hourly one did, once, when
+        # a run crossed the top of the hour)
+        gbk = source_block("gbk", f"{market.base_url}/gbk/", "0 0 29 2 *")
         write_sources(tmp_path / "sources.yaml", hang, gbk)
         args = schedule_args(tmp_path, "--time-limit", "10", "--stop-grace", "1")
         scheduler = Process(args, heishi_env(market), tmp_path / "scheduler.log")
