@@ -208,15 +208,21 @@ def _ascii_run_is_contact(run: str) -> bool:
     if dash and head[:1] == "0" and 3 <= len(head) <= 4 and 7 <= len(tail) <= 8:
         return head.isdigit() and tail.isdigit()  # a landline, 0755-12345678
     if run[0].isalpha() and (digits or "_" in run):
-        letters = 0
-        while letters < len(run) and run[letters].isalpha():
-            letters += 1
-        head, rest = run[:letters], run[letters:]
+        head = _letter_head(run)
+        rest = run[len(head) :]
         if head in _alias_prefixes() and rest and rest[0].isdigit() and "_" not in rest:
             return not _is_number_with_currency(rest.split("/")[0].split("-")[0])
         # V4.5, dy0.7: a name, then its price; no id of a chat app holds a decimal point
         return not _DECIMAL.fullmatch(rest)
     return False
+
+
+def _letter_head(run: str) -> str:
+    """The letters an ASCII run opens with (v of v138, dy of dy0.7)."""
+    letters = 0
+    while letters < len(run) and run[letters].isalpha():
+        letters += 1
+    return run[:letters]
 
 
 def too_short_for_an_id(run: str) -> bool:
@@ -226,8 +232,8 @@ def too_short_for_an_id(run: str) -> bool:
         return False
     if run.isdigit() or run.isalpha():
         return True
-    letters = len(run) - len(run.lstrip("abcdefghijklmnopqrstuvwxyz"))
-    return 0 < letters and run[:letters] not in _alias_prefixes()
+    head = _letter_head(run)
+    return bool(head) and head not in _alias_prefixes()
 
 
 # An amount with a decimal part or a currency written against it: never a contact.
@@ -496,7 +502,7 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
             if word in CURRENCY_WORDS:  # not a letter here: 元, 块钱, 人仔, $ (4$ 一个), ¥
                 # 日租400 圆通 日租350: the courier named after the price, not 400 圆; aged 2018
                 # $1.5: the sign of the amount after it
-                if PLAT not in lexicon_index().roles.get(text[k : k + size + 1], NO_ROLES) and not (
+                if text[k : k + size + 1] not in _platforms_after_currency() and not (
                     word in CURRENCY_PREFIXES and text[k + size : k + size + 1].isdigit()
                 ):
                     currency, end = CURRENCY_WORDS[word], k + size
@@ -579,6 +585,16 @@ def _token_pattern() -> re.Pattern:
         f"|(?P<soft>[{soft}]+)"
         f"|(?P<hard>[{hard}])"
         f"|(?P<list>[{lists}])"
+    )
+
+
+@functools.cache
+def _platforms_after_currency() -> frozenset[str]:
+    """Platform names made of a currency word and one character more (圆通): looked up once,
+    not in the lexicon at every price."""
+    roles = lexicon_index().roles
+    return frozenset(
+        term for term, found in roles.items() if PLAT in found and term[:-1] in CURRENCY_WORDS
     )
 
 
