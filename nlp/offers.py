@@ -135,7 +135,7 @@ _PER_MARK = re.compile(r"^ ?(?:/ ?[^\s\d]|[一每][^\s\d])")
 # 一周的, 三天内, 一周以上: a span followed by these grades records by their age.
 GRADE_TAILS = ("的", "内", "以上", "以前", "以内")
 # Words whose number, written against them, is an id (工号211824), not a price.
-ID_WORDS = ("工号", "编号", "学号", "单号", "订单号")
+ID_WORDS = ("工号", "编号", "学号", "单号")  # 订单号 ends with 单号
 # Goods rented out by the day or month, whose rows under one period share it.
 RENTED_BY_PERIOD = frozenset(("insider_access", "account_rental"))
 # Goods written after 带 that are a service added to a look-up or an account, not a grade of it.
@@ -173,6 +173,8 @@ ROW_ABBREVIATIONS = {
 # 9位数的3块8位数的20, 4 位 300U 5 位 80U: counts that grade the next item, not the batch a
 # price before them buys.
 GRADE_CLASSIFIERS = frozenset(("位", "人", "members"))
+# What an account is counted by: its followers or its members (1k fans 12U, 2000 members 25U).
+WHAT_ACCOUNTS_COUNT = FOLLOWER_WORDS | GRADE_CLASSIFIERS
 # 要的私 after prices: how to buy, not a price withheld for the goods last named.
 CALLS_TO_ACTION = frozenset(("要的私", "需要的私", "有需要私"))
 # 能私聊陌生人: before a withheld-price word, what makes it something the goods can do.
@@ -1010,7 +1012,8 @@ class _Reader:
             return False
         if self.t[j].kind == sc.NUM:
             return self.t[j].currency is not None
-        return self._word_at(j) == "$" and self._kind(self._next(j)) == sc.NUM
+        # the sign of the price after it, read as a word (2018 $2.5)
+        return self._word_at(j) in sc.CURRENCY_PREFIXES and self._kind(self._next(j)) == sc.NUM
 
     def _range_of_whom(self, j: int) -> bool:
         """要 18-25 的: a range of ages (or grades) a buyer wants, not a price range."""
@@ -1175,10 +1178,11 @@ class _Reader:
             and (self._has_subject() or self.ctx_goods)
         ):
             return self._emit(i, i)  # 一个30 粉越多价越高, 一次 60 秒过: a price per one
-        if before.endswith(ADDON_WORDS) and self._service_with():
+        added = before.endswith(ADDON_WORDS)
+        if added and self._service_with():
             # 户籍 40一次，带照片 另加 20: the photo is a service added on, priced of its own
             self.seg_goods = [(goods, False) for goods, _ in self.seg_goods]
-        elif before.endswith(("加", "加价")) and self._surcharge(before.endswith(ADDON_WORDS)):
+        elif before.endswith(("加", "加价")) and self._surcharge(added):
             self._reset_segment()
             return i + 1
         if (
@@ -1744,9 +1748,7 @@ class _Reader:
             return False  # ⌚ 3 天 80: a row's count of days, then their price
         if self._kind(self._prev(i)) == sc.MINQ:
             return False  # 超过 7 天 0.1: a threshold, read as one below
-        if (
-            self._word_at(j) in FOLLOWER_WORDS or self._word_at(j) in GRADE_CLASSIFIERS
-        ) and "account" in self._goods_here():
+        if self._word_at(j) in WHAT_ACCOUNTS_COUNT and "account" in self._goods_here():
             # Kuaishou accounts 1k fans 12U, QQ groups 2000 members 25U: what the account has
             return False
         return (
@@ -2338,15 +2340,16 @@ class _Reader:
         # 韵达 日租 350\n中通 私, QQ 白号 0.9\nQQ 等级号 私: a row of its own; DY 万粉 私: a label
         # written in words apart
         row = label.removeprefix("\n").lstrip(" ")
-        named = self._kind(self._prev(i)) in (sc.PLAT, sc.GOODS)
+        p = self._prev(i)
         return (
             0 < len(row.replace(" ", "")) <= 6
             and "\n" not in row
-            and (row == label or named or self._word_at(self._prev(i)) in REGIONS)
+            and (
+                row == label or self._kind(p) in (sc.PLAT, sc.GOODS) or self._word_at(p) in REGIONS
+            )
             and row.count(" ") <= 1
             and (  # 日租 28 / 包周 160 / 包月 私: a period, though 包 starts 包邮 too
-                self._kind(self._prev(i)) == sc.PERIOD
-                or not any(word in label for word in NOT_VARIANTS)
+                self._kind(p) == sc.PERIOD or not any(word in label for word in NOT_VARIANTS)
             )
         )
 
