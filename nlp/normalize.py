@@ -145,7 +145,8 @@ _DIGIT_ORDER = "一两三四五六七八九"  # 两 for 二: 两三百 is 200-30
 _UNIT_CHARS = frozenset("u块元蚊毛刀个条张次天日月年周单套台票份件箱只位组号人粉k万千百w")
 # Classifiers a bare 百/千/万 counts (百个起 is 100个起, 一小时 十五 千人 is 1000 people).
 _COUNTED_CHARS = frozenset("个张条次单套台件份粉人")
-_CURRENCY_CHARS = frozenset("块元蚊毛u")  # not 刀: 砍价一刀 is one cut
+_YUAN = "块元蚊"  # the yuan, colloquial and Cantonese: what tenths and halves are written after
+_CURRENCY_CHARS = frozenset(_YUAN + "毛u")  # not 刀: 砍价一刀 is one cut
 # Numerals after these are ordinals or vague amounts: 第二, 几十, 周五, 星期三, 初一.
 _NOT_AFTER = frozenset("几第数周期拜初")
 
@@ -158,7 +159,7 @@ _ARABIC_MULTIPLIED = re.compile(
 # 评论 一条 1.5 千粉号 80, a decimal before it, are two prices; 珍爱 码 2 百合 码 2 names 百合;
 # 一块五 千粉: the five is the price's tenths; 百粉8 千粉45: the price of the hundred).
 _DIGIT_SPACE_MULTIPLIER = re.compile(
-    r"(?<![\d.块元蚊粉])(\d(?:\.\d)?) (?!百合)([万千百])(?=[\u4e00-\u9fff,，。 ]|$)"
+    rf"(?<![\d.{_YUAN}粉])(\d(?:\.\d)?) (?!百合)([万千百])(?=[\u4e00-\u9fff,，。 ]|$)"
     r"(?![万千百亿多余])(?!(?<=\.\d [万千])粉号)"
 )
 # 1万8, 3千5, 1w8, 1k5: the digit after a multiplier is the next place (18000, 3500), as in 一万八.
@@ -169,7 +170,7 @@ _PRICED_EACH = ("小时", "一个", "一条", "一张", "一次", "一单", "一
 _MULTIPLIER = {"k": 1000, "w": 10000, "万": 10000, "千": 1000, "百": 100}
 # 3块5 = 3.5 元; the jiao digit must not itself count something (5元1条 is not 5.1).
 _YUAN_JIAO = re.compile(
-    r"(?<![\d.])(\d+)([块元蚊u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
+    rf"(?<![\d.])(\d+)([{_YUAN}u])(\d)(?![\d.个条张次天单套台票份件箱只位组号人粉a-z])"
 )
 # In a post about 砍价, 一刀 is one cut (砍一刀 names the service itself).
 _CUT = re.compile("(?:(?<=[0-9])|(?<=(?<!砍)一))( ?)刀")
@@ -253,7 +254,7 @@ def _numeral(match: re.Match) -> str:
                 return str(_MULTIPLIER[run]) + tail  # 百个起, 千张起拿: a hundred, a thousand
             return run + tail
         jiao = (
-            before in "块元蚊毛u"
+            before in _CURRENCY_CHARS
             and after not in _UNIT_CHARS  # 三毛一条, 8块一张: per one, not tenths
             and start >= 2
             and (text[start - 2].isdigit() or text[start - 2] in _CN_DIGITS + _CN_MULTIPLIERS)
@@ -279,7 +280,7 @@ def _numeral(match: re.Match) -> str:
     return number + tail
 
 
-_YUAN_HALF = re.compile(r"(?<![\d.])(\d+)[块元蚊]半")
+_YUAN_HALF = re.compile(rf"(?<![\d.])(\d+)[{_YUAN}]半")
 
 
 def _yuan_jiao(match: re.Match) -> str:
@@ -412,7 +413,7 @@ def write_numbers(text: str) -> str:
             text = _DIGIT_SPACE_MULTIPLIER.sub(r"\1\2", text)
         text = _NEXT_PLACE.sub(_next_place, text)
         text = _ARABIC_MULTIPLIED.sub(_multiplied, text)
-    if "块" in text or "元" in text or "u" in text or "蚊" in text:
+    if not _CURRENCY_CHARS.isdisjoint(text):
         text = _YUAN_JIAO.sub(_yuan_jiao, text)
     if "半" in text:
         text = _YUAN_HALF.sub(r"\1.5元", text)  # 三块半, 五蚊半: and a half
