@@ -8,13 +8,21 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint system clean
+.PHONY: demo test lint system clean native
+
+# The extractor's rules compiled with mypyc (nlp/native.py); rebuilt when a module of nlp changes.
+NATIVE := build/native/manifest.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
+
+$(NATIVE): $(STAMP) $(wildcard nlp/*.py)
+	HEISHI_PURE_PYTHON=1 $(BIN)/python -c 'from nlp.native import build; print("compiled", build())'
+
+native: $(NATIVE)
 
 system:
 	@missing=""; \
@@ -27,10 +35,10 @@ system:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-demo: $(STAMP) system
+demo: $(STAMP) $(NATIVE) system
 	$(BIN)/heishi demo
 
-test: $(STAMP) system
+test: $(STAMP) $(NATIVE) system
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -38,4 +46,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache build/native

@@ -121,6 +121,9 @@ def main() -> None:
         return
 
     from crawlers.demo import DemoMarket
+    from nlp import native
+
+    print(f"rules: {native.describe()} (the workers load them as this process does)")
 
     with DemoMarket(listing_pages=args.pages) as market, tempfile.TemporaryDirectory() as tmp:
         results = {}

@@ -143,6 +143,7 @@ def main() -> int:
         f"posts: {len(posts)} ({chars / len(posts):.0f} chars on average), "
         f"listings in first 2000: {listings}"
     )
+    print(f"rules: {nlp.native.describe()}")
     print(f"raw jieba.lcut:          {jieba_rate:10.0f} posts/s")
     print(f"nlp.extract:             {extract_rate:10.0f} posts/s")
     print(f"  offers only (no contacts): {offers_rate:6.0f} posts/s")

@@ -14,6 +14,11 @@ from __future__ import annotations
 
 import functools
 
+from nlp import native
+
+# Before any other submodule: the compiled rules, where they match the sources (nlp/native.py).
+native.load(__path__)
+
 from nlp import segment
 from nlp.classify import load_model
 from nlp.contacts import find_contacts

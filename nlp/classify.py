@@ -34,9 +34,11 @@ from pathlib import Path
 
 from nlp import scan as sc
 from nlp.listing import is_question
+from nlp.native import PACKAGE
 from nlp.segment import cut
 
-MODEL_PATH = Path(__file__).resolve().parent / "model" / "listing.json"
+# The package's folder, not this file's: compiled (nlp/native.py), this module lives elsewhere.
+MODEL_PATH = PACKAGE / "model" / "listing.json"
 FORMAT = "heishi-listing-model/1"
 
 _LATIN = re.compile("[a-z]+")

@@ -389,7 +389,7 @@ class _Reader:
         self.last_batch: list[Offer] = []
         self.last_line = -1
         self.pending_min: int | None = None
-        self.pending_qty: tuple[int, str, int] | None = None  # (qty, unit, price token index)
+        self.pending_qty: tuple[int | None, str, int] | None = None  # (qty, unit, price index)
         self.held: tuple | None = None  # a price written before its goods
         self.held_line = 0  # the line the held price was written on
         self.lot: int | None = None  # a count that a whole-lot price may follow
@@ -547,7 +547,7 @@ class _Reader:
                     and None not in named
                 ):
                     # 探探 女号 35，Soul 女号 30，男号 都是 12: one price for every platform above
-                    self.seg_plats.extend(named)
+                    self.seg_plats.extend(filter(None, named))
                 elif word in SHOP_GRADES:
                     self.seg_variant = True  # 一钻 2000 三钻 6500 皇冠 私聊: a shop's grade
                 elif sc.RENT in tok.roles:
@@ -1088,6 +1088,7 @@ class _Reader:
                 i > p + 1
                 and self._kind(self._prev(p)) == sc.ATTR
                 and j == i + 1
+                and nxt is not None
                 and nxt.kind == sc.PER
                 and nxt.value == "item"
             )
@@ -1095,7 +1096,12 @@ class _Reader:
             or _INVENTORY_HAD.search(self._before(tok.start).rstrip()) is not None
         )
         if (p_kind == sc.CAP and not (counted_before or has_it)) or self._beside_plus(i):
-            if p_kind == sc.CAP and self._kind(j) == sc.CLS and nxt.roles[sc.CLS] == "item":
+            if (
+                p_kind == sc.CAP
+                and nxt is not None
+                and nxt.kind == sc.CLS
+                and nxt.roles[sc.CLS] == "item"
+            ):
                 self.lot = _count(tok.value)  # 还剩3个 … 打包800: what is left, as a lot
             if p_kind == sc.CAP and self._kind(j) == sc.RANGE:
                 if self._kind(self._next(j)) == sc.NUM:
@@ -1114,7 +1120,8 @@ class _Reader:
             return i + 1
         if (
             before.endswith(("年", "到"))
-            and self._kind(j) == sc.CLS
+            and nxt is not None
+            and nxt.kind == sc.CLS
             and nxt.roles[sc.CLS] == "month"
             and j == i + 1
         ):
@@ -1227,8 +1234,8 @@ class _Reader:
             and (nxt is None or nxt.kind not in (sc.PER, sc.SLASH))
         ):
             return i + 1  # 带粉5万, 带余额300: how much the item has, not its price
-        before = self.t[i - 1] if i > 0 else None
-        if before is not None and before.kind == sc.ATTR and before.value in ("送", "赠"):
+        left = self.t[i - 1] if i > 0 else None
+        if left is not None and left.kind == sc.ATTR and left.value in ("送", "赠"):
             return i + 1  # 注册送10元: a gift, not a price
         if (
             tok.currency is None
@@ -1279,6 +1286,7 @@ class _Reader:
         if (
             p_kind == sc.MINQ
             and self.t[p].value == "before"
+            and nxt is not None
             and nxt.roles.get(sc.CLS) in TIME_UNITS
             and self._kind(self._next(j)) == sc.NUM
         ):
@@ -1791,6 +1799,7 @@ class _Reader:
         )
         if (
             not bare_ok
+            and follower is not None
             and follower.kind == sc.OTHER
             and self.text[follower.start : follower.end] in ("男", "女")
             and self._kind(self._next(last + 1)) == sc.NUM
@@ -1904,7 +1913,8 @@ class _Reader:
         ):
             unit = self.seg_periods[-1]
         if self.pending_qty is not None and self.pending_qty[2] == i and (unit is None or spanned):
-            per_qty, unit, _ = self.pending_qty
+            count, unit, _ = self.pending_qty
+            per_qty = 1 if count is None else count  # a count too large to be one (1e12) is none
         self.pending_qty = None
         if unit is None:
             if self._kind(p) in (sc.PER, sc.PERIOD):
@@ -2377,7 +2387,7 @@ class _Reader:
         plats = [None if p == "none" else p for p in self.seg_plats]
         if not plats or not trailing_goods <= {o.goods for o in self.offers}:
             return
-        filled = []
+        filled: list[Offer] = []
         for offer in self.offers:
             if offer.platform is None and all(_fits(offer.goods, p) for p in plats):
                 for platform in plats:  # 一次100,支付宝微信都行: one offer per platform

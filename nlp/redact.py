@@ -683,12 +683,13 @@ def token(kind: str, digits: str, key: bytes) -> str:
     return f"[{kind.upper()}:{mac}]"
 
 
-def redact(text: str, key: bytes) -> str:
+def redact(text: str, key: object) -> str:
     """``text`` with victims' identity, card and phone numbers replaced by keyed tokens.
 
     Sellers' contacts are left as written. ``key`` is the secret of the deployment (the
     pipeline passes ``$HEISHI_REDACT_KEY`` encoded); without it tokens could be reversed by
-    hashing every phone number, so an empty key is refused.
+    hashing every phone number, so an empty key is refused. (``key`` is typed ``object`` so
+    that, compiled, a key of the wrong type meets this check, not a bare TypeError.)
     """
     if not isinstance(key, bytes | bytearray) or not key:
         raise ValueError(f"redaction key must be non-empty bytes (set ${REDACT_KEY_ENV})")
@@ -712,7 +713,7 @@ def redact(text: str, key: bytes) -> str:
     return "".join(parts)
 
 
-def redact_all(value, key: bytes):
+def redact_all(value, key: object):
     """``value`` with :func:`redact` applied to every string in it, however deeply nested in
     lists and dicts (dict keys included): a post's title, author, price text and extra fields
     are written by the seller as much as its text, and are stored and searched alike."""

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from nlp.lexicon import load_lexicon
 from nlp.redact import MASKED, SPACED_DIGITS, SPACED_ID, id_and_card_spans
@@ -146,7 +147,7 @@ class Token:
         kind: str,
         start: int,
         end: int,
-        value: object = None,  # goods/platform/side id, unit, number
+        value: Any = None,  # goods/platform/side id, unit, number
         currency: str | None = None,  # NUM only
         roles: Mapping = NO_ROLES,  # every role of a lexicon word
     ):
@@ -460,12 +461,20 @@ _DIGITS = re.compile("[0-9]+")
 _DATE = re.compile(r"(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])(?![\d.个条张次单套台件份])")
 
 
+def _end(pattern: re.Pattern, text: str, at: int) -> int:
+    """Where ``pattern`` stops when matched at ``at``: a run of digits where a digit is, or
+    a tail that may be empty; neither can fail."""
+    match = pattern.match(text, at)
+    assert match is not None
+    return match.end()
+
+
 def _read_number(text: str, i: int) -> tuple[Token | None, int]:
     """The number at ``i`` with an attached currency, or (None, end) for junk like 4s or 10:30."""
     n = len(text)
-    j = _DIGITS.match(text, i).end()
+    j = _end(_DIGITS, text, i)
     if j + 1 < n and text[j] == "." and "0" <= text[j + 1] <= "9":
-        j = _DIGITS.match(text, j + 1).end()
+        j = _end(_DIGITS, text, j + 1)
     raw = text[i:j]
     end = j
     if j - i > 12 or (raw[0] == "0" and len(raw) >= 3 and raw.isdigit()):
@@ -473,7 +482,7 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
     if j < n and text[j] == ":" and j + 1 < n and text[j + 1].isdigit():
         k = j
         while k + 1 < n and text[k] == ":" and text[k + 1].isdigit():
-            k = _DIGITS.match(text, k + 1).end()
+            k = _end(_DIGITS, text, k + 1)
         return None, k  # a time of day, 12:16 or 12:16:34
     date = _DATE.match(text, i) if j < n and text[j] == "/" else None
     if date is not None:
@@ -495,7 +504,7 @@ def _read_number(text: str, i: int) -> tuple[Token | None, int]:
             currency, end = CURRENCY_WORDS[word], m
         elif k == j:
             # 4s店, 5g, 64gb: a model name, not an amount; 71c8c40: a code, read whole
-            return None, _WORD_TAIL.match(text, m).end()
+            return None, _end(_WORD_TAIL, text, m)
     else:
         for size in (3, 2, 1):
             word = text[k : k + size]
@@ -627,7 +636,7 @@ def scan(text: str) -> list[Token]:
             found = roles.get(term)
             if found is None:
                 if not _DECIMAL.match(text, end):  # V4.5: a letter, then its price
-                    end = _WORD_TAIL.match(text, end).end()  # an unknown id such as abc123
+                    end = _end(_WORD_TAIL, text, end)  # an unknown id such as abc123
                 append(Token(OTHER, start, end))
             else:
                 kind = kinds[term]
