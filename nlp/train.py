@@ -25,7 +25,7 @@ from nlp.offers import read
 # model were ever shown (see nlp/data/README.md).
 TEST_WRITERS = frozenset(
     ["writer-c", "writer-d", "writer-i", "writer-j", "writer-o", "writer-p",
-     "writer-ac", "writer-ad", "writer-ae", "writer-ao"]  # fmt: skip
+     "writer-ac", "writer-ad", "writer-ae", "writer-ao", "writer-ay"]  # fmt: skip
 )
 TEST_SHARE = 4  # one post in four of the other writers' posts is test data
 # Talk is the smaller class among posts with offers (about one in six) and the costlier mistake
