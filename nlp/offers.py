@@ -715,9 +715,10 @@ class _Reader:
         elif word == "批量租" and (self.explicit_side or self.offers):
             side = None  # QQ号出租 … 批量租100个 一天150: the seller's bulk price
         elif (side == "sell" or sc.RENT in roles or roles.get(sc.GOODS) == "account_rental") and (
-            self.text.startswith(("你的", "您的"), tok.end)
+            self.text.startswith(("你的", "您的", "给我"), tok.end)
         ):
-            side = "buy"  # 出租你的闲置VX 一天30: the poster rents the reader's account
+            # 出租你的闲置VX 一天30, 有闲置QQ号的出租给我们: the poster rents the reader's account
+            side = "buy"
         if side in ("sell", "buy"):
             if not self.explicit_side and self.offers and all(o.side != side for o in self.offers):
                 self.late_side = side  # steam 号 200-300 收: the side written after the prices
@@ -2431,7 +2432,8 @@ def _default_goods(plats: list) -> str:
 _CODE_API = re.compile(r"(?i)(?<![a-z])api(?![a-z])")
 # Accounts sold verified already, not the service of verifying them (a KYC verification service).
 _VERIFIED_ACCOUNT = re.compile(
-    r"verified (?:[a-z]+ ){0,2}accounts?|kyc done|(?:人脸|过脸|刷脸) ?(?:已)?过 ?的|实名 ?过脸的"
+    r"verified (?:[a-z]+ ){0,2}accounts?|kyc done|已过 ?kyc|(?:人脸|过脸|刷脸) ?(?:已)?过 ?的"
+    r"|(?<!代)实名 ?过脸"  # 车主号 实名 过脸 350: an account that passed, not the service (代实名)
 )
 # A price per code written without a goods word: 3块一个码, 0.5/码.
 _PER_CODE = re.compile(r"(?:[个条/]|每)码(?![a-z0-9])")

@@ -691,6 +691,8 @@ def test_grades_insiders_consoles_and_copies(text, expected):
         ("收美团外卖商家号，评分4.5以上，月售过千，价格五百左右", "buy"),  # 月售: its sales
         ("有出顺丰内部账号的吗？日租，预算四五百一天", "buy"),
         ("兼职 日结 出租你的闲置VX 一天30米 挂着就行", "buy"),  # renting the reader's account
+        ("招人 有闲置微信号的出租给我们 一天8块 日结", "buy"),  # rented to the poster
+        ("哪位老板有圆通的查件渠道 一次2块我要", "buy"),  # asking which boss has it
         ("我们需要 滴滴 司机号 长期租 一天 80 有的滴滴我", "buy"),
         ("有老板收返照吗我这有渠道 1 块一次走量", "sell"),  # asking who buys
     ],
@@ -1491,6 +1493,9 @@ def test_devices_used_for_group_control_are_the_goods():
         ("WTB: Binance verified accounts, EU KYC, 40 USDT each", ["account"]),
         ("出 人脸 过 的 支付宝 号 80 ，没过 脸 的 35", ["account", "account"]),
         ("人脸识别代过，微信100一个", ["verification_service"]),  # the service itself
+        ("出 美团 骑手号 实名 过脸 280 一个", ["account"]),  # one that passed
+        ("Telegram 账号 已过 KYC 5U", ["account"]),
+        ("支付宝号 代实名 过脸 90", ["verification_service"]),  # done for the buyer
     ],
 )
 def test_accounts_sold_verified_are_accounts(text, goods):
