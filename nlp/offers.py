@@ -1808,6 +1808,14 @@ class _Reader:
             bare_ok = True  # 男15女18: a variant's price, then the next variant's label
         if not bare_ok and not is_range:
             return False
+        if follower is not None and follower.kind == sc.SPACE:
+            # 给 50 一个 收 淘宝号, 100 收B站号: a price each, or a side, written apart (a count
+            # of goods apart is no price: 40 Gmail accounts, 1688 商家号)
+            apart = self._kind(last + 2)
+            if apart == sc.PER:
+                return True
+            if apart == sc.SIDE:
+                follower = self.t[last + 2]
         if follower is not None and follower.kind in (sc.SIDE, sc.GOODS, sc.PLAT):
             return tok.value < 100_000  # 300出微信老号: the goods follow; 100万游戏币 is a count
         return self._has_subject() or bool(self.ctx_goods or self.ctx_plats)
@@ -2433,7 +2441,9 @@ _CODE_API = re.compile(r"(?i)(?<![a-z])api(?![a-z])")
 # Accounts sold verified already, not the service of verifying them (a KYC verification service).
 _VERIFIED_ACCOUNT = re.compile(
     r"verified (?:[a-z]+ ){0,2}accounts?|kyc done|已过 ?kyc|(?:人脸|过脸|刷脸) ?(?:已)?过 ?的"
-    r"|(?<!代)实名 ?过脸"  # 车主号 实名 过脸 350: an account that passed, not the service (代实名)
+    # 车主号 实名 过脸 350, 抖音号 过脸的 45: an account that passed, not the service (代实名,
+    # 过脸的另加 30)
+    r"|(?<!代)实名 ?过脸|号 ?过脸的(?!另)"
 )
 # A price per code written without a goods word: 3块一个码, 0.5/码.
 _PER_CODE = re.compile(r"(?:[个条/]|每)码(?![a-z0-9])")

@@ -726,7 +726,8 @@ def test_a_code_lists_rows_named_by_one_character():
     assert [o[1] for o in offers("jie码 Q 1.8 V 4.5 抖 0.8 快 0.8")][1:] == [
         "wechat", "douyin", "kuaishou",
     ]  # fmt: skip
-    assert offers("出 快 30 一个") == []  # outside a code list a character is only a word
+    # outside a code list a character is only a word (what 出 … 30 一个 sells is unknown)
+    assert [o[:2] for o in offers("出 快 30 一个")] == [("other", None)]
 
 
 @pytest.mark.parametrize(
@@ -2034,3 +2035,22 @@ def test_accounts_without_a_membership_and_a_lookup_bid_per_query():
     assert fields(text, "goods") == ["account"] * 4
     found = fields("收 快递 内部 单号 查询 渠道 ，圆通 一次 我给 3 块", "goods", "unit", "price")
     assert found == [("lookup_service", "query", 3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("给 40 一个 收 闲鱼 鱼小铺号 有的私", [("account", "xianyu", "buy", 40)]),  # bid first
+        ("80 收 快手 老号", [("account", "kuaishou", "buy", 80)]),  # the side written apart
+        ("出 1688 商家号 一千五", [("account", None, "sell", 1500)]),  # a name, not a price
+    ],
+)
+def test_a_price_before_the_goods_written_apart(text, expected):
+    found = [(g, p, s, round(price / qty, 4)) for g, p, s, price, qty in fields(
+        text, "goods", "platform", "side", "price", "per_qty")]
+    assert found == expected
+
+
+def test_an_account_that_passed_the_face_check_is_an_account():
+    assert fields("收 实名 快手号 过脸的 40一个", "goods") == ["account"]
+    assert fields("代实名 支付宝 45 需要过脸的另加 30", "goods") == ["verification_service"] * 2
