@@ -267,10 +267,17 @@ def test_content_covers_every_good_and_the_ways_prices_are_written(market):
     assert "1700000" in texts  # the invented phone numbers
 
 
+def _interruptible() -> None:
+    """In the child: Ctrl-C stops it, though the suite was started in the background (a shell
+    starts background jobs with SIGINT ignored, and Python then installs no handler for it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_python_m_crawlers_demo_serves_until_interrupted(fetch):
     process = subprocess.Popen(
         [sys.executable, "-m", "crawlers.demo", "--port", "0", "--bench-pages", "3"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_interruptible)
     try:
         first = process.stdout.readline()
         assert first.startswith("demo market at http://127.0.0.1:"), first
