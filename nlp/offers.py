@@ -978,6 +978,11 @@ class _Reader:
         before = self.text[max(0, self.t[i].start - 16) : self.t[i].start]
         return any(f"{one}{word}" in before for one in "一单每")
 
+    def _counts_the_account(self, k: int) -> bool:
+        """Kuaishou accounts 1k fans 12U, QQ groups 2000 members 25U: the word at ``k`` counts
+        what an account on sale has (followers, members), not a batch of it."""
+        return self._word_at(k) in WHAT_ACCOUNTS_COUNT and "account" in self._goods_here()
+
     def _bundle(self) -> bool:
         """箱子 40台 一万八: a count written with hardware says what the one item holds."""
         return "hardware" in self._goods_here()
@@ -1757,8 +1762,7 @@ class _Reader:
             return False  # ⌚ 3 天 80: a row's count of days, then their price
         if self._kind(self._prev(i)) == sc.MINQ:
             return False  # 超过 7 天 0.1: a threshold, read as one below
-        if self._word_at(j) in WHAT_ACCOUNTS_COUNT and "account" in self._goods_here():
-            # Kuaishou accounts 1k fans 12U, QQ groups 2000 members 25U: what the account has
+        if self._counts_the_account(j):
             return False
         return (
             nxt is not None
@@ -1811,11 +1815,11 @@ class _Reader:
         if follower is not None and follower.kind == sc.SPACE:
             # 给 50 一个 收 淘宝号, 100 收B站号: a price each, or a side, written apart (a count
             # of goods apart is no price: 40 Gmail accounts, 1688 商家号)
-            apart = self._kind(last + 2)
-            if apart == sc.PER:
+            apart = self._next(last)
+            if self._kind(apart) == sc.PER:
                 return True
-            if apart == sc.SIDE:
-                follower = self.t[last + 2]
+            if self._kind(apart) == sc.SIDE:
+                follower = self.t[apart]
         if follower is not None and follower.kind in (sc.SIDE, sc.GOODS, sc.PLAT):
             return tok.value < 100_000  # 300出微信老号: the goods follow; 100万游戏币 is a count
         return self._has_subject() or bool(self.ctx_goods or self.ctx_plats)
@@ -1899,8 +1903,7 @@ class _Reader:
                 and self.t[c].kind != sc.PER
                 and sc.CLS in self.t[c].roles
                 and self._word_at(c) not in GRADE_CLASSIFIERS
-                # 5k粉25U 1w粉45U: the next account's followers, not a batch of fans
-                and not (self._word_at(c) in FOLLOWER_WORDS and "account" in self._goods_here())
+                and not self._counts_the_account(c)  # 5k粉25U 1w粉45U: the next one's fans
                 and self._kind(q) not in (sc.QI, sc.MINQ)  # 380蚊 两年以上 450蚊: a grade
                 and not self._lot_follows(q)  # 6块 50个打包250: the next item's lot
             ):
