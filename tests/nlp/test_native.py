@@ -13,16 +13,18 @@ from pathlib import Path
 import pytest
 
 from nlp import extract, native, redact
+from nlp.train import corpus_posts
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = b"test-key"
 WHAT_EACH_GIVES = """
 import json, sys
 from nlp import extract, native, redact
-assert native.active() == (sys.argv[2] == "compiled"), native.active()
-for line in open(sys.argv[1], encoding="utf-8"):
+texts, form, key = sys.argv[1], sys.argv[2], sys.argv[3].encode()
+assert native.active() == (form == "compiled"), native.active()
+for line in open(texts, encoding="utf-8"):
     text = json.loads(line)
-    print(json.dumps([extract(text), redact(text, b"test-key")], ensure_ascii=False))
+    print(json.dumps([extract(text), redact(text, key)], ensure_ascii=False))
 """
 
 built = pytest.mark.skipif(
@@ -33,17 +35,14 @@ built = pytest.mark.skipif(
 
 def _texts() -> list[str]:
     """Every labelled post of the project: the corpus, the extra posts and the dev set."""
-    files = sorted((ROOT / "nlp" / "data" / "corpus").glob("*.jsonl"))
-    files.append(ROOT / "tests" / "nlp" / "data" / "extra_posts.jsonl")
+    paths = [
+        ROOT / "nlp" / "data" / "corpus",
+        ROOT / "tests" / "nlp" / "data" / "extra_posts.jsonl",
+    ]
     dev = ROOT.parent / "shared" / "data" / "dev_posts.jsonl"
     if dev.exists():
-        files.append(dev)
-    return [
-        json.loads(line)["text"]
-        for path in files
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+        paths.append(dev)
+    return [post["text"] for post in corpus_posts(paths)]
 
 
 def _python(code: str, *args: str, cwd: Path, pure: bool = False) -> subprocess.CompletedProcess:
@@ -70,7 +69,7 @@ def test_compiled_and_interpreted_give_the_same_records(tmp_path):
     listed.write_text(
         "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8"
     )
-    done = _python(WHAT_EACH_GIVES, str(listed), "interpreted", cwd=ROOT, pure=True)
+    done = _python(WHAT_EACH_GIVES, str(listed), "interpreted", KEY.decode(), cwd=ROOT, pure=True)
     assert done.returncode == 0, done.stderr[-2000:]
     interpreted = done.stdout.splitlines()
     assert len(interpreted) == len(texts)
