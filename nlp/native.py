@@ -52,26 +52,33 @@ def _signature(package: Path) -> dict:
     }
 
 
+def _manifest(build: Path) -> dict | None:
+    try:
+        return json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no build (a checkout that never ran make), or one cut short
+
+
 def current(build: Path = BUILD, package: Path = PACKAGE) -> bool:
     """Whether ``build`` holds every module, compiled from the sources as they are now."""
-    try:
-        built = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if built != _signature(package):
-        logger.warning(
-            "the compiled extractor in %s is not of these sources (one was edited, or another "
-            "Python built it); reading posts with the sources, slower: `make native` rebuilds it",
-            build,
-        )
-        return False
-    return all(any((build / "nlp").glob(f"{name}.*")) for name in MODULES)
+    return _manifest(build) == _signature(package) and all(
+        any((build / "nlp").glob(f"{name}.*")) for name in MODULES
+    )
 
 
 def load(package_path: list[str], build: Path = BUILD) -> bool:
     """Put the compiled modules first on ``package_path`` (``nlp.__path__``) if they are
     current and wanted; whether they were."""
-    if os.environ.get(PURE_ENV) or not current(build):
+    if os.environ.get(PURE_ENV):
+        return False
+    if not current(build):
+        if _manifest(build) is not None:
+            logger.warning(
+                "the compiled extractor in %s is not of these sources (one was edited, or "
+                "another Python built it); reading posts with the sources, slower: `make "
+                "native` rebuilds it",
+                build,
+            )
         return False
     package_path.insert(0, str(build / "nlp"))
     return True
