@@ -1,0 +1,46 @@
+"""How the crawl process is set up around the reactor."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from crawlers.runner import CRAWL_GC_THRESHOLDS, _collector_for_crawling
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_the_collector_is_set_for_the_crawl_and_given_back():
+    before = gc.get_threshold()
+    assert before != CRAWL_GC_THRESHOLDS  # else this test could not tell the two apart
+    made_before = _Node()
+    with _collector_for_crawling():
+        assert gc.isenabled()
+        assert gc.get_threshold() == CRAWL_GC_THRESHOLDS
+        # What the process made before the crawl is left out of every collection...
+        assert gc.get_freeze_count() > 0
+        assert not any(obj is made_before for obj in gc.get_objects())
+        # ...and what the crawl makes and drops is still collected, cycles too.
+        a, b = _Node(), _Node()
+        a.other, b.other = b, a
+        gone = weakref.ref(a)
+        del a, b
+        gc.collect()
+        assert gone() is None
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    assert any(obj is made_before for obj in gc.get_objects())
+
+
+def test_the_collector_is_given_back_when_the_crawl_fails():
+    before = gc.get_threshold()
+    try:
+        with _collector_for_crawling():
+            raise RuntimeError("the reactor failed")
+    except RuntimeError:
+        pass
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
