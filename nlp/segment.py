@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import marshal
+import re
 import threading
 
 import jieba
@@ -57,7 +58,7 @@ def tokenizer() -> jieba.Tokenizer:
 
 def cut(text: str) -> list[str]:
     """jieba words of ``text`` as written (no folding), lexicon words kept whole."""
-    return _by_piece(text, _piece_words)
+    return _by_piece(text, _piece_words, _ASCII_WORDS)
 
 
 def tokens(text: str) -> list[str]:
@@ -66,7 +67,7 @@ def tokens(text: str) -> list[str]:
     Search-engine mode (``cut_for_search``) also emits the parts of long words, so a query for
     接码 finds a post about a 接码平台. Deterministic: HMM new-word guessing is off.
     """
-    return _by_piece(fold(text), _piece_tokens)
+    return _by_piece(fold(text), _piece_tokens, _ASCII_RUNS)
 
 
 # jieba splits a text into runs of Chinese characters, letters and digits (its
@@ -77,12 +78,36 @@ def tokens(text: str) -> list[str]:
 _PIECES = jieba.re_han_default  # a capturing pattern: split() keeps the runs
 _REMEMBERED = 64  # characters; a longer run (a dump without punctuation) is segmented, not kept
 
+# The runs seldom seen twice are sellers' ids and numbers (huahua_10, 3600002343, 扣扣… aside):
+# most runs jieba segmented in a crawl of the bench forum. A run of ASCII characters only
+# meets none of jieba's words unless it holds one of the few ASCII ones (c#, c++, AT&T), so
+# jieba's dynamic programming gives its runs of letters and digits ([a-zA-Z0-9], jieba's
+# ``re_eng``) as words and every other character alone; the same split is made here by one
+# regular expression, and such runs are not remembered (they would push out the phrases).
+_ASCII_WORDS = re.compile(r"[a-zA-Z0-9]+|.", re.DOTALL)
+_ASCII_RUNS = re.compile(r"[a-zA-Z0-9]+")
 
-def _by_piece(text: str, segment) -> list[str]:
+
+def _by_piece(text: str, segment, ascii_words: re.Pattern) -> list[str]:
     out: list[str] = []
-    for piece in _PIECES.split(text):
-        out += segment(piece) if len(piece) <= _REMEMBERED else segment.__wrapped__(piece)
+    for i, piece in enumerate(_PIECES.split(text)):
+        if i % 2 and piece.isascii() and not _holds_ascii_word(piece):
+            out += ascii_words.findall(piece)  # odd pieces are jieba's runs (see above)
+        elif len(piece) <= _REMEMBERED:
+            out += segment(piece)
+        else:
+            out += segment.__wrapped__(piece)
     return out
+
+
+@functools.cache
+def _ascii_dictionary_words() -> tuple[str, ...]:
+    """jieba's words made of ASCII characters only (c#, c++, AT&T: five in its dictionary)."""
+    return tuple(word for word, freq in tokenizer().FREQ.items() if freq and word.isascii())
+
+
+def _holds_ascii_word(piece: str) -> bool:
+    return any(word in piece for word in _ascii_dictionary_words())
 
 
 @functools.lru_cache(maxsize=1 << 15)

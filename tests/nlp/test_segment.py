@@ -56,6 +56,7 @@ SELLER_TEXT = st.lists(
 
 @given(st.one_of(SELLER_TEXT, st.text(max_size=150).filter(lambda t: t.isprintable())))
 @example("出v信号和微Ｘ，sim卡 58同城 代理ip.苹果id")  # lexicon words of letters and hanzi
+@example("C#和c++教程 AT&T卡 vip_c#1 x.c++y huahua_10 170-0000-1091")  # jieba's ASCII words
 @settings(max_examples=300, deadline=None)
 def test_tokens_piece_by_piece_are_the_whole_texts(text):
     # tokens() segments a text piece by piece and remembers pieces it has seen; the index
@@ -66,10 +67,21 @@ def test_tokens_piece_by_piece_are_the_whole_texts(text):
 
 @given(SELLER_TEXT)
 @example("出v信号和微x，sim卡 58同城\r\n代理ip.苹果id")
+@example("C#和c++教程 AT&T卡 vip_c#1 x.c++y huahua_10 170-0000-1091")  # jieba's ASCII words
 @settings(max_examples=200, deadline=None)
 def test_words_piece_by_piece_are_the_whole_texts(text):
     assert cut(text) == tokenizer().lcut(text, HMM=False)
     assert cut(text) == tokenizer().lcut(text, HMM=False)
+
+
+def test_runs_of_ascii_characters_are_split_as_jieba_splits_them():
+    # Sellers' ids and numbers are split without jieba's dictionary look-ups, except where
+    # they hold one of its few ASCII words, which jieba keeps whole.
+    for text in ("wxid_abc123", "3600002343", "170-0000-1091", "t.me/xyz_88", "a%b&c",
+                 "c#", "C#", "c++", "C++", "AT&T", "at&t", "vip_c#1", "x.c++y", "c+", "++"):
+        assert cut(text) == tokenizer().lcut(text, HMM=False), text
+        assert tokens(text) == _whole_text_tokens(text), text
+    assert cut("vip_c#1") != ["vip", "_", "c", "#", "1"]  # c# is one of jieba's words
 
 
 def test_a_long_run_is_segmented_whole_and_the_same():
