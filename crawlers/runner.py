@@ -15,16 +15,15 @@ crawl that ends any other way removes it, so the next one starts afresh.
 
 from __future__ import annotations
 
-import gc
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawlers import collector
 from crawlers.sources import Source
 from crawlers.spiders import spider_class
 
@@ -96,7 +95,7 @@ def crawl(
 
         loop = task.LoopingCall(report)
         loop.start(interval, now=False)
-    with _collector_for_crawling():
+    with collector.set_for_crawling():
         process.start()
     if progress is not None:
         progress(states)
@@ -105,36 +104,6 @@ def crawl(
             if state.reason != "shutdown":  # stopped on purpose: kept, to be resumed
                 shutil.rmtree(Path(jobdir) / state.source, ignore_errors=True)
     return states
-
-
-# Young collections after this many new container objects (Python's default: 700), and a
-# full one after 20 young and 20 middle ones (default 10 and 10).
-CRAWL_GC_THRESHOLDS = (50_000, 20, 20)
-
-
-@contextmanager
-def _collector_for_crawling() -> Iterator[None]:
-    """Python's cyclic garbage collector, set for a crawl while the reactor runs.
-
-    A post waiting for its extraction holds about 90 objects the collector tracks (its item,
-    and the coroutines, tasks and futures of the pipelines it is in), and a fast crawl keeps a
-    few thousand posts waiting. With Python's default thresholds, every full collection
-    walked them all, with the tens of thousands of objects imported at start: bench/crawl.py
-    measured 3.2 s of 17-19 s of the crawl process's CPU spent collecting, for 1,000 pages
-    in the full pipeline (0.7 s in the bare crawl). Objects made before the crawl live as
-    long as the process, so they are frozen out of every collection (``gc.freeze``), and
-    collections run less often: 0.4-0.9 s then. Garbage still goes; at most one young
-    generation of it waits a little longer.
-    """
-    thresholds = gc.get_threshold()
-    gc.collect()  # what is garbage already is freed, not frozen
-    gc.freeze()
-    gc.set_threshold(*CRAWL_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _read(crawler, state: SourceProgress) -> None:

@@ -29,6 +29,7 @@ import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from crawlers import collector
 from index import Post, open_store
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def _start_worker(kind: str, parent: int) -> None:
             extract("出微信老号 400元")
     except Exception:  # only a warm-up: the real calls report what is wrong
         pass
+    collector.settle()  # what it loaded lives as long as the worker
 
 
 async def _call(kind: str, workers: int, function, *args):

@@ -1,11 +1,11 @@
-"""How the crawl process is set up around the reactor."""
+"""The garbage collector, as the crawl's processes set it."""
 
 from __future__ import annotations
 
 import gc
 import weakref
 
-from crawlers.runner import CRAWL_GC_THRESHOLDS, _collector_for_crawling
+from crawlers.collector import THRESHOLDS, set_for_crawling
 
 
 class _Node:
@@ -15,11 +15,11 @@ class _Node:
 
 def test_the_collector_is_set_for_the_crawl_and_given_back():
     before = gc.get_threshold()
-    assert before != CRAWL_GC_THRESHOLDS  # else this test could not tell the two apart
+    assert before != THRESHOLDS  # else this test could not tell the two apart
     made_before = _Node()
-    with _collector_for_crawling():
+    with set_for_crawling():
         assert gc.isenabled()
-        assert gc.get_threshold() == CRAWL_GC_THRESHOLDS
+        assert gc.get_threshold() == THRESHOLDS
         # What the process made before the crawl is left out of every collection...
         assert gc.get_freeze_count() > 0
         assert not any(obj is made_before for obj in gc.get_objects())
@@ -38,9 +38,20 @@ def test_the_collector_is_set_for_the_crawl_and_given_back():
 def test_the_collector_is_given_back_when_the_crawl_fails():
     before = gc.get_threshold()
     try:
-        with _collector_for_crawling():
+        with set_for_crawling():
             raise RuntimeError("the reactor failed")
     except RuntimeError:
         pass
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_a_worker_sets_the_collector_once_it_has_loaded_its_work():
+    from crawlers import workers
+
+    pool = workers._pool("extraction", 1)  # one worker: the process that extracts and stores
+    try:
+        assert pool.submit(gc.get_threshold).result(timeout=60) == THRESHOLDS
+        assert pool.submit(gc.get_freeze_count).result(timeout=60) > 0
+    finally:
+        workers.shutdown()
