@@ -1497,6 +1497,8 @@ def test_devices_used_for_group_control_are_the_goods():
         ("出 美团 骑手号 实名 过脸 280 一个", ["account"]),  # one that passed
         ("Telegram 账号 已过 KYC 5U", ["account"]),
         ("支付宝号 代实名 过脸 90", ["verification_service"]),  # done for the buyer
+        ("收 实名 快手号 过脸的 40一个", ["account"]),
+        ("代实名 支付宝 45 需要过脸的另加 30", ["verification_service"] * 2),  # extra for it
     ],
 )
 def test_accounts_sold_verified_are_accounts(text, goods):
@@ -2049,8 +2051,3 @@ def test_a_price_before_the_goods_written_apart(text, expected):
     found = [(g, p, s, round(price / qty, 4)) for g, p, s, price, qty in fields(
         text, "goods", "platform", "side", "price", "per_qty")]
     assert found == expected
-
-
-def test_an_account_that_passed_the_face_check_is_an_account():
-    assert fields("收 实名 快手号 过脸的 40一个", "goods") == ["account"]
-    assert fields("代实名 支付宝 45 需要过脸的另加 30", "goods") == ["verification_service"] * 2
