@@ -14,6 +14,7 @@ import pytest
 
 from nlp import extract, native, redact
 from nlp.train import corpus_posts
+from ops.commands.train import DEFAULT_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = b"test-key"
@@ -34,11 +35,8 @@ built = pytest.mark.skipif(
 
 
 def _texts() -> list[str]:
-    """Every labelled post of the project: the corpus, the extra posts and the dev set."""
-    paths = [
-        ROOT / "nlp" / "data" / "corpus",
-        ROOT / "tests" / "nlp" / "data" / "extra_posts.jsonl",
-    ]
+    """Every labelled post of the project (what ``heishi train`` reads) and the dev set."""
+    paths = list(DEFAULT_DATA)
     dev = ROOT.parent / "shared" / "data" / "dev_posts.jsonl"
     if dev.exists():
         paths.append(dev)
