@@ -25,8 +25,8 @@ THRESHOLDS = (50_000, 20, 20)
 
 
 def settle() -> None:
-    """Set the collector for the rest of this process (a worker, once it has loaded what its
-    work needs)."""
+    """Set the collector for the rest of this process: a worker calls it once it has loaded
+    what its work needs, the crawl process through :func:`set_for_crawling`."""
     gc.collect()  # what is garbage already is freed, not frozen
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
