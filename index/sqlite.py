@@ -8,11 +8,14 @@ half-way). The schema is versioned with ``PRAGMA user_version`` and brought up t
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -273,6 +276,8 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS stock_readings_time ON stock_readings(read_at);
     """,
+    # 7: weeks whose aggregates wait for a refresh (sqlite_weeks: writes mark, readers merge).
+    sqlite_weeks.STALE_MIGRATION,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -301,7 +306,7 @@ class SQLiteStore(Store):
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._wrote = False
-        self._touched: set[sqlite_weeks.Key] = set()  # weekly aggregates to refresh
+        self._touched: set[int] = set()  # weeks whose offers this write changed
         if str(path) != ":memory:" and not self.path.exists():
             if readonly or not create:
                 raise StoreError(f"{self.path}: no store there (crawl or import something first)")
@@ -398,8 +403,10 @@ class SQLiteStore(Store):
             self._wrote = True
             try:
                 yield db
-                if self._touched:  # aggregates commit with the offers they summarise
-                    sqlite_weeks.refresh(db, self._touched)
+                now = time.time()
+                if self._touched:  # marked in the transaction that changes their offers
+                    sqlite_weeks.mark_stale(db, self._touched, now)
+                sqlite_weeks.refresh_stale(db, now - sqlite_weeks.REFRESH_AFTER)
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:  # some errors end the transaction themselves
@@ -440,7 +447,7 @@ class SQLiteStore(Store):
                 for statement in _statements(MIGRATIONS[step]):
                     db.execute(statement)
                 if MIGRATIONS[step] is sqlite_weeks.MIGRATION:
-                    self._touched.update(sqlite_weeks.all_keys(db))
+                    sqlite_weeks.refresh(db, sqlite_weeks.all_weeks(db))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- posts ---------------------------------------------------------------------------
@@ -503,12 +510,12 @@ class SQLiteStore(Store):
                     "text=?, last_seen=max(last_seen, ?) WHERE pk = ?",
                     [*values, at, extra, post.text, seen_at, pk],
                 )
-                self._touched.update(sqlite_weeks.keys_of_posts(db, [pk]))
+                self._touched.update(sqlite_weeks.weeks_of_posts(db, [pk]))
                 db.execute(
                     "UPDATE offers SET source = ?, posted_at = ?, day = ? WHERE post_pk = ?",
                     (post.source, at, day_number(at), pk),
                 )
-                self._touched.update(sqlite_weeks.keys_of_posts(db, [pk]))
+                self._touched.update(sqlite_weeks.weeks_of_posts(db, [pk]))
                 db.execute("DELETE FROM posts_fts WHERE rowid = ?", (pk,))
                 db.execute(
                     "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
@@ -635,8 +642,8 @@ class SQLiteStore(Store):
             offers, contacts, is_listing = _extraction_rows(pk, post_id, extraction, version,
                                                             source, at)
             done[post_id] = (offers, contacts, is_listing, version)
-        self._touched.update(sqlite_weeks.keys_of_posts(db, (posts[i][2] for i in ids)))
-        self._touched.update(sqlite_weeks.key_of_row(row) for offers, _, _, _ in done.values()
+        self._touched.update(sqlite_weeks.weeks_of_posts(db, (posts[i][2] for i in ids)))
+        self._touched.update(sqlite_weeks.week_of_row(row) for offers, _, _, _ in done.values()
                              for row in offers)
         db.execute(f"DELETE FROM offers WHERE post_pk IN ({marks})",
                    [posts[post_id][2] for post_id in ids])
@@ -777,10 +784,18 @@ class SQLiteStore(Store):
     }
 
     def trend(self, query: TrendQuery) -> list[dict]:
-        if sqlite_weeks.answerable(query):  # whole weeks: the weekly aggregates hold it all
-            with self._read("trend") as db:
-                return sqlite_weeks.trend(db, query)
-        return self.trend_from_offers(query)
+        if not sqlite_weeks.answerable(query):
+            return self.trend_from_offers(query)
+        with self._read("trend") as db:  # whole weeks: the weekly aggregates hold them
+            stale = sqlite_weeks.stale_weeks(db, query)
+            rows = sqlite_weeks.trend(db, query, stale)
+            if not stale:
+                return rows
+            rows += [row for row in self.trend_from_offers(_whole_weeks(query, stale))
+                     if _week_of_start(row["start"]) in stale]
+        by = query.by
+        rows.sort(key=lambda r: (r["start"], r.get(by) or "", r["unit"], r["currency"]))
+        return rows
 
     def trend_from_offers(self, query: TrendQuery) -> list[dict]:
         """The trend computed from every matching offer (days, months, text or seller
@@ -821,7 +836,14 @@ class SQLiteStore(Store):
                 or filters.price_max is not None:
             return super().weekly_items(filters)
         with self._read("weekly prices") as db:
-            return sqlite_weeks.weekly_items(db, filters)
+            stale = sqlite_weeks.stale_weeks(db, filters)
+            items = sqlite_weeks.weekly_items(db, filters, stale)
+            if not stale:
+                return items
+            items += [item for item in super().weekly_items(_whole_weeks(filters, stale))
+                      if sqlite_weeks.day_of(item["start"]) in stale]
+        items.sort(key=lambda item: item["start"])  # stable: each week keeps its order
+        return items
 
     def seller_activity(self, since: date, until: date) -> dict[str, dict]:
         first, last = sqlite_weeks.day_of(since), sqlite_weeks.day_of(until)
@@ -1139,20 +1161,42 @@ class SQLiteStore(Store):
             }
         return {**totals, "sources": dict(sorted(per_source.items()))}
 
+    def refresh_aggregates(self) -> None:
+        """Recompute the weekly aggregates of every stale week now, rather than at the next
+        write after :data:`~index.sqlite_weeks.REFRESH_AFTER` seconds (closing a store that
+        wrote does it)."""
+        with self._write("refresh the weekly aggregates") as db:
+            sqlite_weeks.refresh_stale(db, math.inf)
+
     def close(self) -> None:
         with self._lock:
             if self._db is not None:
                 try:
-                    if self._wrote:  # keep the planner's statistics fresh; never wait for it
+                    if self._wrote:  # never wait for another writer for what follows
                         self._db.execute("PRAGMA busy_timeout = 0")
-                        self._db.execute("PRAGMA optimize")
-                except sqlite3.Error:
-                    pass  # statistics are a nicety; closing must not fail for them
+                        # Readers need not merge stale weeks from the offers once a crawl
+                        # or an import is done.
+                        self.refresh_aggregates()
+                        self._db.execute("PRAGMA optimize")  # the planner's statistics
+                except (sqlite3.Error, StoreError):
+                    pass  # both are niceties; closing must not fail for them
                 finally:
                     self._db.close()
                     self._db = None
 
 
+
+
+def _whole_weeks(filters: Filters, weeks: set[int]) -> Filters:
+    """``filters`` over the whole weeks from the first to the last of ``weeks`` (day numbers
+    of Mondays), as the weekly aggregates count them."""
+    return replace(filters, since=EPOCH + timedelta(days=min(weeks)),
+                   until=EPOCH + timedelta(days=max(weeks) + 6))
+
+
+def _week_of_start(start: str) -> int:
+    """The week (day number of its Monday) of a weekly trend row's ``start``."""
+    return sqlite_weeks.day_of(date.fromisoformat(start))
 
 
 def day_number(moment: str) -> int:

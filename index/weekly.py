@@ -3,7 +3,9 @@
 A monitor's history only grows, and a whole-history trend that reads every offer grows with
 it. Time-series databases answer such queries from continuous aggregates kept up to date as
 data arrives; heishi keeps one row per ISO week and (goods, platform, side, unit, currency,
-source), refreshed in the same transaction that stores or re-extracts offers.
+source), kept by the store (``index.sqlite_weeks``: writes mark the weeks they change, and
+stale weeks are recomputed every half-minute and when a crawl ends; readers merge them from the
+offers meanwhile, as TimescaleDB's real-time aggregates do).
 
 Each row holds its counts and the *exact* unit prices of its offers (sorted, float64) and the
 distinct sellers (64-bit hashes of seller keys, sorted), so figures over several rows (a week

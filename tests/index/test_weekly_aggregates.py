@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from index import Post, StoreError
+from index import Post, StoreError, sqlite_weeks
 from index.query import TrendQuery
 from index.sqlite import SQLiteStore
 
@@ -23,8 +23,16 @@ def make_offer(rng, goods, unit):
             "per_qty": rng.choice([1, 1, 10]), "unit": unit, "min_qty": None}
 
 
-@pytest.fixture
-def store(tmp_path):
+def stale_weeks(store) -> set[int]:
+    return {week for (week,) in store.db.execute("SELECT week FROM offer_weeks_stale")}
+
+
+@pytest.fixture(params=["refreshed", "stale", "partly stale"])
+def store(tmp_path, monkeypatch, request):
+    """600 posts over twelve weeks whose aggregates are all up to date, all waiting for
+    their refresh, or up to date but for the weeks of posts re-extracted since (their
+    aggregates are out of date: a reader that used them would give wrong figures)."""
+    monkeypatch.setattr(sqlite_weeks, "REFRESH_AFTER", 3600.0 if request.param == "stale" else 0.0)
     rng = random.Random(11)
     start = datetime(2026, 8, 3, tzinfo=UTC)  # a Monday
     with SQLiteStore(tmp_path / "h.db") as store:
@@ -41,6 +49,14 @@ def store(tmp_path):
                 {"type": "qq", "value": str(rng.randrange(40))}]}, "t1"))
         store.upsert_posts(posts)
         store.put_extractions(items)
+        assert bool(stale_weeks(store)) == (request.param == "stale")
+        if request.param == "partly stale":
+            monkeypatch.setattr(sqlite_weeks, "REFRESH_AFTER", 3600.0)
+            store.put_extractions([
+                (post.id, {"is_listing": True, "offers": [make_offer(rng, "account", "item")],
+                           "contacts": [{"type": "qq", "value": "7"}]}, "t1")
+                for post in posts[::97]])
+            assert 0 < len(stale_weeks(store)) < 12
         yield store, posts, rng
 
 
@@ -157,3 +173,56 @@ def test_generic_readers_agree_with_sqlite(store):
     assert len(new) == len(generic) == 600
     for post in new:
         assert len(post["offers"]) == len(generic[post["id"]]["offers"])
+
+
+def test_a_write_leaves_the_weeks_stale_and_a_later_one_refreshes_them(tmp_path, monkeypatch):
+    """Within REFRESH_AFTER of a change the week waits (the write's cost does not grow with
+    the offers already stored); the first write after it recomputes the week."""
+    monkeypatch.setattr(sqlite_weeks, "REFRESH_AFTER", 3600.0)
+    with SQLiteStore(tmp_path / "h.db") as store:
+        post = Post(source="tg", key="1", text="出微信号", posted_at="2026-08-05T10:00:00")
+        store.upsert_posts([post])
+        offer = {"goods": "account", "platform": "wechat", "side": "sell", "price": 30.0,
+                 "price_max": None, "currency": "CNY", "per_qty": 1, "unit": "item",
+                 "min_qty": None}
+        store.put_extractions([(post.id, {"offers": [offer], "contacts": []}, "t1")])
+        monday = (datetime(2026, 8, 3).date() - datetime(1970, 1, 1).date()).days
+        assert stale_weeks(store) == {monday}
+        assert store.db.execute("SELECT count(*) FROM offer_rollups").fetchone()[0] == 0
+        assert store.trend(TrendQuery(interval="week"))[0]["price_median"] == 30.0
+        monkeypatch.setattr(sqlite_weeks, "REFRESH_AFTER", 0.0)
+        store.upsert_posts([Post(source="tg", key="2", text="收QQ号")])  # any later write
+        assert stale_weeks(store) == set()
+        assert store.db.execute(
+            "SELECT p50 FROM offer_rollups WHERE dim = 'all'").fetchall() == [(30.0,)]
+
+
+def test_closing_a_store_that_wrote_refreshes_every_stale_week(store, monkeypatch):
+    s = store[0]
+    weeks = stale_weeks(s)
+    s.close()
+    with SQLiteStore(s.path, readonly=True) as reopened:
+        assert stale_weeks(reopened) == set()
+        for query in QUERIES:
+            same_rows(reopened, query)
+        if weeks:  # now read from the aggregates, which hold the weeks' offers
+            assert reopened.db.execute(
+                "SELECT count(DISTINCT week) FROM offer_rollups").fetchone()[0] == 12
+
+
+def test_readers_take_stale_weeks_from_the_offers(store):
+    """The digest's reader too: stale weeks merged from the offers, in week order."""
+    from index.query import Filters
+    from index.store import Store
+
+    s = store[0]
+
+    def rows(items):
+        return sorted((i["week"], i["goods"], i["platform"], i["side"], i["unit"],
+                       i["currency"], i["offers"], i["sellers"], tuple(i["prices"]))
+                      for i in items)
+
+    for filters in (Filters(), Filters(since="2026-08-10", until="2026-09-27")):
+        fast = s.weekly_items(filters)
+        assert rows(fast) == rows(Store.weekly_items(s, filters))
+        assert [i["start"] for i in fast] == sorted(i["start"] for i in fast)
