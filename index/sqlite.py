@@ -468,25 +468,26 @@ class SQLiteStore(Store):
                     chunk,
                 ):
                     known[row[0]] = row[1:]
-            for post in posts:
+            for post, pid in zip(posts, ids, strict=True):  # each id is a digest: taken once
                 seen_at = utc_time(post.fetched_at) or utcnow()
                 at = utc_time(post.posted_at) or seen_at
                 values = [getattr(post, name) for name in POST_FIELDS]
-                extra = json.dumps(post.extra or {}, ensure_ascii=False, default=str)
-                old = known.get(post.id)
+                extra = json.dumps(post.extra, ensure_ascii=False, default=str) \
+                    if post.extra else "{}"
+                old = known.get(pid)
                 if old is None:
                     cursor = db.execute(
                         "INSERT INTO posts (id, source, key, url, channel, author, title, "
                         "price_text, posted_at, fetched_at, evidence_sha256, at, extra, text, "
                         "first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        [post.id, *values, at, extra, post.text, seen_at, seen_at],
+                        [pid, *values, at, extra, post.text, seen_at, seen_at],
                     )
                     pk = cursor.lastrowid
                     db.execute(
                         "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
                         (pk, document_tokens(post.title, post.text)),
                     )
-                    known[post.id] = (pk, post.text, post.title, seen_at, post.evidence_sha256)
+                    known[pid] = (pk, post.text, post.title, seen_at, post.evidence_sha256)
                     outcomes.append(UpsertOutcome.NEW)
                     continue
                 pk, old_text, old_title, old_seen, old_evidence = old
@@ -495,14 +496,13 @@ class SQLiteStore(Store):
                         "UPDATE posts SET last_seen = max(last_seen, ?) WHERE pk = ?",
                         (seen_at, pk),
                     )
-                    known[post.id] = (pk, old_text, old_title, max(old_seen, seen_at),
-                                      old_evidence)
+                    known[pid] = (pk, old_text, old_title, max(old_seen, seen_at), old_evidence)
                     outcomes.append(UpsertOutcome.SEEN)
                     continue
                 db.execute(
                     "INSERT INTO post_versions (post_id, text, title, seen_at, evidence_sha256, "
                     "replaced_at) VALUES (?,?,?,?,?,?)",
-                    (post.id, old_text, old_title, old_seen, old_evidence, seen_at),
+                    (pid, old_text, old_title, old_seen, old_evidence, seen_at),
                 )
                 db.execute(
                     "UPDATE posts SET source=?, key=?, url=?, channel=?, author=?, title=?, "
@@ -521,8 +521,8 @@ class SQLiteStore(Store):
                     "INSERT INTO posts_fts (rowid, body) VALUES (?, ?)",
                     (pk, document_tokens(post.title, post.text)),
                 )
-                known[post.id] = (pk, post.text, post.title, max(old_seen, seen_at),
-                                  post.evidence_sha256)
+                known[pid] = (pk, post.text, post.title, max(old_seen, seen_at),
+                             post.evidence_sha256)
                 outcomes.append(UpsertOutcome.CHANGED)
         return outcomes
 
