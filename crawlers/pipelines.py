@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import load_object
 
 from crawlers import workers
 from crawlers.evidence import EvidenceArchive, evidence_root, sha256_hex
@@ -403,6 +405,27 @@ class StorePipeline:
         self.store.finish_run(run)
         stats.set_value("heishi/status", run.status)  # now that every write has landed
         stats.set_value("heishi/errors", run.errors)
+
+
+def start_workers(settings) -> None:
+    """Start the worker processes that the crawl's extraction and store pipelines will use,
+    before Scrapy builds them.
+
+    A worker takes about 1.2 s to load jieba, the lexicon and the model; the crawl process
+    takes 0.8 s from :func:`crawlers.runner.crawl` to the pipelines' ``open_spider``, where the
+    workers started until now. Started first, a worker loads while the crawler starts, on the
+    other CPU, and the posts of the first pages wait that much less (the pipelines' own
+    ``open_spider`` finds the workers running).
+    """
+    enabled = {
+        load_object(path) if isinstance(path, str) else path
+        for path in build_component_list(settings.getwithbase("ITEM_PIPELINES"))
+    }
+    count = _workers(settings)
+    if ExtractPipeline in enabled:
+        workers.start("extraction", count)
+    if StorePipeline in enabled:
+        workers.start("store", count)
 
 
 def _workers(settings) -> int:

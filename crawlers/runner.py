@@ -24,6 +24,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers import collector
+from crawlers.pipelines import start_workers
 from crawlers.sources import Source
 from crawlers.spiders import spider_class
 
@@ -66,7 +67,9 @@ def crawl(
     make_spider: Callable[[Source], type] = spider_class,
 ) -> list[SourceProgress]:
     """Crawl ``sources`` to the end; ``progress`` is called every ``interval`` seconds."""
-    process = CrawlerProcess(settings or crawl_settings())
+    settings = settings or crawl_settings()
+    start_workers(settings)  # they load while the crawlers start
+    process = CrawlerProcess(settings)
     states = [SourceProgress(source.name) for source in sources]
     crawlers = []
     for source, state in zip(sources, states, strict=True):
