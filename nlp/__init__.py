@@ -19,7 +19,7 @@ from nlp import native
 # Before any other submodule: the compiled rules, where they match the sources (nlp/native.py).
 native.load(__path__)
 
-from nlp import segment
+from nlp import normalize, segment
 from nlp.classify import load_model
 from nlp.contacts import find_contacts
 from nlp.errors import InputError
@@ -78,9 +78,10 @@ _extracted = functools.lru_cache(maxsize=4096)(_record)
 
 
 def clear_caches() -> None:
-    """Forget every post, piece of text and phone number read so far (for measurements that
-    must not be helped by repeats)."""
+    """Forget every post, folded text, piece of text and phone number read so far (for
+    measurements that must not be helped by repeats)."""
     _extracted.cache_clear()
+    normalize.clear_caches()
     segment.clear_caches()
     phone_digits.cache_clear()
 

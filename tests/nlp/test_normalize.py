@@ -101,3 +101,16 @@ def test_zeros_written_as_the_letter_o(raw, expected):
 
 def test_per_a_place_of_ten_thousand_or_a_thousand():
     assert normalize("每万 20 每千人") == "每10000 20 每1000人"
+
+
+def test_a_fold_is_remembered_but_not_a_long_paste():
+    """The store folds again what the offer rules folded; a paste is folded, not kept."""
+    from nlp import normalize as module
+
+    module.clear_caches()
+    post = "出售ＱＱ號 八塊一個"
+    assert fold(post) == fold(post) == "出售qq号 八块一个"
+    assert module._remembered_fold.cache_info().hits == 1
+    paste = "臺灣門號 " * 500  # 2,500 characters
+    assert fold(paste) == "台湾门号 " * 500
+    assert module._remembered_fold.cache_info().currsize == 1
