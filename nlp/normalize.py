@@ -42,10 +42,11 @@ def _fold(text: str) -> str:
 
 
 # A post is folded twice: by the offer rules, and by the store for its search tokens (title
-# and body, as the rules read them), a few hundred posts later in the same worker. OpenCC and
-# NFKC cost 100,000 instructions a fold of a bench post, 6% of extracting and storing it; the
-# folds of the last few thousand texts are remembered. A long paste is folded each time: it
-# rarely repeats and would hold memory.
+# and body, as the rules read them) a few hundred posts later, in the same process when one
+# worker extracts and stores (two CPUs: crawlers.workers). OpenCC and NFKC cost 100,000
+# instructions a fold of a bench post, 6% of extracting and storing it; the folds of the last
+# few thousand texts are remembered. A long paste is folded each time: it rarely repeats and
+# would hold memory.
 _REMEMBERED_CHARS = 2000
 _remembered_fold = functools.lru_cache(maxsize=4096)(_fold)
 
