@@ -792,7 +792,7 @@ class SQLiteStore(Store):
             if not stale:
                 return rows
             rows += [row for row in self.trend_from_offers(_whole_weeks(query, stale))
-                     if _week_of_start(row["start"]) in stale]
+                     if day_number(row["start"]) in stale]  # a week's row starts on its Monday
         by = query.by
         rows.sort(key=lambda r: (r["start"], r.get(by) or "", r["unit"], r["currency"]))
         return rows
@@ -1192,11 +1192,6 @@ def _whole_weeks(filters: Filters, weeks: set[int]) -> Filters:
     of Mondays), as the weekly aggregates count them."""
     return replace(filters, since=EPOCH + timedelta(days=min(weeks)),
                    until=EPOCH + timedelta(days=max(weeks) + 6))
-
-
-def _week_of_start(start: str) -> int:
-    """The week (day number of its Monday) of a weekly trend row's ``start``."""
-    return sqlite_weeks.day_of(date.fromisoformat(start))
 
 
 def day_number(moment: str) -> int:
