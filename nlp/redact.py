@@ -34,14 +34,13 @@ REDACT_KEY_ENV = "HEISHI_REDACT_KEY"
 # to a space and every dash or minus sign to "-". One character for one, so positions found in
 # the folded text are positions in the original.
 _FOLD = (
-    {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-    | dict.fromkeys((0x3000, 0xA0, 0x1680, 0x202F, 0x205F, *range(0x2000, 0x200B)), 0x20)
-    | dict.fromkeys((*range(0x2010, 0x2016), 0x2212, 0xFE58, 0xFE63), 0x2D)
+    {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+    | dict.fromkeys(map(chr, (0x3000, 0xA0, 0x1680, 0x202F, 0x205F, *range(0x2000, 0x200B))), " ")
+    | dict.fromkeys(map(chr, (*range(0x2010, 0x2016), 0x2212, 0xFE58, 0xFE63)), "-")
 )
 # The characters to fold, found by one search: translating with a dict looks every character
 # up (a new integer each), and a post has a few of them at most (，：！), half the cost.
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
-_FOLDED = {chr(c): chr(to) for c, to in _FOLD.items()}
+_FOLDABLE = re.compile("[" + "".join(map(re.escape, sorted(_FOLD))) + "]")
 # Characters that show nothing: zero-width spaces and joiners, direction marks, soft hyphens,
 # variation selectors, Hangul and Braille blanks, tags, control characters other than line
 # breaks and tabs. "110105\u200b19491231002X" reads as one identity number to a person, so it
@@ -73,7 +72,7 @@ _FEWEST_DIGITS = 10
 
 
 def _folded(match: re.Match[str]) -> str:
-    return _FOLDED[match.group()]
+    return _FOLD[match.group()]
 
 
 def fold_width(text: str) -> str:
