@@ -24,6 +24,7 @@ from nlp.classify import load_model
 from nlp.contacts import find_contacts
 from nlp.errors import InputError
 from nlp.lexicon import load_lexicon
+from nlp.normalize import REMEMBERED_CHARS
 from nlp.offers import read_post
 from nlp.redact import phone_digits
 from nlp.segment import tokens
@@ -48,7 +49,7 @@ def extract(text: str, context: str | None = None) -> dict:
         raise TypeError(f"extract() needs str, not {type(text).__name__}")
     if context is not None and not isinstance(context, str):
         raise TypeError(f"extract() needs context str or None, not {type(context).__name__}")
-    read = _record if len(text) > REPEAT_MAX_CHARS else _extracted
+    read = _record if len(text) > REMEMBERED_CHARS else _extracted
     is_listing, offers, contacts = read(text, context)
     return {
         "is_listing": is_listing,
@@ -60,9 +61,7 @@ def extract(text: str, context: str | None = None) -> dict:
 # Chats and channels repeat themselves: bots post the same ad every few minutes, sellers paste
 # one price list into many groups, members answer 收到 and 1 (a sixth of the real QQ export's
 # messages repeat one before them). A post read once is not read again while it is among the
-# last few thousand seen. Long pastes rarely repeat and would hold much memory: they are read
-# each time.
-REPEAT_MAX_CHARS = 2000
+# last few thousand seen; a long paste is read each time (normalize.REMEMBERED_CHARS).
 
 
 def _record(text: str, context: str | None) -> tuple[bool, tuple, tuple]:

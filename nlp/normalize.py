@@ -29,7 +29,7 @@ _FINANCIAL_CHARS = frozenset("壹贰叁肆伍陆柒捌玖拾佰仟")
 
 def fold(text: str) -> str:
     """Simplified Chinese, half-width (NFKC), lower case. Length may change (NFKC)."""
-    if len(text) > _REMEMBERED_CHARS:
+    if len(text) > REMEMBERED_CHARS:
         return _fold(text)
     return _remembered_fold(text)
 
@@ -45,10 +45,12 @@ def _fold(text: str) -> str:
 # and body, as the rules read them) a few hundred posts later, in the same process when one
 # worker extracts and stores (two CPUs: crawlers.workers). OpenCC and NFKC cost 100,000
 # instructions a fold of a bench post, 6% of extracting and storing it; the folds of the last
-# few thousand texts are remembered. A long paste is folded each time: it rarely repeats and
-# would hold memory.
-_REMEMBERED_CHARS = 2000
+# few thousand texts are remembered.
 _remembered_fold = functools.lru_cache(maxsize=4096)(_fold)
+
+# The longest text nlp remembers (a fold here, a whole post's extraction in nlp.extract): a
+# longer paste rarely repeats and would hold much memory, so it is read each time.
+REMEMBERED_CHARS = 2000
 
 
 def clear_caches() -> None:

@@ -46,7 +46,7 @@ def test_a_repeated_post_gives_the_same_record_and_a_fresh_copy():
 
 
 def test_a_long_paste_is_read_each_time_not_kept():
-    text = "出QQ老号 10元一个\n" * 300  # over REPEAT_MAX_CHARS
+    text = "出QQ老号 10元一个\n" * 300  # over REMEMBERED_CHARS
     clear_caches()
     assert extract(text)["is_listing"]
     assert _extracted.cache_info().currsize == 0
